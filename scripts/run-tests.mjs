@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+// Runs every *.test.ts under packages/*/test and test/ with node's own test runner.
+// Node 20's --test takes no globs, so the files are listed here.
+import { readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { spawnSync } from "node:child_process";
+
+const roots = process.argv.slice(2).length ? process.argv.slice(2) : ["packages/server/test", "packages/sdk/test", "test"];
+const files = [];
+function walk(dir) {
+  let entries;
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of entries) {
+    const path = join(dir, name);
+    if (name === "node_modules") continue;
+    if (statSync(path).isDirectory()) walk(path);
+    else if (name.endsWith(".test.ts")) files.push(path);
+  }
+}
+for (const root of roots) {
+  if (root.endsWith(".test.ts")) files.push(root);
+  else walk(root);
+}
+files.sort();
+if (files.length === 0) {
+  console.error("no test files found");
+  process.exit(1);
+}
+const result = spawnSync(
+  process.execPath,
+  ["--import", "tsx", "--test", "--test-concurrency=2", "--test-timeout=120000", ...files],
+  { stdio: "inherit" },
+);
+process.exit(result.status ?? 1);
