@@ -4,6 +4,7 @@
  * providers named by auth triggers). A real export is consistent; a hand-edited directory may
  * not be. These are warnings, and only for things that are enabled.
  */
+import { hasOwn } from "./fields.js";
 import type { AppConfig } from "./types.js";
 
 type Checked = Pick<
@@ -63,7 +64,7 @@ export function crossCheck(app: Checked): void {
     }
     if (
       cud.mongoServiceName !== undefined &&
-      !app.dataSources[cud.mongoServiceName]
+      !hasOwn(app.dataSources, cud.mongoServiceName)
     ) {
       warn(
         `custom user data uses data source "${cud.mongoServiceName}", which is not configured`,

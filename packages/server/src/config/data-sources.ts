@@ -5,7 +5,7 @@
  * reported, because Gatehouse does not provide third-party services.
  */
 import { invalidField } from "./errors.js";
-import { Fields, isObject } from "./fields.js";
+import { Fields, hasOwn, isObject, setOwn } from "./fields.js";
 import {
   isFile,
   listDirectory,
@@ -68,11 +68,11 @@ export async function readDataSources(
       Fields.of(doc, file, "", "a data source"),
       entry.name,
     );
-    if (out[ds.name])
+    if (hasOwn(out, ds.name))
       ctx.warnings.push(
         `${file}: data source "${ds.name}" is defined twice; the later definition wins`,
       );
-    out[ds.name] = ds;
+    setOwn(out, ds.name, ds);
   }
   return out;
 }
@@ -99,7 +99,7 @@ export async function readServices(ctx: LoadContext): Promise<ServicesResult> {
         Fields.of(doc, file, "", "a service"),
         entry.name,
       );
-      result.dataSources[ds.name] = ds;
+      setOwn(result.dataSources, ds.name, ds);
       continue;
     }
     const name =

@@ -11,6 +11,28 @@ export function isObject(value: unknown): value is JsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/**
+ * Sets an own, enumerable property even for a key like `__proto__`, which plain assignment would
+ * treat as the prototype. Names in exports come from files, so they are not trusted.
+ */
+export function setOwn<T>(
+  record: Record<string, T>,
+  key: string,
+  value: T,
+): void {
+  Object.defineProperty(record, key, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
+}
+
+/** Whether a record has an own property `key` (not one inherited from Object.prototype). */
+export function hasOwn(record: Record<string, unknown>, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(record, key);
+}
+
 /** Appends a key (or an array index) to a dotted JSON path. */
 export function fieldPath(parent: string, key: string | number): string {
   if (typeof key === "number") return `${parent}[${key}]`;

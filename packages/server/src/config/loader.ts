@@ -5,6 +5,7 @@
  */
 import { basename, resolve } from "node:path";
 import { crossCheck } from "./cross-check.js";
+import { hasOwn, setOwn } from "./fields.js";
 import { readCustomUserData } from "./custom-user-data.js";
 import { readDataSources, readServices } from "./data-sources.js";
 import { detectFeatures } from "./features.js";
@@ -61,11 +62,11 @@ export async function loadAppDirectory(
   const dataSources = await readDataSources(ctx);
   const services = await readServices(ctx);
   for (const [name, ds] of Object.entries(services.dataSources)) {
-    if (dataSources[name])
+    if (hasOwn(dataSources, name))
       ctx.warnings.push(
         `services/${name} ignored: data_sources/${name} defines the same data source`,
       );
-    else dataSources[name] = ds;
+    else setOwn(dataSources, name, ds);
   }
   const presentFeatures = await detectFeatures(
     ctx,

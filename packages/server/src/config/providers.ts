@@ -3,7 +3,14 @@
  * `auth_providers/<name>.json` (one provider per file) in the legacy layouts.
  */
 import { invalidField } from "./errors.js";
-import { Fields, describeType, fieldPath, isObject } from "./fields.js";
+import {
+  Fields,
+  describeType,
+  fieldPath,
+  hasOwn,
+  isObject,
+  setOwn,
+} from "./fields.js";
 import {
   listJsonFiles,
   readJsonIfExists,
@@ -84,7 +91,7 @@ function readSecretConfig(f: Fields): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   for (const key of Object.keys(f.obj)) {
     const v = f.optStringOrStrings(key);
-    if (v !== undefined) out[key] = v;
+    if (v !== undefined) setOwn(out, key, v);
   }
   return out;
 }
@@ -121,11 +128,11 @@ function addProvider(
     ctx.warnings.push(
       `${file}: provider "${key}" is named "${p.name}"; it is served as "${p.name}"`,
     );
-  if (out[p.name])
+  if (hasOwn(out, p.name))
     ctx.warnings.push(
       `${file}: provider "${p.name}" is defined twice; the later definition wins`,
     );
-  out[p.name] = p;
+  setOwn(out, p.name, p);
 }
 
 /** `auth/providers.json`; no file means no providers. */

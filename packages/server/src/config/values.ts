@@ -2,7 +2,7 @@
  * Values (`values/<name>.json`) and environment values (`environments/<env>.json`).
  */
 import { invalidField } from "./errors.js";
-import { Fields } from "./fields.js";
+import { Fields, hasOwn, setOwn } from "./fields.js";
 import {
   isFile,
   listJsonFiles,
@@ -29,11 +29,11 @@ export async function readValues(
         "must be the name of a secret (a string) when from_secret is true",
       );
     }
-    if (out[name])
+    if (hasOwn(out, name))
       ctx.warnings.push(
         `${file}: value "${name}" is defined twice; the later definition wins`,
       );
-    out[name] = { name, fromSecret, value };
+    setOwn(out, name, { name, fromSecret, value });
   }
   return out;
 }
