@@ -1,0 +1,65 @@
+import type { AppConfig, ProviderConfig } from "../config/types.js";
+import { derivedId, newSecret } from "../ids.js";
+import type { AppServerSettings } from "../server-config.js";
+import { TokenSigner } from "../sessions/tokens.js";
+import type { Store } from "../store/store.js";
+
+/** One served app: its App Services config, its server-side settings and its token signer. */
+export interface AppRuntime {
+  readonly config: AppConfig;
+  readonly id: string;
+  readonly settings: AppServerSettings;
+  readonly signer: TokenSigner;
+  /** The enabled provider of that name, or undefined. */
+  provider(name: string): ProviderConfig | undefined;
+  /** The 24-hex `provider_id` reported in identities. */
+  providerId(name: string): string;
+  /** The key an email is stored and compared under (exact, or lower-cased per the app's setting). */
+  emailKey(email: string): string;
+}
+
+/** Builds the runtime of an app, creating its signing key in the store on first start. */
+export async function createAppRuntime(config: AppConfig, settings: AppServerSettings, store: Store, now: number): Promise<AppRuntime> {
+  let keys = settings.signingKeys;
+  if (!keys || keys.length === 0) {
+    await store.signingKeys.addIfAbsent(config.clientAppId, "k1", newSecret(48), now);
+    keys = (await store.signingKeys.list(config.clientAppId)).map(({ kid, secret }) => ({ kid, secret }));
+  }
+  for (const key of keys) {
+    if (typeof key.kid !== "string" || typeof key.secret !== "string" || key.secret.length < 32) {
+      throw new Error(`server config: apps.${config.clientAppId}.signingKeys: each key needs a kid and a secret of at least 32 characters`);
+    }
+  }
+  const signer = new TokenSigner(config.clientAppId, keys);
+  const caseInsensitive = settings.emailMatching === "case-insensitive";
+  return {
+    config,
+    id: config.clientAppId,
+    settings,
+    signer,
+    provider(name) {
+      const provider = Object.hasOwn(config.providers, name) ? config.providers[name] : undefined;
+      return provider && !provider.disabled ? provider : undefined;
+    },
+    providerId: (name) => derivedId("provider", config.clientAppId, name),
+    emailKey: (email) => (caseInsensitive ? email.toLowerCase() : email),
+  };
+}
+
+/** The apps a server serves, by client app id. */
+export class AppRegistry {
+  private readonly apps = new Map<string, AppRuntime>();
+
+  add(app: AppRuntime): void {
+    if (this.apps.has(app.id)) throw new Error(`two apps share the client app id '${app.id}' (${app.config.dir})`);
+    this.apps.set(app.id, app);
+  }
+
+  get(id: string): AppRuntime | undefined {
+    return this.apps.get(id);
+  }
+
+  all(): AppRuntime[] {
+    return [...this.apps.values()];
+  }
+}

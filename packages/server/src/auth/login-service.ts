@@ -1,0 +1,145 @@
+import type { AppRuntime } from "../apps/app-runtime.js";
+import type { AuditLog } from "../audit/audit-log.js";
+import type { Clock } from "../clock.js";
+import { Errors, GatehouseError } from "../errors.js";
+import { NO_DEVICE_ID, newObjectId } from "../ids.js";
+import { deviceInfo } from "../input.js";
+import type { AccessContext, LoginResponse, SessionService } from "../sessions/session-service.js";
+import { isUniqueViolation, type Store } from "../store/store.js";
+import type { AuthHooks } from "./hooks.js";
+import type { Provider, VerifiedIdentity } from "./provider.js";
+
+/** A login or link request as the HTTP layer hands it over. */
+export interface LoginRequest {
+  app: AppRuntime;
+  providerName: string;
+  body: Record<string, unknown>;
+  ip: string;
+  /** Set for `?link=true`: the user the new identity joins. */
+  linkTo?: AccessContext;
+}
+
+/**
+ * Turns a verified credential into a user and a session: finds the identity's user or creates one (first
+ * login creates the user), or links the identity to the calling user.
+ */
+export class LoginService {
+  private readonly providers = new Map<string, Provider>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly sessions: SessionService,
+    private readonly hooks: AuthHooks,
+    private readonly audit: AuditLog,
+  ) {}
+
+  /** Makes a provider type available to every app that enables it. */
+  register(provider: Provider): void {
+    this.providers.set(provider.type, provider);
+  }
+
+  /** Provider types this server can log users in with. */
+  supportedTypes(): string[] {
+    return [...this.providers.keys()];
+  }
+
+  async login(request: LoginRequest): Promise<LoginResponse> {
+    const { app, providerName, ip } = request;
+    const config = app.config.providers[providerName];
+    if (!config) throw Errors.providerNotFound(providerName);
+    if (config.disabled) throw Errors.providerNotFound(providerName);
+    const provider = this.providers.get(config.type);
+    if (!provider) throw Errors.providerNotSupported(providerName);
+    try {
+      const identity = await provider.verify({ app, provider: config, body: request.body, ip });
+      return request.linkTo
+        ? await this.link(request.linkTo, providerName, config.type, identity, ip)
+        : await this.signIn(request, config.type, identity);
+    } catch (error) {
+      const result = error instanceof GatehouseError ? error.code : "error";
+      await this.audit.record({ appId: app.id, type: request.linkTo ? "link" : "login", provider: config.type, ip, result, userId: request.linkTo?.userId ?? null });
+      throw error;
+    }
+  }
+
+  private async signIn(request: LoginRequest, providerType: string, identity: VerifiedIdentity): Promise<LoginResponse> {
+    const { app, providerName, ip } = request;
+    const device = deviceInfo(request.body);
+    const now = this.clock.now();
+    const outcome = await this.store.transaction(async (tx) => {
+      let userId = identity.alwaysNew ? undefined : await tx.users.findIdByIdentity(app.id, providerType, identity.externalId);
+      const created = userId === undefined;
+      if (userId === undefined) {
+        userId = newObjectId();
+        await tx.users.create(
+          { id: userId, appId: app.id, type: "normal", disabled: false, data: identity.profileData, createdAt: now, sessionsValidSince: now },
+          { userId, providerType, providerName, externalId: identity.externalId, providerData: identity.providerData, createdAt: now },
+        );
+      }
+      const user = (await tx.users.get(app.id, userId))!;
+      if (user.disabled) throw Errors.userDisabled();
+      await tx.users.touchLogin(userId, now);
+      const deviceId = device ? await this.resolveDevice(tx, app, userId, device, now) : NO_DEVICE_ID;
+      const pending = { app, userId, providerType, providerName, externalId: identity.externalId, deviceId };
+      const session = this.sessions.newSession(pending);
+      await tx.sessions.create(session);
+      if (created) await this.audit.record({ appId: app.id, type: "user_created", userId, provider: providerType, ip, result: "ok" }, tx);
+      await this.audit.record({ appId: app.id, type: "login", userId, provider: providerType, ip, result: "ok" }, tx);
+      return { user, created, pending, session };
+    });
+    if (outcome.created) await this.hooks.userCreated(app, outcome.user, providerType);
+    const response = await this.sessions.issue(outcome.pending, outcome.session);
+    await this.hooks.userLoggedIn(app, outcome.user, providerType);
+    return response;
+  }
+
+  private async resolveDevice(
+    tx: Store,
+    app: AppRuntime,
+    userId: string,
+    device: { info: Record<string, unknown>; deviceId?: string },
+    now: number,
+  ): Promise<string> {
+    // A device id the client sends is kept only if this app issued it; otherwise a new one is minted.
+    const known = device.deviceId !== undefined && (await tx.sessions.deviceApp(device.deviceId)) === app.id;
+    const id = known ? device.deviceId! : newObjectId();
+    await tx.sessions.upsertDevice({ id, appId: app.id, userId, info: device.info, at: now });
+    return id;
+  }
+
+  /** `?link=true`: adds the identity to the caller; the caller's session (and refresh token) stays. */
+  private async link(caller: AccessContext, providerName: string, providerType: string, identity: VerifiedIdentity, ip: string): Promise<LoginResponse> {
+    const { app } = caller;
+    if (providerType === "anon-user") throw Errors.badRequest("linking an anonymous identity is not allowed");
+    const now = this.clock.now();
+    await this.store.transaction(async (tx) => {
+      const owner = await tx.users.findIdByIdentity(app.id, providerType, identity.externalId);
+      if (owner === caller.userId) return;
+      if (owner !== undefined) throw Errors.invalidSession("a user already exists with the specified provider");
+      const user = (await tx.users.get(app.id, caller.userId))!;
+      if (providerType === "local-userpass" && user.identities.some((i) => i.providerType === "local-userpass")) {
+        throw Errors.badRequest("linking a local-userpass identity is not allowed when one is already linked");
+      }
+      try {
+        await tx.users.addIdentity(app.id, {
+          userId: caller.userId,
+          providerType,
+          providerName,
+          externalId: identity.externalId,
+          providerData: identity.providerData,
+          createdAt: now,
+        });
+      } catch (error) {
+        if (isUniqueViolation(error)) throw Errors.invalidSession("a user already exists with the specified provider");
+        throw error;
+      }
+      await tx.users.mergeData(caller.userId, identity.profileData);
+      await this.audit.record({ appId: app.id, type: "link", userId: caller.userId, provider: providerType, ip, result: "ok" }, tx);
+    });
+    const access_token = await this.sessions.reissueAccess(app, caller.session);
+    // The refresh token is not reissued: clients keep the one they have (PROTOCOL.md §3.4).
+    return { access_token, refresh_token: null, user_id: caller.userId, device_id: caller.session.deviceId };
+  }
+}
+

@@ -1,0 +1,49 @@
+import { hash, verify } from "@node-rs/argon2";
+
+// Algorithm.Argon2id of @node-rs/argon2 (an ambient const enum, which verbatimModuleSyntax cannot import).
+const ARGON2ID = 2;
+
+/** argon2id parameters (memory in KiB). */
+export interface PasswordHashingParams {
+  memoryCost: number;
+  timeCost: number;
+  parallelism: number;
+}
+
+/**
+ * argon2id password hashing in PHC format. Hashing runs on libuv's thread pool, never on the event loop
+ * and never inside a database transaction, so one login cannot stall other requests.
+ */
+export class PasswordHasher {
+  /** A hash of a random password, verified against when the account does not exist (same work, no timing oracle). */
+  private dummyHash: Promise<string>;
+
+  constructor(private readonly params: PasswordHashingParams) {
+    this.dummyHash = this.hash(`dummy-${Math.random()}`);
+  }
+
+  hash(password: string): Promise<string> {
+    return hash(password, { algorithm: ARGON2ID, ...this.params, outputLen: 32 });
+  }
+
+  /**
+   * Checks a password against a stored hash, or against the dummy hash when there is none (the result is
+   * then always false). argon2's own comparison is constant-time.
+   */
+  async verify(storedHash: string | undefined, password: string): Promise<boolean> {
+    const target = storedHash ?? (await this.dummyHash);
+    let ok: boolean;
+    try {
+      ok = await verify(target, password);
+    } catch {
+      ok = false;
+    }
+    return storedHash !== undefined && ok;
+  }
+
+  /** Whether a stored hash uses other parameters than the current ones (rehash on next login). */
+  needsRehash(storedHash: string): boolean {
+    const { memoryCost: m, timeCost: t, parallelism: p } = this.params;
+    return !storedHash.startsWith("$argon2id$") || !storedHash.includes(`$m=${m},t=${t},p=${p}$`);
+  }
+}

@@ -1,0 +1,190 @@
+import type { AppRuntime } from "../../apps/app-runtime.js";
+import type { AuditLog } from "../../audit/audit-log.js";
+import type { Clock } from "../../clock.js";
+import { Errors } from "../../errors.js";
+import { digestsEqual, hashSecret, newObjectId, newSecret } from "../../ids.js";
+import { linkWithToken, type Mailer } from "../../mail/mailer.js";
+import type { RateLimiter } from "../../ratelimit/rate-limiter.js";
+import type { AccountRecord } from "../../store/records.js";
+import { isUniqueViolation, type Store } from "../../store/store.js";
+import type { PasswordHasher } from "../password.js";
+
+/** Confirmation and reset links are valid for 30 minutes (App Services' rule). */
+const TOKEN_LIFETIME_MS = 30 * 60 * 1000;
+
+/** The email/password account flows of PROTOCOL.md §5, except login (see login-provider.ts). */
+export class AccountService {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly hasher: PasswordHasher,
+    private readonly mailer: Mailer,
+    private readonly limiter: RateLimiter,
+    private readonly audit: AuditLog,
+  ) {}
+
+  /** `register`: creates a confirmed account (autoConfirm) or a pending one and mails the link. */
+  async register(app: AppRuntime, email: string, password: string, ip: string): Promise<void> {
+    const config = userpassConfig(app);
+    validateEmail(email);
+    validatePassword(password);
+    const emailKey = app.emailKey(email);
+    await this.limiter.check("register", app.id, ip, emailKey);
+    const autoConfirm = config.autoConfirm === true;
+    if (!autoConfirm && config.runConfirmationFunction === true) {
+      throw Errors.badRequest("confirmation functions (runConfirmationFunction) are not supported by this server yet");
+    }
+    if (!autoConfirm) this.assertCanMail(config.emailConfirmationUrl, "emailConfirmationUrl");
+    // Hash before the transaction: argon2 takes milliseconds and must not hold the database.
+    const passwordHash = await this.hasher.hash(password);
+    const now = this.clock.now();
+    const account: AccountRecord = { id: newObjectId(), appId: app.id, email, emailKey, passwordHash, confirmed: autoConfirm, createdAt: now };
+    const token = autoConfirm ? undefined : newSecret();
+    const tokenId = newObjectId();
+    try {
+      await this.store.transaction(async (tx) => {
+        await tx.accounts.create(account);
+        if (token) await tx.accounts.createToken(this.tokenRecord(app, account.id, "confirm", token, tokenId, now));
+        await this.audit.record({ appId: app.id, type: "register", provider: "local-userpass", ip, result: "ok", detail: autoConfirm ? "confirmed" : "pending" }, tx);
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        await this.audit.record({ appId: app.id, type: "register", provider: "local-userpass", ip, result: "AccountNameInUse" });
+        throw Errors.accountNameInUse();
+      }
+      throw error;
+    }
+    if (token) {
+      try {
+        await this.mailConfirmation(app, email, token, tokenId);
+      } catch (error) {
+        // Undo the registration so the client can simply try again; nothing stays half-done.
+        await this.store.accounts.delete(account.id);
+        throw this.mailError(app, error);
+      }
+    }
+  }
+
+  /** `confirm`: completes a pending registration with the token pair from the link. */
+  async confirm(app: AppRuntime, token: string, tokenId: string, ip: string): Promise<void> {
+    const record = await this.checkToken(app, "confirm", token, tokenId);
+    await this.store.transaction(async (tx) => {
+      if (!(await tx.accounts.consumeToken(record.id, this.clock.now()))) throw Errors.invalidToken();
+      await tx.accounts.markConfirmed(record.accountId, this.clock.now());
+      await this.audit.record({ appId: app.id, type: "confirm", provider: "local-userpass", ip, result: "ok" }, tx);
+    });
+  }
+
+  /** `confirm/send`: mails a new confirmation link to a pending account. */
+  async resendConfirmation(app: AppRuntime, email: string, ip: string): Promise<void> {
+    const config = userpassConfig(app);
+    const emailKey = app.emailKey(requireEmailShape(email));
+    await this.limiter.check("confirm/send", app.id, ip, emailKey);
+    const account = await this.store.accounts.findByEmailKey(app.id, emailKey);
+    if (!account) throw Errors.userNotFound();
+    if (account.confirmed) throw Errors.alreadyConfirmed();
+    this.assertCanMail(config.emailConfirmationUrl, "emailConfirmationUrl");
+    const token = newSecret();
+    const tokenId = newObjectId();
+    await this.store.accounts.createToken(this.tokenRecord(app, account.id, "confirm", token, tokenId, this.clock.now()));
+    try {
+      await this.mailConfirmation(app, account.email, token, tokenId);
+    } catch (error) {
+      throw this.mailError(app, error);
+    }
+    await this.audit.record({ appId: app.id, type: "confirm_send", provider: "local-userpass", ip, result: "ok" });
+  }
+
+  /** `reset/send`: mails a password reset link. */
+  async sendReset(app: AppRuntime, email: string, ip: string): Promise<void> {
+    const config = userpassConfig(app);
+    const emailKey = app.emailKey(requireEmailShape(email));
+    await this.limiter.check("reset/send", app.id, ip, emailKey);
+    const account = await this.store.accounts.findByEmailKey(app.id, emailKey);
+    if (!account) throw Errors.userNotFound();
+    this.assertCanMail(config.resetPasswordUrl, "resetPasswordUrl");
+    const token = newSecret();
+    const tokenId = newObjectId();
+    await this.store.accounts.createToken(this.tokenRecord(app, account.id, "reset", token, tokenId, this.clock.now()));
+    const subject = typeof config.resetPasswordSubject === "string" ? config.resetPasswordSubject : "Reset your password";
+    const link = linkWithToken(String(config.resetPasswordUrl), token, tokenId);
+    try {
+      await this.mailer.send({ to: account.email, subject, text: `To choose a new password for ${app.config.name}, open:\n\n${link}\n\nThe link is valid for 30 minutes.\n` });
+    } catch (error) {
+      throw this.mailError(app, error);
+    }
+    await this.audit.record({ appId: app.id, type: "reset_send", provider: "local-userpass", ip, result: "ok" });
+  }
+
+  /** `reset`: sets a new password with the token pair from the link, and ends the user's sessions. */
+  async reset(app: AppRuntime, token: string, tokenId: string, password: string, ip: string): Promise<void> {
+    validatePassword(password);
+    const record = await this.checkToken(app, "reset", token, tokenId);
+    const passwordHash = await this.hasher.hash(password);
+    await this.store.transaction(async (tx) => {
+      const now = this.clock.now();
+      if (!(await tx.accounts.consumeToken(record.id, now))) throw Errors.invalidToken();
+      await tx.accounts.setPasswordHash(record.accountId, passwordHash, now);
+      const userId = await tx.users.findIdByIdentity(app.id, "local-userpass", record.accountId);
+      // A reset means the old password may be known to someone else: end every session (OWASP).
+      if (userId) await tx.sessions.revokeAllForUser(userId, now);
+      await this.audit.record({ appId: app.id, type: "reset", userId: userId ?? null, provider: "local-userpass", ip, result: "ok" }, tx);
+    });
+  }
+
+  private async checkToken(app: AppRuntime, purpose: "confirm" | "reset", token: string, tokenId: string) {
+    userpassConfig(app);
+    const record = await this.store.accounts.getToken(tokenId);
+    const good =
+      record !== undefined &&
+      record.appId === app.id &&
+      record.purpose === purpose &&
+      record.usedAt === null &&
+      record.expiresAt > this.clock.now() &&
+      digestsEqual(record.tokenHash, hashSecret(token));
+    if (!good) throw Errors.invalidToken();
+    return record;
+  }
+
+  private tokenRecord(app: AppRuntime, accountId: string, purpose: "confirm" | "reset", token: string, tokenId: string, now: number) {
+    return { id: tokenId, appId: app.id, accountId, purpose, tokenHash: hashSecret(token), expiresAt: now + TOKEN_LIFETIME_MS, usedAt: null };
+  }
+
+  private async mailConfirmation(app: AppRuntime, email: string, token: string, tokenId: string): Promise<void> {
+    const config = userpassConfig(app);
+    const subject = typeof config.confirmEmailSubject === "string" ? config.confirmEmailSubject : "Confirm your email";
+    const link = linkWithToken(String(config.emailConfirmationUrl), token, tokenId);
+    await this.mailer.send({ to: email, subject, text: `To confirm your account for ${app.config.name}, open:\n\n${link}\n\nThe link is valid for 30 minutes.\n` });
+  }
+
+  private assertCanMail(url: unknown, field: string): void {
+    if (typeof url !== "string" || url === "") throw Errors.badRequest(`the app's local-userpass provider has no ${field}`);
+    if (!this.mailer.configured) throw Errors.mailFailed();
+  }
+
+  private mailError(app: AppRuntime, error: unknown) {
+    void this.audit.record({ appId: app.id, type: "mail", provider: "local-userpass", result: "error", detail: String((error as Error)?.message ?? error) });
+    return Errors.mailFailed();
+  }
+}
+
+function userpassConfig(app: AppRuntime): Record<string, unknown> {
+  const provider = app.provider("local-userpass");
+  if (!provider) throw Errors.providerNotFound("local-userpass");
+  return provider.config;
+}
+
+function validatePassword(password: string): void {
+  const length = [...password].length;
+  if (length < 6 || length > 128) throw Errors.passwordLength();
+}
+
+function requireEmailShape(email: string): string {
+  if (email.length === 0 || email.length > 256) throw Errors.invalidParameter("email must be 1 to 256 characters");
+  return email;
+}
+
+function validateEmail(email: string): void {
+  requireEmailShape(email);
+  if (!/^[^\s@]+@[^\s@]+$/.test(email)) throw Errors.invalidParameter("email is not a valid address");
+}

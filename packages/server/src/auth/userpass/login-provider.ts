@@ -1,0 +1,35 @@
+import { Errors } from "../../errors.js";
+import type { RateLimiter } from "../../ratelimit/rate-limiter.js";
+import type { Clock } from "../../clock.js";
+import type { Store } from "../../store/store.js";
+import type { PasswordHasher } from "../password.js";
+import type { LoginAttempt, Provider, VerifiedIdentity } from "../provider.js";
+import { requireString } from "../../input.js";
+
+/** `local-userpass` login: `{username, password}` checked against the account's argon2id hash. */
+export class UserpassLoginProvider implements Provider {
+  readonly type = "local-userpass";
+
+  constructor(
+    private readonly store: Store,
+    private readonly hasher: PasswordHasher,
+    private readonly limiter: RateLimiter,
+    private readonly clock: Clock,
+  ) {}
+
+  async verify({ app, body, ip }: LoginAttempt): Promise<VerifiedIdentity> {
+    const username = requireString(body, "username");
+    const password = requireString(body, "password");
+    const emailKey = app.emailKey(username);
+    await this.limiter.check("login", app.id, ip, emailKey);
+    const account = await this.store.accounts.findByEmailKey(app.id, emailKey);
+    // Unknown users cost the same argon2 verification as known ones: no timing oracle.
+    const ok = await this.hasher.verify(account?.passwordHash, password);
+    if (!ok || !account) throw Errors.invalidPassword();
+    if (!account.confirmed) throw Errors.confirmationRequired();
+    if (this.hasher.needsRehash(account.passwordHash)) {
+      await this.store.accounts.setPasswordHash(account.id, await this.hasher.hash(password), this.clock.now());
+    }
+    return { externalId: account.id, providerData: { email: account.email }, profileData: { email: account.email } };
+  }
+}

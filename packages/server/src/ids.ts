@@ -1,0 +1,38 @@
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { ObjectId } from "bson";
+
+/** A new 24-hex ObjectId string, the id format of users, sessions, devices and identities. */
+export function newObjectId(): string {
+  return new ObjectId().toHexString();
+}
+
+/** The all-zeros device id that both SDKs read as "no device". */
+export const NO_DEVICE_ID = "000000000000000000000000";
+
+/** A random secret for a one-time token or an API key, url-safe. */
+export function newSecret(bytes = 32): string {
+  return randomBytes(bytes).toString("base64url");
+}
+
+/** SHA-256 of a high-entropy secret (tokens, keys). Passwords use argon2id instead. */
+export function hashSecret(secret: string): string {
+  return createHash("sha256").update(secret).digest("hex");
+}
+
+/** Constant-time comparison of two hex digests. */
+export function digestsEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a, "hex");
+  const y = Buffer.from(b, "hex");
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** A stable 24-hex id derived from a name (provider ids, domain ids). */
+export function derivedId(...parts: string[]): string {
+  return createHash("sha256").update(parts.join("\u0000")).digest("hex").slice(0, 24);
+}
+
+const HEX24 = /^[0-9a-f]{24}$/;
+/** Whether a value is a 24-hex ObjectId string. */
+export function isObjectIdHex(value: unknown): value is string {
+  return typeof value === "string" && HEX24.test(value);
+}

@@ -1,0 +1,53 @@
+import nodemailer, { type Transporter } from "nodemailer";
+import type { SmtpSettings } from "../server-config.js";
+
+/** A message to send. */
+export interface Mail {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+/** Sends confirmation and reset mail through the configured SMTP server. */
+export class Mailer {
+  private readonly transport: Transporter | undefined;
+
+  constructor(private readonly settings: SmtpSettings | undefined) {
+    this.transport = settings
+      ? nodemailer.createTransport({
+          host: settings.host,
+          port: settings.port,
+          secure: settings.secure ?? false,
+          ...(settings.auth ? { auth: settings.auth } : {}),
+          // Loopback SMTP servers in tests and dev have self-signed certificates or none.
+          tls: { rejectUnauthorized: !isLoopback(settings.host) },
+        })
+      : undefined;
+  }
+
+  /** Whether an SMTP server is configured. */
+  get configured(): boolean {
+    return this.transport !== undefined;
+  }
+
+  async send(mail: Mail): Promise<void> {
+    if (!this.transport || !this.settings) throw new Error("no SMTP server configured (server config: smtp)");
+    await this.transport.sendMail({ from: this.settings.from, to: mail.to, subject: mail.subject, text: mail.text });
+  }
+
+  close(): void {
+    this.transport?.close();
+  }
+}
+
+function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || host.startsWith("127.");
+}
+
+/** `base?token=..&tokenId=..`, keeping any query the configured URL already has. */
+export function linkWithToken(base: string, token: string, tokenId: string): string {
+  const url = new URL(base);
+  url.searchParams.set("token", token);
+  url.searchParams.set("tokenId", tokenId);
+  return url.toString();
+}

@@ -1,0 +1,131 @@
+import { readFile } from "node:fs/promises";
+import type { SigningKey } from "./sessions/tokens.js";
+
+/** SMTP settings for confirmation and reset mail (nodemailer transport options). */
+export interface SmtpSettings {
+  host: string;
+  port: number;
+  /** TLS from the first byte (port 465). Otherwise STARTTLS is used when the server offers it. */
+  secure?: boolean;
+  auth?: { user: string; pass: string };
+  /** The From: address. */
+  from: string;
+}
+
+/** Settings of one app that do not belong in its App Services export: secrets and Gatehouse options. */
+export interface AppServerSettings {
+  /** HS256 token signing keys; the last one signs. Generated and kept in the store when absent. */
+  signingKeys?: SigningKey[];
+  /** Secret values by name (what `secret_config` and `from_secret` values refer to). */
+  secrets?: Record<string, string>;
+  /**
+   * How emails are compared. App Services compared them exactly (case-sensitively), which is the
+   * default so migrated users keep logging in; `case-insensitive` treats `A@x.io` and `a@x.io` as one.
+   */
+  emailMatching?: "exact" | "case-insensitive";
+}
+
+/** The server config file (`--config FILE`, JSON). Every field is optional. */
+export interface ServerConfig {
+  /** Public base URL (what `/location` returns as `hostname`). Defaults to the request's own host. */
+  publicUrl?: string;
+  /** Per-app settings keyed by client app id. */
+  apps?: Record<string, AppServerSettings>;
+  smtp?: SmtpSettings;
+  sessions?: {
+    /** Default 1800 (App Services' fixed 30 minutes). */
+    accessTokenLifetimeSeconds?: number;
+    /** Default 5184000 (60 days); 1800 to 157680000 (5 years). */
+    refreshTokenLifetimeSeconds?: number;
+    /** Default 157680000 (5 years): anonymous users cannot log in again, so their sessions last. */
+    anonymousRefreshTokenLifetimeSeconds?: number;
+  };
+  rateLimits?: {
+    /** Default true. Benchmarks switch it off. */
+    enabled?: boolean;
+    /** Default 60. */
+    windowSeconds?: number;
+    /** Attempts per client IP per window on each credential route. Default 120. */
+    perIp?: number;
+    /** Attempts per account (email) per window on each credential route. Default 10. */
+    perAccount?: number;
+  };
+  /** argon2id cost. Defaults are OWASP's minimum: 19 MiB, t=2, p=1. */
+  passwordHashing?: { memoryCost?: number; timeCost?: number; parallelism?: number };
+  /** Take the client IP from X-Forwarded-For (behind a proxy). Default false. */
+  trustProxy?: boolean;
+}
+
+/** The config with every default filled in. */
+export interface ResolvedServerConfig {
+  publicUrl?: string;
+  apps: Record<string, AppServerSettings>;
+  smtp?: SmtpSettings;
+  sessions: { accessTokenLifetimeSeconds: number; refreshTokenLifetimeSeconds: number; anonymousRefreshTokenLifetimeSeconds: number };
+  rateLimits: { enabled: boolean; windowSeconds: number; perIp: number; perAccount: number };
+  passwordHashing: { memoryCost: number; timeCost: number; parallelism: number };
+  trustProxy: boolean;
+}
+
+const MIN_REFRESH = 1800;
+const MAX_REFRESH = 157_680_000;
+
+/** Fills defaults and checks ranges; throws naming the field. */
+export function resolveServerConfig(config: ServerConfig = {}): ResolvedServerConfig {
+  const sessions = {
+    accessTokenLifetimeSeconds: config.sessions?.accessTokenLifetimeSeconds ?? 1800,
+    refreshTokenLifetimeSeconds: config.sessions?.refreshTokenLifetimeSeconds ?? 5_184_000,
+    anonymousRefreshTokenLifetimeSeconds: config.sessions?.anonymousRefreshTokenLifetimeSeconds ?? MAX_REFRESH,
+  };
+  for (const field of ["refreshTokenLifetimeSeconds", "anonymousRefreshTokenLifetimeSeconds"] as const) {
+    const value = sessions[field];
+    if (!Number.isInteger(value) || value < MIN_REFRESH || value > MAX_REFRESH) {
+      throw new Error(`server config: sessions.${field} must be an integer from ${MIN_REFRESH} to ${MAX_REFRESH}`);
+    }
+  }
+  const access = sessions.accessTokenLifetimeSeconds;
+  if (!Number.isInteger(access) || access < 60 || access > 86_400) {
+    throw new Error("server config: sessions.accessTokenLifetimeSeconds must be an integer from 60 to 86400");
+  }
+  const rateLimits = {
+    enabled: config.rateLimits?.enabled ?? true,
+    windowSeconds: config.rateLimits?.windowSeconds ?? 60,
+    perIp: config.rateLimits?.perIp ?? 120,
+    perAccount: config.rateLimits?.perAccount ?? 10,
+  };
+  for (const field of ["windowSeconds", "perIp", "perAccount"] as const) {
+    if (!Number.isInteger(rateLimits[field]) || rateLimits[field] < 1) {
+      throw new Error(`server config: rateLimits.${field} must be a positive integer`);
+    }
+  }
+  const passwordHashing = {
+    memoryCost: config.passwordHashing?.memoryCost ?? 19_456,
+    timeCost: config.passwordHashing?.timeCost ?? 2,
+    parallelism: config.passwordHashing?.parallelism ?? 1,
+  };
+  if (passwordHashing.memoryCost < 19_456 || passwordHashing.timeCost < 2 || passwordHashing.parallelism < 1) {
+    throw new Error("server config: passwordHashing may not go below OWASP's argon2id minimum (memoryCost 19456, timeCost 2, parallelism 1)");
+  }
+  if (config.smtp && (typeof config.smtp.host !== "string" || !Number.isInteger(config.smtp.port) || typeof config.smtp.from !== "string")) {
+    throw new Error("server config: smtp needs host (string), port (integer) and from (string)");
+  }
+  return {
+    ...(config.publicUrl ? { publicUrl: config.publicUrl.replace(/\/+$/, "") } : {}),
+    apps: config.apps ?? {},
+    ...(config.smtp ? { smtp: config.smtp } : {}),
+    sessions,
+    rateLimits,
+    passwordHashing,
+    trustProxy: config.trustProxy ?? false,
+  };
+}
+
+/** Reads a JSON server config file. */
+export async function readServerConfigFile(path: string): Promise<ServerConfig> {
+  const text = await readFile(path, "utf8");
+  try {
+    return JSON.parse(text) as ServerConfig;
+  } catch (error) {
+    throw new Error(`server config ${path}: invalid JSON: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,106 @@
+import type { FastifyInstance } from "fastify";
+import { systemClock, type Clock } from "./clock.js";
+import { describeSupport, loadAppDirectory } from "./config/index.js";
+import type { AppConfig } from "./config/types.js";
+import { buildHttpApp } from "./http/app.js";
+import { resolveServerConfig, type ServerConfig } from "./server-config.js";
+import { createServices, type Services } from "./services.js";
+import type { AuditEvent } from "./store/records.js";
+import { Store } from "./store/store.js";
+
+/** Options of {@link startServer}. */
+export interface StartOptions {
+  /** App directories in the App Services export format, optionally with a client app id override. */
+  apps: (string | { dir: string; clientAppId?: string })[];
+  /** `sqlite:PATH` or `postgres://...`. */
+  db: string;
+  /** Default 9090; 0 picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Base URL clients reach the server at (overrides `config.publicUrl`). */
+  publicUrl?: string;
+  config?: ServerConfig;
+  clock?: Clock;
+  /** pino level; default `info` (`silent` in tests). */
+  logLevel?: string;
+}
+
+/** A running server and the library API over it. */
+export interface GatehouseServer {
+  /** `http://host:port`. */
+  url: string;
+  port: number;
+  /** Start-up report: one line per notable fact of each app (unsupported providers and features...). */
+  report: string[];
+  services: Services;
+  http: FastifyInstance;
+  /** The audit log of an app, oldest first. */
+  listAuditEvents(query: { clientAppId: string; type?: string; userId?: string }): Promise<AuditEvent[]>;
+  /** Operator actions, by client app id and user id. */
+  admin: {
+    deleteUser(clientAppId: string, userId: string): Promise<void>;
+    disableUser(clientAppId: string, userId: string): Promise<void>;
+    enableUser(clientAppId: string, userId: string): Promise<void>;
+    logoutUser(clientAppId: string, userId: string): Promise<void>;
+  };
+  /** Stops accepting requests, finishes those in flight and closes the store. */
+  close(): Promise<void>;
+}
+
+/** Provider types and features this build serves (the rest is reported at start-up). */
+export const SUPPORTED = { providers: ["anon-user", "local-userpass"], features: [] as string[] };
+
+/** Loads the apps, opens the store and starts listening. */
+export async function startServer(options: StartOptions): Promise<GatehouseServer> {
+  const config = resolveServerConfig({ ...options.config, ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}) });
+  const clock = options.clock ?? systemClock;
+  const apps: AppConfig[] = [];
+  for (const entry of options.apps) {
+    const { dir, clientAppId } = typeof entry === "string" ? { dir: entry, clientAppId: undefined } : entry;
+    apps.push(await loadAppDirectory(dir, clientAppId ? { clientAppId } : {}));
+  }
+  const store = await Store.open(options.db);
+  let services: Services;
+  let http: FastifyInstance;
+  try {
+    services = await createServices({ config, clock, store, apps });
+    http = await buildHttpApp(services, { logLevel: options.logLevel ?? "info", trustProxy: config.trustProxy });
+    await http.listen({ port: options.port ?? 9090, host: options.host ?? "127.0.0.1" });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const address = http.server.address();
+  const port = typeof address === "object" && address ? address.port : (options.port ?? 9090);
+  const host = options.host && options.host !== "0.0.0.0" && options.host !== "::" ? options.host : "127.0.0.1";
+  const report = apps.flatMap((app) => [
+    `app ${app.clientAppId} (${app.name}) from ${app.dir}`,
+    ...describeSupport(app, SUPPORTED).map((line) => `  ${line}`),
+    ...app.warnings.map((line) => `  warning: ${line}`),
+  ]);
+  const appOf = (id: string) => {
+    const app = services.apps.get(id);
+    if (!app) throw new Error(`no app '${id}'`);
+    return app;
+  };
+  return {
+    url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
+    port,
+    report,
+    services,
+    http,
+    listAuditEvents: (q) => services.audit.list({ appId: q.clientAppId, ...(q.type ? { type: q.type } : {}), ...(q.userId ? { userId: q.userId } : {}) }),
+    admin: {
+      deleteUser: (appId, userId) => services.users.delete(appOf(appId), userId, { actor: "admin" }),
+      disableUser: (appId, userId) => services.users.setDisabled(appOf(appId), userId, true),
+      enableUser: (appId, userId) => services.users.setDisabled(appOf(appId), userId, false),
+      logoutUser: (appId, userId) => services.users.logoutEverywhere(appOf(appId), userId),
+    },
+    async close() {
+      await http.close();
+      services.mailer.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,176 @@
+import type { AppRegistry, AppRuntime } from "../apps/app-runtime.js";
+import type { AuditLog } from "../audit/audit-log.js";
+import type { AuthHooks } from "../auth/hooks.js";
+import type { Clock } from "../clock.js";
+import { Errors } from "../errors.js";
+import { newObjectId } from "../ids.js";
+import type { ResolvedServerConfig } from "../server-config.js";
+import type { SessionRecord, SessionState } from "../store/records.js";
+import type { Store } from "../store/store.js";
+import { peekAppId, type AccessClaims, type RefreshClaims } from "./tokens.js";
+
+/** The four fields of a login response (PROTOCOL.md §3.3). */
+export interface LoginResponse {
+  access_token: string;
+  /** Null only in a link response: the client keeps its refresh token. */
+  refresh_token: string | null;
+  user_id: string;
+  device_id: string;
+}
+
+/** Who is calling, established from a valid access token. */
+export interface AccessContext {
+  app: AppRuntime;
+  userId: string;
+  session: SessionState;
+  claims: AccessClaims;
+}
+
+/** A valid refresh token and its session. */
+export interface RefreshContext {
+  app: AppRuntime;
+  session: SessionState;
+  claims: RefreshClaims;
+}
+
+/** What a new session is opened for. */
+export interface NewSession {
+  app: AppRuntime;
+  userId: string;
+  providerType: string;
+  providerName: string;
+  externalId: string;
+  deviceId: string;
+}
+
+/**
+ * Issues, verifies, refreshes and revokes sessions. A session is a store row; the refresh token names it
+ * (`baas_id`), access tokens name it too (`iss`), so revoking the row ends both.
+ */
+export class SessionService {
+  constructor(
+    private readonly store: Store,
+    private readonly apps: AppRegistry,
+    private readonly clock: Clock,
+    private readonly lifetimes: ResolvedServerConfig["sessions"],
+    private readonly hooks: AuthHooks,
+    private readonly audit: AuditLog,
+  ) {}
+
+  /**
+   * The row of a new session, not yet stored: the caller inserts it in the transaction that creates or
+   * finds the user, then calls `issue` after the commit (token signing may read custom user data, which
+   * must not happen while a SQLite transaction holds the connection).
+   */
+  newSession(s: NewSession): SessionRecord {
+    const now = this.clock.now();
+    const lifetime =
+      s.providerType === "anon-user" ? this.lifetimes.anonymousRefreshTokenLifetimeSeconds : this.lifetimes.refreshTokenLifetimeSeconds;
+    return {
+      id: newObjectId(),
+      appId: s.app.id,
+      userId: s.userId,
+      providerType: s.providerType,
+      externalId: s.externalId,
+      deviceId: s.deviceId,
+      createdAt: now,
+      expiresAt: (Math.floor(now / 1000) + lifetime) * 1000,
+      revokedAt: null,
+    };
+  }
+
+  /** Signs the two tokens of a stored session. */
+  async issue(s: NewSession, session: SessionRecord): Promise<LoginResponse> {
+    const iat = Math.floor(this.clock.now() / 1000);
+    const refreshClaims: RefreshClaims = {
+      sub: s.userId,
+      typ: "refresh",
+      baas_id: session.id,
+      baas_identity: { id: s.externalId, provider_type: s.providerType, provider_id: s.app.providerId(s.providerName) },
+      baas_data: null,
+      baas_device_id: s.deviceId,
+      baas_domain_id: s.app.config.domainId,
+      gh_app: s.app.id,
+      iat,
+      exp: Math.floor(session.expiresAt / 1000),
+    };
+    const [access_token, refresh_token] = await Promise.all([
+      this.signAccess(s.app, s.userId, session.id, s.deviceId, iat),
+      s.app.signer.sign(refreshClaims),
+    ]);
+    return { access_token, refresh_token, user_id: s.userId, device_id: s.deviceId };
+  }
+
+  /** A fresh access token for an existing session (refresh, link). */
+  async reissueAccess(app: AppRuntime, session: SessionState): Promise<string> {
+    return this.signAccess(app, session.userId, session.id, session.deviceId, Math.floor(this.clock.now() / 1000));
+  }
+
+  private async signAccess(app: AppRuntime, userId: string, sessionId: string, deviceId: string, iat: number): Promise<string> {
+    const userData = await this.hooks.customUserData(app, userId);
+    const claims: AccessClaims = {
+      sub: userId,
+      iss: sessionId,
+      typ: "access",
+      baas_device_id: deviceId,
+      baas_domain_id: app.config.domainId,
+      gh_app: app.id,
+      jti: newObjectId(),
+      iat,
+      exp: iat + this.lifetimes.accessTokenLifetimeSeconds,
+      ...(userData ? { user_data: userData } : {}),
+    };
+    return app.signer.sign(claims);
+  }
+
+  /** Verifies an access token and that its session and user are still good. */
+  async authenticateAccess(token: string): Promise<AccessContext> {
+    const app = this.appOf(token);
+    const claims = await app.signer.verify<AccessClaims>(token, "access", this.clock.now());
+    const session = await this.store.sessions.state(claims.iss);
+    this.assertLive(session, app, claims.sub);
+    return { app, userId: claims.sub, session: session!, claims };
+  }
+
+  /** Verifies a refresh token and that its session and user are still good. */
+  async authenticateRefresh(token: string): Promise<RefreshContext> {
+    const app = this.appOf(token);
+    const claims = await app.signer.verify<RefreshClaims>(token, "refresh", this.clock.now());
+    const session = await this.store.sessions.state(claims.baas_id);
+    this.assertLive(session, app, claims.sub);
+    return { app, session: session!, claims };
+  }
+
+  /** `POST /auth/session`: a new access token carrying current custom user data. */
+  async refresh(token: string, ip: string): Promise<{ access_token: string }> {
+    const { app, session } = await this.authenticateRefresh(token);
+    const access_token = await this.reissueAccess(app, session);
+    await this.audit.record({ appId: app.id, type: "refresh", userId: session.userId, provider: session.providerType, ip, result: "ok" });
+    return { access_token };
+  }
+
+  /** `DELETE /auth/session`: revokes the session named by the refresh token. */
+  async logout(token: string, ip: string): Promise<void> {
+    const { app, session } = await this.authenticateRefresh(token);
+    await this.store.transaction(async (tx) => {
+      await tx.sessions.revoke(session.id, this.clock.now());
+      await this.audit.record({ appId: app.id, type: "logout", userId: session.userId, provider: session.providerType, ip, result: "ok" }, tx);
+    });
+  }
+
+  private appOf(token: string): AppRuntime {
+    const appId = peekAppId(token);
+    const app = appId === undefined ? undefined : this.apps.get(appId);
+    if (!app) throw Errors.invalidSession("invalid session: invalid token");
+    return app;
+  }
+
+  private assertLive(session: SessionState | undefined, app: AppRuntime, userId: string): void {
+    if (!session || session.revokedAt !== null || session.appId !== app.id || session.userId !== userId) {
+      throw Errors.invalidSession("invalid session: failed to find refresh token");
+    }
+    if (session.expiresAt <= this.clock.now()) throw Errors.invalidSession("invalid session: refresh token expired");
+    if (session.userDisabled) throw Errors.invalidSession("invalid session: user disabled");
+    if (session.createdAt < session.userSessionsValidSince) throw Errors.invalidSession("invalid session: session revoked");
+  }
+}

@@ -1,0 +1,68 @@
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import BetterSqlite3 from "better-sqlite3";
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration } from "kysely";
+import pg from "pg";
+import { migrations } from "./migrations.js";
+import type { Database } from "./schema.js";
+
+/** The two storage engines. */
+export type Dialect = "sqlite" | "postgres";
+
+/** An open database with its dialect. */
+export interface Connection {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  /** Where it lives, without credentials (for logs). */
+  description: string;
+}
+
+/**
+ * Opens `sqlite:PATH` (the file and its folder are created) or `postgres://...` and runs pending
+ * migrations. `extraMigrations` lets other modules (builtin collections) add their tables.
+ */
+export async function openDatabase(url: string, extraMigrations: Record<string, Migration> = {}): Promise<Connection> {
+  const connection = url.startsWith("postgres://") || url.startsWith("postgresql://") ? openPostgres(url) : openSqlite(url);
+  const migrator = new Migrator({
+    db: connection.db,
+    provider: { getMigrations: async () => migrations(connection.dialect, extraMigrations) },
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    await connection.db.destroy();
+    const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";
+    throw new Error(`database migration ${failed} failed: ${(error as Error).message ?? String(error)}`);
+  }
+  return connection;
+}
+
+function openSqlite(url: string): Connection {
+  if (!url.startsWith("sqlite:")) throw new Error(`unsupported database URL '${url}': use sqlite:PATH or postgres://...`);
+  const raw = url.slice("sqlite:".length);
+  const path = raw === ":memory:" ? raw : resolve(raw);
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const database = new BetterSqlite3(path);
+  // WAL lets readers proceed during a write and several processes share the file; NORMAL sync is
+  // durable across process crashes (the WAL is fsynced at checkpoints), which is what kill -9 tests.
+  database.pragma("journal_mode = WAL");
+  database.pragma("synchronous = NORMAL");
+  database.pragma("busy_timeout = 5000");
+  database.pragma("foreign_keys = ON");
+  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), dialect: "sqlite", description: `sqlite:${path}` };
+}
+
+// int8 (COUNT, bigint columns) arrives as a string by default; our times fit in a double.
+pg.types.setTypeParser(20, (value: string) => Number(value));
+
+function openPostgres(url: string): Connection {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  const safe = new URL(url);
+  safe.password = "";
+  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: "postgres", description: safe.toString() };
+}
+
+/** Whether an error is a unique-constraint violation, on either engine. */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: string })?.code;
+  return code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY" || code === "23505";
+}

@@ -1,0 +1,126 @@
+import type { Kysely, Migration } from "kysely";
+import type { Dialect } from "./connect.js";
+
+/**
+ * Schema migrations, in order. Each uses Kysely's schema builder so one definition serves both engines;
+ * the few differences (auto-increment, 64-bit integers) are chosen by dialect. Never edit a shipped
+ * migration: add a new one.
+ */
+export function migrations(dialect: Dialect, extra: Record<string, Migration> = {}): Record<string, Migration> {
+  const int64 = dialect === "postgres" ? "bigint" : "integer";
+  return {
+    "0001_core": {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable("users")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("app_id", "text", (c) => c.notNull())
+          .addColumn("type", "text", (c) => c.notNull())
+          .addColumn("disabled", "integer", (c) => c.notNull().defaultTo(0))
+          .addColumn("data", "text", (c) => c.notNull().defaultTo("{}"))
+          .addColumn("created_at", int64, (c) => c.notNull())
+          .addColumn("last_login_at", int64)
+          .addColumn("sessions_valid_since", int64, (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex("users_app_created").on("users").columns(["app_id", "created_at"]).execute();
+
+        await db.schema
+          .createTable("identities")
+          .addColumn("app_id", "text", (c) => c.notNull())
+          .addColumn("provider_type", "text", (c) => c.notNull())
+          .addColumn("external_id", "text", (c) => c.notNull())
+          .addColumn("user_id", "text", (c) => c.notNull())
+          .addColumn("provider_name", "text", (c) => c.notNull())
+          .addColumn("provider_data", "text", (c) => c.notNull().defaultTo("{}"))
+          .addColumn("created_at", int64, (c) => c.notNull())
+          .addPrimaryKeyConstraint("identities_pk", ["app_id", "provider_type", "external_id"])
+          .execute();
+        await db.schema.createIndex("identities_user").on("identities").column("user_id").execute();
+
+        await db.schema
+          .createTable("userpass_accounts")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("app_id", "text", (c) => c.notNull())
+          .addColumn("email", "text", (c) => c.notNull())
+          .addColumn("email_key", "text", (c) => c.notNull())
+          .addColumn("password_hash", "text", (c) => c.notNull())
+          .addColumn("confirmed", "integer", (c) => c.notNull())
+          .addColumn("created_at", int64, (c) => c.notNull())
+          .addColumn("updated_at", int64, (c) => c.notNull())
+          .addUniqueConstraint("userpass_accounts_email", ["app_id", "email_key"])
+          .execute();
+
+        await db.schema
+          .createTable("one_time_tokens")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("app_id", "text", (c) => c.notNull())
+          .addColumn("account_id", "text", (c) => c.notNull())
+          .addColumn("purpose", "text", (c) => c.notNull())
+          .addColumn("token_hash", "text", (c) => c.notNull())
+          .addColumn("expires_at", int64, (c) => c.notNull())
+          .addColumn("used_at", int64)
+          .execute();
+        await db.schema.createIndex("one_time_tokens_account").on("one_time_tokens").column("account_id").execute();
+
+        await db.schema
+          .createTable("sessions")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("app_id", "text", (c) => c.notNull())
+          .addColumn("user_id", "text", (c) => c.notNull())
+          .addColumn("provider_type", "text", (c) => c.notNull())
+          .addColumn("external_id", "text", (c) => c.notNull())
+          .addColumn("device_id", "text", (c) => c.notNull())
+          .addColumn("created_at", int64, (c) => c.notNull())
+          .addColumn("expires_at", int64, (c) => c.notNull())
+          .addColumn("revoked_at", int64)
+          .execute();
+        await db.schema.createIndex("sessions_user").on("sessions").column("user_id").execute();
+
+        await db.schema
+          .createTable("devices")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("app_id", "text", (c) => c.notNull())
+          .addColumn("user_id", "text", (c) => c.notNull())
+          .addColumn("info", "text", (c) => c.notNull())
+          .addColumn("created_at", int64, (c) => c.notNull())
+          .addColumn("last_seen_at", int64, (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex("devices_user").on("devices").column("user_id").execute();
+
+        await db.schema
+          .createTable("rate_limits")
+          .addColumn("key", "text", (c) => c.primaryKey())
+          .addColumn("window_start", int64, (c) => c.notNull())
+          .addColumn("count", "integer", (c) => c.notNull())
+          .execute();
+
+        await db.schema
+          .createTable("audit_events")
+          .addColumn("id", dialect === "postgres" ? "bigserial" : "integer", (c) =>
+            dialect === "postgres" ? c.primaryKey() : c.primaryKey().autoIncrement(),
+          )
+          .addColumn("app_id", "text", (c) => c.notNull())
+          .addColumn("at", int64, (c) => c.notNull())
+          .addColumn("type", "text", (c) => c.notNull())
+          .addColumn("user_id", "text")
+          .addColumn("provider", "text")
+          .addColumn("ip", "text")
+          .addColumn("result", "text", (c) => c.notNull())
+          .addColumn("detail", "text")
+          .execute();
+        await db.schema.createIndex("audit_events_app_at").on("audit_events").columns(["app_id", "at"]).execute();
+        await db.schema.createIndex("audit_events_user").on("audit_events").column("user_id").execute();
+
+        await db.schema
+          .createTable("signing_keys")
+          .addColumn("app_id", "text", (c) => c.notNull())
+          .addColumn("kid", "text", (c) => c.notNull())
+          .addColumn("secret", "text", (c) => c.notNull())
+          .addColumn("created_at", int64, (c) => c.notNull())
+          .addPrimaryKeyConstraint("signing_keys_pk", ["app_id", "kid"])
+          .execute();
+      },
+    },
+    ...extra,
+  };
+}

@@ -1,0 +1,95 @@
+import type { Kysely } from "kysely";
+import type { AuditEvent } from "./records.js";
+import type { Database } from "./schema.js";
+
+/** Fixed-window counters for rate limiting, shared by every server instance through the store. */
+export class RateLimitRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /**
+   * Counts one hit on `key` in the window that starts at `windowStart` and returns the count so far.
+   * One statement, so concurrent hits from several instances never lose an increment.
+   */
+  async hit(key: string, windowStart: number): Promise<number> {
+    const row = await this.db
+      .insertInto("rate_limits")
+      .values({ key, window_start: windowStart, count: 1 })
+      .onConflict((oc) =>
+        oc.column("key").doUpdateSet((eb) => ({
+          count: eb
+            .case()
+            .when("rate_limits.window_start", "=", windowStart)
+            .then(eb(eb.ref("rate_limits.count"), "+", 1))
+            .else(1)
+            .end(),
+          window_start: windowStart,
+        })),
+      )
+      .returning("count")
+      .executeTakeFirstOrThrow();
+    return Number(row.count);
+  }
+
+  /** Drops counters of windows that ended before `before`. */
+  async prune(before: number): Promise<void> {
+    await this.db.deleteFrom("rate_limits").where("window_start", "<", before).execute();
+  }
+}
+
+/** The append-only audit log. */
+export class AuditRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async append(event: AuditEvent): Promise<void> {
+    await this.db
+      .insertInto("audit_events")
+      .values({
+        app_id: event.appId,
+        at: event.at,
+        type: event.type,
+        user_id: event.userId ?? null,
+        provider: event.provider ?? null,
+        ip: event.ip ?? null,
+        result: event.result,
+        detail: event.detail ?? null,
+      })
+      .execute();
+  }
+
+  /** Events of an app, oldest first, optionally of one type or one user. */
+  async list(query: { appId: string; type?: string; userId?: string; limit?: number }): Promise<AuditEvent[]> {
+    let q = this.db.selectFrom("audit_events").selectAll().where("app_id", "=", query.appId);
+    if (query.type) q = q.where("type", "=", query.type);
+    if (query.userId) q = q.where("user_id", "=", query.userId);
+    const rows = await q.orderBy("id").limit(query.limit ?? 10_000).execute();
+    return rows.map((r) => ({
+      appId: r.app_id,
+      at: Number(r.at),
+      type: r.type,
+      userId: r.user_id,
+      provider: r.provider,
+      ip: r.ip,
+      result: r.result,
+      detail: r.detail,
+    }));
+  }
+}
+
+/** Per-app token signing secrets, generated once and shared by every instance. */
+export class SigningKeyRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async list(appId: string): Promise<{ kid: string; secret: string; createdAt: number }[]> {
+    const rows = await this.db.selectFrom("signing_keys").selectAll().where("app_id", "=", appId).orderBy("created_at").execute();
+    return rows.map((r) => ({ kid: r.kid, secret: r.secret, createdAt: Number(r.created_at) }));
+  }
+
+  /** Adds a key unless one with that kid exists (two instances starting at once agree on the first). */
+  async addIfAbsent(appId: string, kid: string, secret: string, at: number): Promise<void> {
+    await this.db
+      .insertInto("signing_keys")
+      .values({ app_id: appId, kid, secret, created_at: at })
+      .onConflict((oc) => oc.columns(["app_id", "kid"]).doNothing())
+      .execute();
+  }
+}

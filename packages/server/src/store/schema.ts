@@ -1,0 +1,115 @@
+import type { Generated } from "kysely";
+
+/**
+ * Table types for Kysely. Times are integer milliseconds since the epoch; booleans are 0/1 integers so
+ * the same code serves SQLite and PostgreSQL. JSON columns hold text.
+ */
+export interface Database {
+  users: UsersTable;
+  identities: IdentitiesTable;
+  userpass_accounts: UserpassAccountsTable;
+  one_time_tokens: OneTimeTokensTable;
+  sessions: SessionsTable;
+  devices: DevicesTable;
+  rate_limits: RateLimitsTable;
+  audit_events: AuditEventsTable;
+  signing_keys: SigningKeysTable;
+}
+
+export interface UsersTable {
+  id: string;
+  app_id: string;
+  type: string;
+  disabled: number;
+  /** JSON object: profile metadata (`email`, `name`, ...). */
+  data: string;
+  created_at: number;
+  last_login_at: number | null;
+  /** Sessions created before this instant are void (disable, admin logout). */
+  sessions_valid_since: number;
+}
+
+export interface IdentitiesTable {
+  app_id: string;
+  provider_type: string;
+  /** The provider-specific id (`identities[].id` in the profile). */
+  external_id: string;
+  user_id: string;
+  provider_name: string;
+  /** JSON object. */
+  provider_data: string;
+  created_at: number;
+}
+
+export interface UserpassAccountsTable {
+  /** 24-hex; also the local-userpass identity's external id. */
+  id: string;
+  app_id: string;
+  /** The address as registered. */
+  email: string;
+  /** The address as compared: equal to `email`, or lower-cased when the app matches case-insensitively. */
+  email_key: string;
+  password_hash: string;
+  confirmed: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface OneTimeTokensTable {
+  /** The `tokenId` of a confirmation or reset link. */
+  id: string;
+  app_id: string;
+  account_id: string;
+  purpose: string;
+  /** SHA-256 of the `token`. */
+  token_hash: string;
+  expires_at: number;
+  used_at: number | null;
+}
+
+export interface SessionsTable {
+  id: string;
+  app_id: string;
+  user_id: string;
+  provider_type: string;
+  external_id: string;
+  device_id: string;
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+}
+
+export interface DevicesTable {
+  id: string;
+  app_id: string;
+  user_id: string;
+  /** JSON object: `options.device` as the SDK sent it. */
+  info: string;
+  created_at: number;
+  last_seen_at: number;
+}
+
+export interface RateLimitsTable {
+  key: string;
+  window_start: number;
+  count: number;
+}
+
+export interface AuditEventsTable {
+  id: Generated<number>;
+  app_id: string;
+  at: number;
+  type: string;
+  user_id: string | null;
+  provider: string | null;
+  ip: string | null;
+  result: string;
+  detail: string | null;
+}
+
+export interface SigningKeysTable {
+  app_id: string;
+  kid: string;
+  secret: string;
+  created_at: number;
+}

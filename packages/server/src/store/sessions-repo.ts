@@ -1,0 +1,122 @@
+import type { Kysely } from "kysely";
+import type { SessionRecord, SessionState } from "./records.js";
+import type { Database } from "./schema.js";
+
+/** Login sessions and the devices they were opened from. */
+export class SessionRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async create(session: SessionRecord): Promise<void> {
+    await this.db
+      .insertInto("sessions")
+      .values({
+        id: session.id,
+        app_id: session.appId,
+        user_id: session.userId,
+        provider_type: session.providerType,
+        external_id: session.externalId,
+        device_id: session.deviceId,
+        created_at: session.createdAt,
+        expires_at: session.expiresAt,
+        revoked_at: null,
+      })
+      .execute();
+  }
+
+  /**
+   * The session and its user's standing, in one indexed lookup: the hot path of every authenticated
+   * request. Undefined when the session (or its user) no longer exists.
+   */
+  async state(sessionId: string): Promise<SessionState | undefined> {
+    const row = await this.db
+      .selectFrom("sessions as s")
+      .innerJoin("users as u", "u.id", "s.user_id")
+      .select([
+        "s.id",
+        "s.app_id",
+        "s.user_id",
+        "s.provider_type",
+        "s.external_id",
+        "s.device_id",
+        "s.created_at",
+        "s.expires_at",
+        "s.revoked_at",
+        "u.disabled",
+        "u.sessions_valid_since",
+      ])
+      .where("s.id", "=", sessionId)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    return {
+      id: row.id,
+      appId: row.app_id,
+      userId: row.user_id,
+      providerType: row.provider_type,
+      externalId: row.external_id,
+      deviceId: row.device_id,
+      createdAt: Number(row.created_at),
+      expiresAt: Number(row.expires_at),
+      revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
+      userDisabled: row.disabled === 1,
+      userSessionsValidSince: Number(row.sessions_valid_since),
+    };
+  }
+
+  /** Revokes one session. Returns false if it was already revoked or does not exist. */
+  async revoke(sessionId: string, at: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable("sessions")
+      .set({ revoked_at: at })
+      .where("id", "=", sessionId)
+      .where("revoked_at", "is", null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  /** Revokes every live session of a user. */
+  async revokeAllForUser(userId: string, at: number): Promise<number> {
+    const result = await this.db
+      .updateTable("sessions")
+      .set({ revoked_at: at })
+      .where("user_id", "=", userId)
+      .where("revoked_at", "is", null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  /** Deletes sessions that expired before `before` (housekeeping). */
+  async deleteExpired(before: number): Promise<number> {
+    const result = await this.db.deleteFrom("sessions").where("expires_at", "<", before).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  /** Records a device, or refreshes `last_seen_at` of a known one owned by the same app. */
+  async upsertDevice(device: { id: string; appId: string; userId: string; info: Record<string, unknown>; at: number }): Promise<void> {
+    await this.db
+      .insertInto("devices")
+      .values({
+        id: device.id,
+        app_id: device.appId,
+        user_id: device.userId,
+        info: JSON.stringify(device.info),
+        created_at: device.at,
+        last_seen_at: device.at,
+      })
+      .onConflict((oc) =>
+        oc.column("id").doUpdateSet({ last_seen_at: device.at, user_id: device.userId, info: JSON.stringify(device.info) }),
+      )
+      .execute();
+  }
+
+  /** The app a device id belongs to, if the device is known. */
+  async deviceApp(deviceId: string): Promise<string | undefined> {
+    const row = await this.db.selectFrom("devices").select("app_id").where("id", "=", deviceId).executeTakeFirst();
+    return row?.app_id;
+  }
+
+  /** Devices a user has logged in from. */
+  async devicesOf(userId: string): Promise<{ id: string; info: Record<string, unknown>; createdAt: number; lastSeenAt: number }[]> {
+    const rows = await this.db.selectFrom("devices").selectAll().where("user_id", "=", userId).orderBy("created_at").execute();
+    return rows.map((r) => ({ id: r.id, info: JSON.parse(r.info), createdAt: Number(r.created_at), lastSeenAt: Number(r.last_seen_at) }));
+  }
+}

@@ -1,0 +1,58 @@
+import type { Kysely, Migration } from "kysely";
+import { AccountRepository } from "./accounts-repo.js";
+import { openDatabase, type Connection, type Dialect } from "./connect.js";
+import { AuditRepository, RateLimitRepository, SigningKeyRepository } from "./misc-repos.js";
+import type { Database } from "./schema.js";
+import { SessionRepository } from "./sessions-repo.js";
+import { UserRepository } from "./users-repo.js";
+
+/**
+ * Gatehouse's persistent state, behind one interface for SQLite and PostgreSQL. Services use the
+ * repositories; a state change spanning several rows runs in `transaction`, which hands the callback a
+ * Store bound to the transaction.
+ */
+export class Store {
+  readonly users: UserRepository;
+  readonly sessions: SessionRepository;
+  readonly accounts: AccountRepository;
+  readonly rateLimits: RateLimitRepository;
+  readonly audit: AuditRepository;
+  readonly signingKeys: SigningKeyRepository;
+
+  private constructor(
+    /** The Kysely handle (a transaction inside `transaction`). Exposed for modules with their own tables. */
+    readonly db: Kysely<Database>,
+    readonly dialect: Dialect,
+    private readonly connection?: Connection,
+  ) {
+    this.users = new UserRepository(db);
+    this.sessions = new SessionRepository(db);
+    this.accounts = new AccountRepository(db);
+    this.rateLimits = new RateLimitRepository(db);
+    this.audit = new AuditRepository(db);
+    this.signingKeys = new SigningKeyRepository(db);
+  }
+
+  /** Opens `sqlite:PATH` or `postgres://...`, migrating the schema to the latest version. */
+  static async open(url: string, extraMigrations: Record<string, Migration> = {}): Promise<Store> {
+    const connection = await openDatabase(url, extraMigrations);
+    return new Store(connection.db, connection.dialect, connection);
+  }
+
+  /** Where the store lives, without credentials. */
+  get description(): string {
+    return this.connection?.description ?? "transaction";
+  }
+
+  /** Runs `work` in one transaction: all of its writes land, or none do. */
+  transaction<T>(work: (tx: Store) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute((trx) => work(new Store(trx, this.dialect)));
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+}
+
+export { isUniqueViolation } from "./connect.js";
+export type * from "./records.js";

@@ -1,0 +1,141 @@
+import type { Kysely } from "kysely";
+import type { IdentityRecord, UserRecord } from "./records.js";
+import type { Database } from "./schema.js";
+
+/** Users and their identities. */
+export class UserRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** Inserts a user and its first identity. Throws a unique violation if the identity exists. */
+  async create(user: Omit<UserRecord, "identities" | "lastLoginAt">, identity: IdentityRecord): Promise<void> {
+    await this.db
+      .insertInto("users")
+      .values({
+        id: user.id,
+        app_id: user.appId,
+        type: user.type,
+        disabled: user.disabled ? 1 : 0,
+        data: JSON.stringify(user.data),
+        created_at: user.createdAt,
+        last_login_at: null,
+        sessions_valid_since: user.sessionsValidSince,
+      })
+      .execute();
+    await this.addIdentity(user.appId, identity);
+  }
+
+  /** Links one more identity to an existing user. */
+  async addIdentity(appId: string, identity: IdentityRecord): Promise<void> {
+    await this.db
+      .insertInto("identities")
+      .values({
+        app_id: appId,
+        provider_type: identity.providerType,
+        external_id: identity.externalId,
+        user_id: identity.userId,
+        provider_name: identity.providerName,
+        provider_data: JSON.stringify(identity.providerData),
+        created_at: identity.createdAt,
+      })
+      .execute();
+  }
+
+  /** The user owning an identity, if any. */
+  async findIdByIdentity(appId: string, providerType: string, externalId: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom("identities")
+      .select("user_id")
+      .where("app_id", "=", appId)
+      .where("provider_type", "=", providerType)
+      .where("external_id", "=", externalId)
+      .executeTakeFirst();
+    return row?.user_id;
+  }
+
+  /** A user with its identities, or undefined. */
+  async get(appId: string, userId: string): Promise<UserRecord | undefined> {
+    const row = await this.db.selectFrom("users").selectAll().where("id", "=", userId).where("app_id", "=", appId).executeTakeFirst();
+    if (!row) return undefined;
+    const identities = await this.db
+      .selectFrom("identities")
+      .selectAll()
+      .where("user_id", "=", userId)
+      .orderBy("created_at")
+      .execute();
+    return {
+      id: row.id,
+      appId: row.app_id,
+      type: row.type,
+      disabled: row.disabled === 1,
+      data: JSON.parse(row.data) as Record<string, unknown>,
+      createdAt: Number(row.created_at),
+      lastLoginAt: row.last_login_at === null ? null : Number(row.last_login_at),
+      sessionsValidSince: Number(row.sessions_valid_since),
+      identities: identities.map((i) => ({
+        userId: i.user_id,
+        providerType: i.provider_type,
+        providerName: i.provider_name,
+        externalId: i.external_id,
+        providerData: JSON.parse(i.provider_data) as Record<string, unknown>,
+        createdAt: Number(i.created_at),
+      })),
+    };
+  }
+
+  /** Adds profile metadata keys the user does not have yet (a linked identity's email, say). */
+  async mergeData(userId: string, data: Record<string, unknown>): Promise<void> {
+    if (Object.keys(data).length === 0) return;
+    const row = await this.db.selectFrom("users").select("data").where("id", "=", userId).executeTakeFirst();
+    if (!row) return;
+    const merged = { ...data, ...(JSON.parse(row.data) as Record<string, unknown>) };
+    await this.db.updateTable("users").set({ data: JSON.stringify(merged) }).where("id", "=", userId).execute();
+  }
+
+  /** Records a successful login. */
+  async touchLogin(userId: string, at: number): Promise<void> {
+    await this.db.updateTable("users").set({ last_login_at: at }).where("id", "=", userId).execute();
+  }
+
+  /** Disables or enables a user; disabling voids every session issued before `at`. */
+  async setDisabled(appId: string, userId: string, disabled: boolean, at: number): Promise<boolean> {
+    const update = disabled ? { disabled: 1, sessions_valid_since: at } : { disabled: 0 };
+    const result = await this.db.updateTable("users").set(update).where("id", "=", userId).where("app_id", "=", appId).executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  /** Voids every session of the user issued before `at` (admin logout). */
+  async invalidateSessions(appId: string, userId: string, at: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable("users")
+      .set({ sessions_valid_since: at })
+      .where("id", "=", userId)
+      .where("app_id", "=", appId)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  /** Deletes a user and everything that hangs off it. Returns false if there was no such user. */
+  async delete(appId: string, userId: string): Promise<boolean> {
+    const accountIds = await this.db
+      .selectFrom("identities")
+      .select("external_id")
+      .where("user_id", "=", userId)
+      .where("provider_type", "=", "local-userpass")
+      .execute();
+    for (const { external_id } of accountIds) {
+      await this.db.deleteFrom("one_time_tokens").where("account_id", "=", external_id).execute();
+      await this.db.deleteFrom("userpass_accounts").where("id", "=", external_id).execute();
+    }
+    await this.db.deleteFrom("identities").where("user_id", "=", userId).execute();
+    await this.db.deleteFrom("sessions").where("user_id", "=", userId).execute();
+    await this.db.deleteFrom("devices").where("user_id", "=", userId).execute();
+    const result = await this.db.deleteFrom("users").where("id", "=", userId).where("app_id", "=", appId).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  /** How many users an app has (for reports and benchmarks). */
+  async count(appId: string): Promise<number> {
+    const row = await this.db.selectFrom("users").select((eb) => eb.fn.countAll<number>().as("n")).where("app_id", "=", appId).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+}
