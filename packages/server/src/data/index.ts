@@ -1,0 +1,10 @@
+/**
+ * Data services behind `context.services.get("mongodb-atlas")` and custom user data: builtin
+ * collections in Gatehouse's own SQL database, or a real MongoDB.
+ */
+export * from "./types.js";
+export { createBuiltinDataService } from "./builtin.js";
+export { createMongoDataService } from "./mongo.js";
+export { documentsMigration, type DocumentsTable, type DocumentsDatabase } from "./documents-table.js";
+export { findUserDataDocument } from "./user-data.js";
+export { encode, decode, decodeExact, promote } from "./values.js";
