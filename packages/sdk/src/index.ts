@@ -1,1 +1,65 @@
-export const SDK_VERSION = "0.1.0";
+/**
+ * `@gatehouse/sdk`: realm-web's user API for Gatehouse, in browsers and Node.
+ *
+ * Migrating from realm-web: change `from "realm-web"` to `from "@gatehouse/sdk"` and set `baseUrl`.
+ *
+ * @example
+ * import { App, Credentials } from "@gatehouse/sdk";
+ * const app = new App({ id: "todo-gatehouse", baseUrl: "https://auth.example.com" });
+ * const user = app.currentUser ?? (await app.logIn(Credentials.anonymous()));
+ */
+export * as BSON from "bson";
+export { App, type AppConfiguration } from "./app.js";
+export { ApiKeyAuth, type ApiKey } from "./api-keys.js";
+export {
+  Credentials,
+  type AnonymousPayload,
+  type ApiKeyPayload,
+  type ApplePayload,
+  type EmailPasswordPayload,
+  type FacebookPayload,
+  type FunctionPayload,
+  type GoogleAuthCodePayload,
+  type GoogleIdTokenPayload,
+  type GoogleOptions,
+  type GooglePayload,
+  type JWTPayload,
+  type OAuth2RedirectPayload,
+  type ProviderType,
+} from "./credentials.js";
+export type { LocalAppConfiguration } from "./device.js";
+export type { NumberDecoding } from "./ejson.js";
+export {
+  EmailPasswordAuth,
+  type CallResetPasswordFunctionDetails,
+  type ConfirmUserDetails,
+  type RegisterUserDetails,
+  type ResendConfirmationDetails,
+  type ResetPasswordDetails,
+  type RetryCustomConfirmationDetails,
+  type SendResetPasswordDetails,
+} from "./email-password-auth.js";
+export { ClientError, ClientErrorCode, GatehouseError, MongoDBRealmError } from "./errors.js";
+export type { AppChangeCallback, AppChangeEvent, LogoutReason, UserChangeCallback, UserChangeEvent } from "./events.js";
+export type { BaseFunctionsFactory, DefaultFunctionsFactory, RealmFunction } from "./functions.js";
+export type { Clock } from "./session/clock.js";
+export { LocalStorage } from "./storage/local-storage.js";
+export { MemoryStorage } from "./storage/memory.js";
+export { PrefixedStorage, type Storage, type StorageChangeListener } from "./storage/storage.js";
+export type { FetchFunction } from "./transport/fetcher.js";
+export { UserState } from "./user-host.js";
+export { UserType, type DefaultUserProfileData, type UserIdentity } from "./user-profile.js";
+export { User } from "./user.js";
+export { SDK_VERSION } from "./version.js";
+
+import { App } from "./app.js";
+
+/**
+ * Returns the app with this id, creating it on first call. Same as `App.getApp(id)`.
+ *
+ * @example
+ * const app = getApp("todo-gatehouse");
+ */
+export function getApp(id: string): App {
+  return App.getApp(id);
+}
