@@ -48,7 +48,8 @@ export function sendError(reply: FastifyReply, error: GatehouseError): FastifyRe
   reply.code(error.status);
   for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
   reply.header("content-type", "application/json");
-  return reply.send(errorBody(error));
+  // A Buffer, because Fastify appends "; charset=utf-8" to string payloads.
+  return reply.send(Buffer.from(errorBody(error)));
 }
 
 /** Maps anything thrown in a route to a GatehouseError; unknown errors become a bare 500. */
