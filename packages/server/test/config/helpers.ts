@@ -1,0 +1,99 @@
+/** Shared helpers for the config loader tests (not a test file itself). */
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import assert from "node:assert/strict";
+import { ConfigError } from "../../src/config/index.js";
+
+/** The repository root (packages/server/test/config → ../../../..). */
+export const repoRoot = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  "../../../..",
+);
+
+/** The real exports; GATEHOUSE_FIXTURES overrides the default location beside the repository. */
+export const fixturesDir =
+  process.env["GATEHOUSE_FIXTURES"] ??
+  resolve(repoRoot, "../shared/fixtures/app-services-exports");
+
+export const fixturesPresent = existsSync(fixturesDir);
+
+export function fixture(name: string): string {
+  return join(fixturesDir, name);
+}
+
+/** Files to write, path relative to the app dir → content (objects are JSON-encoded, 4 spaces). */
+export type AppFiles = Record<string, string | object>;
+
+const created: string[] = [];
+
+/** Writes an app directory under the OS temp dir and returns its path. */
+export async function makeApp(
+  files: AppFiles,
+  dirName = "app",
+): Promise<string> {
+  const base = await mkdtemp(join(tmpdir(), "gatehouse-config-"));
+  created.push(base);
+  const dir = join(base, dirName);
+  await mkdir(dir, { recursive: true });
+  for (const [rel, content] of Object.entries(files)) {
+    const path = join(dir, ...rel.split("/"));
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(
+      path,
+      typeof content === "string" ? content : JSON.stringify(content, null, 4),
+    );
+  }
+  return dir;
+}
+
+/** Removes every directory made by makeApp; call from `after`. */
+export async function removeApps(): Promise<void> {
+  await Promise.all(
+    created.splice(0).map((d) => rm(d, { recursive: true, force: true })),
+  );
+}
+
+/** A valid 20210101 root config for synthetic apps. */
+export const ROOT = {
+  app_id: "test-app",
+  config_version: 20210101,
+  name: "test",
+};
+
+/** Asserts that `promise` rejects with a ConfigError and returns it for further checks. */
+export async function rejectsConfig(
+  promise: Promise<unknown>,
+  expected: {
+    code: ConfigError["code"];
+    file: string;
+    field: string | undefined;
+  },
+): Promise<ConfigError> {
+  let caught: unknown;
+  try {
+    await promise;
+  } catch (e) {
+    caught = e;
+  }
+  assert.ok(
+    caught instanceof ConfigError,
+    `expected a ConfigError, got ${String(caught)}`,
+  );
+  assert.equal(caught.code, expected.code, caught.message);
+  assert.equal(caught.file, expected.file, caught.message);
+  assert.equal(caught.field, expected.field, caught.message);
+  assert.ok(
+    caught.message.includes(expected.file),
+    `message names the file: ${caught.message}`,
+  );
+  if (expected.field !== undefined) {
+    assert.ok(
+      caught.message.includes(expected.field),
+      `message names the field: ${caught.message}`,
+    );
+  }
+  return caught;
+}
