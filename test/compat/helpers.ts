@@ -50,6 +50,8 @@ export interface RecordedRequest {
   /** The bearer token sent, if any. */
   token: string | undefined;
   status: number;
+  /** The response's content type (null when absent). */
+  contentType: string | null;
 }
 
 /** A `fetch` that records every request and refuses to go on past `limit` (to catch retry loops). */
@@ -65,10 +67,12 @@ export function recordingFetch(origin: string, limit = 200): { fetch: FetchFunct
       path: url.startsWith(origin) ? url.slice(origin.length) : url,
       token: auth?.startsWith("Bearer ") ? auth.slice("Bearer ".length) : undefined,
       status: 0,
+      contentType: null,
     };
     requests.push(entry);
     const response = await fetch(input, init);
     entry.status = response.status;
+    entry.contentType = response.headers.get("content-type");
     return response;
   };
   return { fetch: recorder as unknown as FetchFunction, requests };
