@@ -1,0 +1,34 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { App, ClientError, Credentials } from "../../src/index.ts";
+
+describe("Credentials", () => {
+  it("builds realm-web's payloads", () => {
+    assert.deepEqual(Credentials.emailPassword("a@b.c", "pw").payload, { username: "a@b.c", password: "pw" });
+    assert.deepEqual(Credentials.apiKey("k").payload, { key: "k" });
+    assert.deepEqual(Credentials.jwt("t").payload, { token: "t" });
+    assert.deepEqual(Credentials.function({ x: 1 }).payload, { x: 1 });
+    assert.deepEqual(Credentials.google({ idToken: "i" }).payload, { id_token: "i" });
+    assert.deepEqual(Credentials.google({ authCode: "c" }).payload, { authCode: "c" });
+    assert.deepEqual(Credentials.facebook("fb").payload, { accessToken: "fb" });
+    assert.deepEqual(Credentials.facebook("https://x/cb").payload, { redirectUrl: "https://x/cb" });
+    assert.deepEqual(Credentials.apple("idt").payload, { id_token: "idt" });
+    assert.deepEqual(Credentials.apple("https://x/cb").payload, { redirectUrl: "https://x/cb" });
+  });
+
+  it("names providers by type, and reuses anonymous users by default", () => {
+    const anon = Credentials.anonymous();
+    assert.equal(anon.providerName, "anon-user");
+    assert.equal(anon.providerType, "anon-user");
+    assert.equal(anon.reuse, true);
+    assert.equal(Credentials.anonymous(false).reuse, false);
+    assert.equal(Credentials.emailPassword("a", "b").reuse, false);
+    assert.equal(Credentials.google({ idToken: "x" }).providerType, "oauth2-google");
+    assert.equal(App.Credentials, Credentials);
+  });
+
+  it("rejects ambiguous Google payloads", () => {
+    assert.throws(() => Credentials.google({ idToken: "a", authCode: "b" } as never), ClientError);
+    assert.throws(() => Credentials.google({ other: "x" } as never), ClientError);
+  });
+});
