@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import assert from "node:assert/strict";
-import { ConfigError } from "../../src/config/index.js";
+import { ConfigError, loadAppDirectory, type AppConfig } from "../../src/config/index.js";
 
 /** The repository root (packages/server/test/config → ../../../..). */
 export const repoRoot = resolve(
@@ -22,6 +22,25 @@ export const fixturesPresent = existsSync(fixturesDir);
 
 export function fixture(name: string): string {
   return join(fixturesDir, name);
+}
+
+/** `{ skip }` for tests that need the fixtures: a reason when they are absent, else false. */
+export const skipWithoutFixtures = fixturesPresent ? false : `fixtures not found at ${fixturesDir}`;
+
+export const loadFixture = (name: string, options?: { environment?: string }) =>
+  loadAppDirectory(fixture(name), options);
+
+/** AUTHENTICATION triggers as [name, operation, function, disabled], sorted by name. */
+export function authTriggers(app: AppConfig): [string, string | undefined, string | undefined, boolean][] {
+  return app.triggers
+    .filter((t) => t.type === "AUTHENTICATION")
+    .map((t) => [t.name, t.operationType, t.functionName, t.disabled] as [string, string | undefined, string | undefined, boolean])
+    .sort((a, b) => (a[0] < b[0] ? -1 : 1));
+}
+
+/** Provider type → disabled. */
+export function providerSummary(app: AppConfig): Record<string, boolean> {
+  return Object.fromEntries(Object.values(app.providers).map((p) => [p.type, p.disabled]));
 }
 
 /** Files to write, path relative to the app dir → content (objects are JSON-encoded, 4 spaces). */

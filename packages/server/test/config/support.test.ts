@@ -8,6 +8,7 @@ import {
   describeSupport,
   featureKey,
   loadAppDirectory,
+  reportWarnings,
 } from "../../src/config/index.js";
 import {
   ROOT,
@@ -86,7 +87,7 @@ describe("describeSupport", () => {
     });
     const lines = describeSupport(await loadAppDirectory(dir), CORE);
     assert.deepEqual(lines, [
-      "app test: client app id test-app, layout 20210101",
+      "layout 20210101",
       "provider anon-user: enabled",
       "provider custom-token: not supported yet",
       "provider local-userpass: enabled (confirmation email to http://x/confirm, reset email to http://x/reset)",
@@ -122,6 +123,7 @@ describe("describeSupport on real exports", { skip }, () => {
     const app = await loadAppDirectory(fixture("makesitgo__pushpull"));
     const lines = describeSupport(app, CORE);
     for (const expected of [
+      "layout 20210101, environment development",
       "provider custom-token: not supported yet",
       "provider oauth2-apple: not supported yet",
       "provider oauth2-facebook: not supported yet",
@@ -144,9 +146,13 @@ describe("describeSupport on real exports", { skip }, () => {
         "functions: 12 declared, 12 without source (authenticate, onTriggerFailure, receivePing, sendPing, triggers/basic, and 7 more)",
       ),
     );
-    // One summary line instead of twelve "source missing" warnings; other warnings stay.
-    assert.ok(!lines.some((l) => l.includes("declared but source missing")));
-    assert.ok(lines.some((l) => l.startsWith("warning: trigger auth_bridge")));
+    // Warnings are not report lines; reportWarnings drops the twelve "source missing" ones,
+    // which the functions line sums up, and keeps the rest.
+    assert.ok(!lines.some((l) => l.startsWith("warning")));
+    assert.equal(app.warnings.length, 13);
+    assert.deepEqual(reportWarnings(app), [
+      "trigger auth_bridge (triggers/auth_bridge.json) sends its events to AWS_EVENTBRIDGE, which Gatehouse does not support; it will not run",
+    ]);
     // Nothing present is left out.
     assert.equal(
       lines.filter((l) => l.endsWith(": not supported (ignored)")).length,

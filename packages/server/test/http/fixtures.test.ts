@@ -1,0 +1,54 @@
+import assert from "node:assert/strict";
+import { readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { call, repoRoot, startTestServer } from "../helpers/server.js";
+
+/** The 15 real App Services exports in ../shared: the server must start on each and serve what it supports. */
+const fixturesDir = join(repoRoot, "../shared/fixtures/app-services-exports");
+const fixtures = readdirSync(fixturesDir).filter((name) => statSync(join(fixturesDir, name)).isDirectory());
+
+describe("the server starts on every real App Services export", () => {
+  it("has the fixtures", () => assert.equal(fixtures.length, 15));
+
+  for (const name of fixtures) {
+    it(name, async () => {
+      const server = await startTestServer({ apps: [join(fixturesDir, name)] });
+      try {
+        const app = server.services.apps.all()[0]!;
+        const id = app.id;
+        const location = await call(`${server.api}/app/${id}/location`);
+        assert.equal(location.status, 200);
+        // Every provider type in the export is named in the start-up report, supported or not.
+        for (const provider of Object.values(app.config.providers)) {
+          assert.ok(server.report.some((line) => line.includes(provider.type)), `${provider.type} missing from report`);
+        }
+        const anon = app.provider("anon-user");
+        const login = await call(`${server.api}/app/${id}/auth/providers/anon-user/login`, { body: {} });
+        if (anon) {
+          assert.equal(login.status, 200);
+          const profile = await call(`${server.api}/auth/profile`, { token: login.body.access_token });
+          assert.equal(profile.status, 200);
+        } else {
+          assert.equal(login.status, 404);
+          assert.equal(login.body.error_code, "AuthProviderNotFound");
+        }
+        for (const provider of Object.values(app.config.providers)) {
+          if (provider.disabled || ["anon-user", "local-userpass"].includes(provider.type)) continue;
+          const res = await call(`${server.api}/app/${id}/auth/providers/${provider.name}/login`, { body: {} });
+          assert.equal(res.status, 404, `${provider.name} is named as unsupported, not crashed on`);
+          assert.match(res.body.error, /not supported/);
+        }
+        const userpass = app.provider("local-userpass");
+        if (userpass?.config.autoConfirm === true && userpass.config.runConfirmationFunction !== true) {
+          const reg = await call(`${server.api}/app/${id}/auth/providers/local-userpass/register`, { body: { email: "f@example.com", password: "secret1" } });
+          assert.equal(reg.status, 201);
+          const li = await call(`${server.api}/app/${id}/auth/providers/local-userpass/login`, { body: { username: "f@example.com", password: "secret1" } });
+          assert.equal(li.status, 200);
+        }
+      } finally {
+        await server.close();
+      }
+    });
+  }
+});
