@@ -296,8 +296,15 @@ describe("linkCredentials", () => {
     }
     const linkRequests = requests.slice(from).filter((r) => r.path.includes("?link=true")).length;
     assert.ok(caught instanceof Realm.MongoDBRealmError, `expected a MongoDBRealmError, got ${String(caught)}`);
-    assert.match(caught.error ?? "", /a user already exists with the specified provider/);
-    assert.ok(linkRequests <= 2, `realm-web sent ${linkRequests} link requests`);
+    assert.equal(caught.error, "a user already exists with the specified provider");
+    assert.equal(linkRequests, 1, `realm-web sent ${linkRequests} link requests`);
+    // Not 401 InvalidSession as App Services answered: that status/code pair makes realm-web loop.
+    assert.equal(caught.statusCode, 409);
+    assert.equal(caught.errorCode, "AccountNameInUse");
+    assert.deepEqual(
+      anon.identities.map((i) => i.providerType),
+      ["anon-user"],
+    );
     assert.equal(anon.isLoggedIn, true);
     assert.notEqual(owner.id, anon.id);
   });
