@@ -16,7 +16,7 @@ program
   .addOption(new Option("--app <dir>", "app directory (repeat for several apps; env GATEHOUSE_APPS, separated by the path delimiter)").argParser(collect))
   .addOption(new Option("--db <url>", "sqlite:PATH or postgres://...").env("GATEHOUSE_DB").default("sqlite:data/gatehouse.db"))
   .addOption(new Option("--port <n>", "port to listen on").env("GATEHOUSE_PORT").default("9090"))
-  .addOption(new Option("--host <host>", "interface to listen on").env("GATEHOUSE_HOST").default("127.0.0.1"))
+  .addOption(new Option("--host <host>", "interface to listen on (localhost = loopback, IPv4 and IPv6)").env("GATEHOUSE_HOST").default("localhost"))
   .addOption(new Option("--public-url <url>", "base URL clients use (reported by /location)").env("GATEHOUSE_PUBLIC_URL"))
   .addOption(new Option("--config <file>", "server config file (JSON: secrets, SMTP, limits)").env("GATEHOUSE_CONFIG"))
   .addOption(new Option("--log-level <level>", "pino log level").env("GATEHOUSE_LOG_LEVEL").default("info"))
