@@ -11,6 +11,8 @@ import { Errors, GatehouseError } from "../errors.js";
 /** Strips `scheme://authority` from an absolute-form request target (realm-cpp sends those). */
 export function rewriteAbsoluteUrl(url: string | undefined): string {
   if (!url) return "/";
+  // realm-web does not trim a trailing `/` off its baseUrl: `baseUrl: "https://host/"` asks for `//api/...`.
+  if (url.startsWith("//")) return url.replace(/^\/+/, "/");
   if (url.startsWith("/")) return url;
   const match = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(url);
   if (!match) return url;
