@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import * as Realm from "realm-web";
 import { startTestServer, type TestServer } from "../../packages/server/test/helpers/server.js";
-import { HEX24, TODO_APP, jwtPayload, newApp, rawCall, recordingFetch, uniqueEmail } from "./helpers.js";
+import { HEX24, IsolatedStorage, TODO_APP, jwtPayload, newApp, rawCall, recordingFetch, uniqueEmail } from "./helpers.js";
 
 let server: TestServer;
 before(async () => {
@@ -48,6 +48,19 @@ describe("location", () => {
       requests.map((r) => `${r.method} ${r.path}`),
       [`POST /api/client/v2.0/app/${TODO_APP}/auth/providers/anon-user/login`, "GET /api/client/v2.0/auth/profile", "GET /api/client/v2.0/auth/profile"],
     );
+  });
+
+  test("a baseUrl with a trailing slash works (realm-web requests //api/...), with and without /location", async () => {
+    for (const skipLocationRequest of [false, true]) {
+      const { fetch, requests } = recordingFetch(server.url);
+      const app = new Realm.App({ id: TODO_APP, baseUrl: `${server.url}/`, storage: new IsolatedStorage(), fetch, skipLocationRequest });
+      const user = await app.logIn(Realm.Credentials.anonymous());
+      assert.match(user.id, HEX24);
+      assert.equal(requests[0]!.path.startsWith("//api/client/v2.0/"), true, "realm-web does not trim the slash");
+      assert.ok(requests.every((r) => r.status === 200));
+      // After /location, requests use the hostname the server returned, which has no trailing slash.
+      if (!skipLocationRequest) assert.equal(requests[1]!.path.startsWith("/api/client/v2.0/"), true);
+    }
   });
 
   test("an unknown app id fails the first call with the server's error", async () => {
