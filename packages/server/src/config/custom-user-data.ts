@@ -22,34 +22,19 @@ export function normalizeCustomUserData(f: Fields): CustomUserDataConfig {
   if (onCreate) out.onUserCreationFunctionName = onCreate;
   if (out.enabled) {
     // Without these there is no collection to look the user up in.
-    for (const key of [
-      "mongo_service_name",
-      "database_name",
-      "collection_name",
-      "user_id_field",
-    ]) {
-      if (!f.optString(key))
-        throw invalidField(
-          f.file,
-          f.at(key),
-          "is required when custom user data is enabled",
-        );
+    for (const key of ["mongo_service_name", "database_name", "collection_name", "user_id_field"]) {
+      if (!f.optString(key)) throw invalidField(f.file, f.at(key), "is required when custom user data is enabled");
     }
   }
   return out;
 }
 
-export async function readCustomUserData(
-  ctx: LoadContext,
-  root: RootConfig,
-): Promise<CustomUserDataConfig> {
+export async function readCustomUserData(ctx: LoadContext, root: RootConfig): Promise<CustomUserDataConfig> {
   if (root.layout === "20210101") {
     const file = "auth/custom_user_data.json";
     const doc = await readJsonIfExists(ctx, file);
     if (doc === undefined) return { enabled: false };
-    return normalizeCustomUserData(
-      Fields.of(doc, file, "", "custom user data config"),
-    );
+    return normalizeCustomUserData(Fields.of(doc, file, "", "custom user data config"));
   }
   if (!root.fields.has("custom_user_data_config")) return { enabled: false };
   return normalizeCustomUserData(root.fields.child("custom_user_data_config"));

@@ -45,10 +45,7 @@ export class ConfigError extends Error {
   readonly column: number | undefined;
 
   constructor(details: ConfigErrorDetails) {
-    super(
-      formatMessage(details),
-      details.cause === undefined ? undefined : { cause: details.cause },
-    );
+    super(formatMessage(details), details.cause === undefined ? undefined : { cause: details.cause });
     this.name = "ConfigError";
     this.code = details.code;
     this.file = details.file;
@@ -61,18 +58,13 @@ export class ConfigError extends Error {
 
 function formatMessage(d: ConfigErrorDetails): string {
   let where = d.file;
-  if (d.line !== undefined)
-    where += `:${d.line}${d.column !== undefined ? `:${d.column}` : ""}`;
+  if (d.line !== undefined) where += `:${d.line}${d.column !== undefined ? `:${d.column}` : ""}`;
   if (d.field !== undefined) where += ` field "${d.field}"`;
   return `${where}: ${d.problem}`;
 }
 
 /** Shorthand for the common case: a field of the wrong type or value. */
-export function invalidField(
-  file: string,
-  field: string | undefined,
-  problem: string,
-): ConfigError {
+export function invalidField(file: string, field: string | undefined, problem: string): ConfigError {
   return new ConfigError({
     code: "ERR_CONFIG_INVALID_FIELD",
     file,

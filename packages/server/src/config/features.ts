@@ -9,15 +9,7 @@
 import type { OtherService, ServicesResult } from "./data-sources.js";
 import { countLegacyRules, countWebhooks } from "./data-sources.js";
 import { isObject, type JsonObject } from "./fields.js";
-import {
-  isDirectory,
-  isFile,
-  listDirectory,
-  listJsonFiles,
-  readJsonLenient,
-  walkFiles,
-  type LoadContext,
-} from "./read-json.js";
+import { isDirectory, isFile, listDirectory, listJsonFiles, readJsonLenient, walkFiles, type LoadContext } from "./read-json.js";
 import { ROOT_CONFIG_FILES, type RootConfig } from "./root.js";
 import type { DataSourceConfig, TriggerConfig } from "./types.js";
 
@@ -62,15 +54,8 @@ export function syncMode(value: unknown): string | undefined {
   return mode;
 }
 
-async function detectSync(
-  ctx: LoadContext,
-  root: RootConfig,
-  dataSources: DataSourceConfig[],
-): Promise<string | undefined> {
-  const candidates: unknown[] = [
-    await readJsonLenient(ctx, "sync/config.json"),
-    root.fields.raw("sync"),
-  ];
+async function detectSync(ctx: LoadContext, root: RootConfig, dataSources: DataSourceConfig[]): Promise<string | undefined> {
+  const candidates: unknown[] = [await readJsonLenient(ctx, "sync/config.json"), root.fields.raw("sync")];
   for (const ds of dataSources) {
     const config = ds.raw["config"];
     if (isObject(config)) candidates.push(config["sync"]);
@@ -84,53 +69,33 @@ async function detectSync(
 
 async function detectGraphql(ctx: LoadContext): Promise<string | undefined> {
   if (!(await isDirectory(ctx, "graphql"))) return undefined;
-  const resolvers = (await listJsonFiles(ctx, "graphql/custom_resolvers"))
-    .length;
-  return resolvers > 0
-    ? `graphql (${plural(resolvers, "custom resolver")})`
-    : "graphql";
+  const resolvers = (await listJsonFiles(ctx, "graphql/custom_resolvers")).length;
+  return resolvers > 0 ? `graphql (${plural(resolvers, "custom resolver")})` : "graphql";
 }
 
-async function detectHosting(
-  ctx: LoadContext,
-  root: RootConfig,
-): Promise<string | undefined> {
+async function detectHosting(ctx: LoadContext, root: RootConfig): Promise<string | undefined> {
   const config = await readJsonLenient(ctx, "hosting/config.json");
   const legacy = root.fields.raw("hosting");
-  const source: JsonObject | undefined = isObject(config)
-    ? config
-    : isObject(legacy)
-      ? legacy
-      : undefined;
+  const source: JsonObject | undefined = isObject(config) ? config : isObject(legacy) ? legacy : undefined;
   if (source?.["enabled"] !== true) return undefined;
   const domain = source["custom_domain"];
-  return typeof domain === "string" && domain !== ""
-    ? `hosting (custom domain ${domain})`
-    : "hosting";
+  return typeof domain === "string" && domain !== "" ? `hosting (custom domain ${domain})` : "hosting";
 }
 
 /** `http_endpoints/` or `https_endpoints/`: the endpoint list plus legacy HTTP services below it. */
-async function detectEndpoints(
-  ctx: LoadContext,
-  dir: string,
-): Promise<string[]> {
+async function detectEndpoints(ctx: LoadContext, dir: string): Promise<string[]> {
   const out: string[] = [];
   const list = await readJsonLenient(ctx, `${dir}/config.json`);
   const parts: string[] = [];
-  if (Array.isArray(list) && list.length > 0)
-    parts.push(plural(list.length, "endpoint"));
+  if (Array.isArray(list) && list.length > 0) parts.push(plural(list.length, "endpoint"));
   let services = 0;
   let webhooks = 0;
   for (const entry of await listDirectory(ctx, dir)) {
-    if (!entry.isDirectory || !(await isFile(ctx, `${entry.rel}/config.json`)))
-      continue;
+    if (!entry.isDirectory || !(await isFile(ctx, `${entry.rel}/config.json`))) continue;
     services++;
     webhooks += await countWebhooks(ctx, entry.rel);
   }
-  if (services > 0)
-    parts.push(
-      `${plural(services, "legacy HTTP service")} with ${plural(webhooks, "webhook")}`,
-    );
+  if (services > 0) parts.push(`${plural(services, "legacy HTTP service")} with ${plural(webhooks, "webhook")}`);
   if (parts.length > 0) out.push(`${dir} (${parts.join(", ")})`);
   const dataApi = await readJsonLenient(ctx, `${dir}/data_api_config.json`);
   if (isObject(dataApi) && dataApi["disabled"] !== true) out.push("data_api");
@@ -139,18 +104,13 @@ async function detectEndpoints(
 
 function describeServices(others: OtherService[]): string | undefined {
   if (others.length === 0) return undefined;
-  const items = others.map(
-    (s) =>
-      `${s.name} (${s.type}${s.webhooks > 0 ? `, ${plural(s.webhooks, "webhook")}` : ""})`,
-  );
+  const items = others.map((s) => `${s.name} (${s.type}${s.webhooks > 0 ? `, ${plural(s.webhooks, "webhook")}` : ""})`);
   return `services: ${items.join(", ")}`;
 }
 
 function describeTriggers(triggers: TriggerConfig[]): string | undefined {
   const counts = new Map<string, number>();
-  for (const t of triggers)
-    if (t.type !== "AUTHENTICATION")
-      counts.set(t.type, (counts.get(t.type) ?? 0) + 1);
+  for (const t of triggers) if (t.type !== "AUTHENTICATION") counts.set(t.type, (counts.get(t.type) ?? 0) + 1);
   if (counts.size === 0) return undefined;
   const types = [...counts.keys()].sort();
   return `triggers: ${types.map((t) => `${counts.get(t)} ${t}`).join(", ")}`;
@@ -160,10 +120,7 @@ async function detectRulesAndSchemas(ctx: LoadContext): Promise<string[]> {
   let rules = await countLegacyRules(ctx);
   let defaults = 0;
   let schemas = 0;
-  const files = [
-    ...(await walkFiles(ctx, "data_sources")),
-    ...(await walkFiles(ctx, "services")),
-  ];
+  const files = [...(await walkFiles(ctx, "data_sources")), ...(await walkFiles(ctx, "services"))];
   for (const file of files) {
     const base = file.slice(file.lastIndexOf("/") + 1);
     if (base === "rules.json") rules++;
@@ -171,41 +128,25 @@ async function detectRulesAndSchemas(ctx: LoadContext): Promise<string[]> {
     else if (base === "schema.json") schemas++;
   }
   const out: string[] = [];
-  const ruleParts = [
-    rules > 0 ? plural(rules, "collection rule") : "",
-    defaults > 0 ? plural(defaults, "default rule") : "",
-  ];
-  if (rules + defaults > 0)
-    out.push(`rules (${ruleParts.filter(Boolean).join(", ")})`);
+  const ruleParts = [rules > 0 ? plural(rules, "collection rule") : "", defaults > 0 ? plural(defaults, "default rule") : ""];
+  if (rules + defaults > 0) out.push(`rules (${ruleParts.filter(Boolean).join(", ")})`);
   if (schemas > 0) out.push(`schemas (${plural(schemas, "collection")})`);
   return out;
 }
 
-async function detectLogForwarders(
-  ctx: LoadContext,
-): Promise<string | undefined> {
+async function detectLogForwarders(ctx: LoadContext): Promise<string | undefined> {
   const n = (await listJsonFiles(ctx, "log_forwarders")).length;
   return n > 0 ? `log_forwarders (${n})` : undefined;
 }
 
-async function detectFunctionDependencies(
-  ctx: LoadContext,
-): Promise<string | undefined> {
+async function detectFunctionDependencies(ctx: LoadContext): Promise<string | undefined> {
   const found: string[] = [];
-  if (await isFile(ctx, "functions/package.json"))
-    found.push("functions/package.json");
-  if (await isDirectory(ctx, "functions/node_modules"))
-    found.push("functions/node_modules");
+  if (await isFile(ctx, "functions/package.json")) found.push("functions/package.json");
+  if (await isDirectory(ctx, "functions/node_modules")) found.push("functions/node_modules");
   for (const entry of await listDirectory(ctx, "functions")) {
-    if (
-      entry.isFile &&
-      /^node_modules\.(zip|tar|tar\.gz|tgz|7z)$/.test(entry.name)
-    )
-      found.push(entry.rel);
+    if (entry.isFile && /^node_modules\.(zip|tar|tar\.gz|tgz|7z)$/.test(entry.name)) found.push(entry.rel);
   }
-  return found.length > 0
-    ? `function_dependencies (${found.join(", ")})`
-    : undefined;
+  return found.length > 0 ? `function_dependencies (${found.join(", ")})` : undefined;
 }
 
 /** Top-level entries that are not part of any export layout. */
@@ -213,21 +154,11 @@ async function warnUnknownTopLevel(ctx: LoadContext): Promise<void> {
   for (const entry of await listDirectory(ctx, ".")) {
     if (entry.name.startsWith(".") || entry.name === "node_modules") continue;
     if (entry.isDirectory && !KNOWN_TOP_LEVEL.has(entry.name)) {
-      ctx.warnings.push(
-        `${entry.name}/ is not part of the App Services export format; ignored`,
-      );
+      ctx.warnings.push(`${entry.name}/ is not part of the App Services export format; ignored`);
     } else if (entry.isFile && entry.name === "secrets.json") {
-      ctx.warnings.push(
-        "secrets.json ignored: Gatehouse takes secret values from its own configuration",
-      );
-    } else if (
-      entry.isFile &&
-      entry.name.endsWith(".json") &&
-      !ROOT_CONFIG_FILES.includes(entry.name)
-    ) {
-      ctx.warnings.push(
-        `${entry.name} is not part of the App Services export format; ignored`,
-      );
+      ctx.warnings.push("secrets.json ignored: Gatehouse takes secret values from its own configuration");
+    } else if (entry.isFile && entry.name.endsWith(".json") && !ROOT_CONFIG_FILES.includes(entry.name)) {
+      ctx.warnings.push(`${entry.name} is not part of the App Services export format; ignored`);
     }
   }
 }

@@ -15,11 +15,7 @@ export function isObject(value: unknown): value is JsonObject {
  * Sets an own, enumerable property even for a key like `__proto__`, which plain assignment would
  * treat as the prototype. Names in exports come from files, so they are not trusted.
  */
-export function setOwn<T>(
-  record: Record<string, T>,
-  key: string,
-  value: T,
-): void {
+export function setOwn<T>(record: Record<string, T>, key: string, value: T): void {
   Object.defineProperty(record, key, {
     value,
     enumerable: true,
@@ -44,8 +40,7 @@ export function describeType(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
   if (typeof value === "object") return "an object";
-  if (typeof value === "string")
-    return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (typeof value === "string") return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
   return `${typeof value} ${JSON.stringify(value)}`;
 }
 
@@ -64,11 +59,7 @@ export class Fields {
   /** Wraps a parsed document (or a part of it) that must be an object. */
   static of(value: unknown, file: string, path: string, what: string): Fields {
     if (!isObject(value)) {
-      throw invalidField(
-        file,
-        path === "" ? undefined : path,
-        `${what} must be an object, got ${describeType(value)}`,
-      );
+      throw invalidField(file, path === "" ? undefined : path, `${what} must be an object, got ${describeType(value)}`);
     }
     return new Fields(value, file, path);
   }
@@ -87,11 +78,7 @@ export class Fields {
   }
 
   private wrong(key: string, expected: string): never {
-    throw invalidField(
-      this.file,
-      this.at(key),
-      `expected ${expected}, got ${describeType(this.obj[key])}`,
-    );
+    throw invalidField(this.file, this.at(key), `expected ${expected}, got ${describeType(this.obj[key])}`);
   }
 
   optBool(key: string): boolean | undefined {
@@ -114,8 +101,7 @@ export class Fields {
 
   string(key: string): string {
     const v = this.optString(key);
-    if (v === undefined)
-      throw invalidField(this.file, this.at(key), "is required (a string)");
+    if (v === undefined) throw invalidField(this.file, this.at(key), "is required (a string)");
     return v;
   }
 
@@ -126,11 +112,7 @@ export class Fields {
     if (!Array.isArray(v)) this.wrong(key, "an array of strings");
     v.forEach((item, i) => {
       if (typeof item !== "string") {
-        throw invalidField(
-          this.file,
-          fieldPath(this.at(key), i),
-          `expected a string, got ${describeType(item)}`,
-        );
+        throw invalidField(this.file, fieldPath(this.at(key), i), `expected a string, got ${describeType(item)}`);
       }
     });
     return [...(v as string[])];

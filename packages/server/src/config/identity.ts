@@ -18,12 +18,7 @@ export function slugify(text: string): string {
  * base name ?? `"app"`.
  * @example deriveClientAppId({ name: "My Tasks!", dir: "/apps/x" }) // "my-tasks"
  */
-export function deriveClientAppId(input: {
-  explicit?: string;
-  appId?: string;
-  name?: string;
-  dir: string;
-}): string {
+export function deriveClientAppId(input: { explicit?: string; appId?: string; name?: string; dir: string }): string {
   if (input.explicit) return input.explicit;
   if (input.appId) return input.appId;
   const fromName = input.name === undefined ? "" : slugify(input.name);
@@ -36,8 +31,5 @@ export function deriveClientAppId(input: {
  * hex digits of sha256("gatehouse-domain:" + clientAppId), so it is stable across restarts.
  */
 export function deriveDomainId(clientAppId: string): string {
-  return createHash("sha256")
-    .update(`gatehouse-domain:${clientAppId}`)
-    .digest("hex")
-    .slice(0, 24);
+  return createHash("sha256").update(`gatehouse-domain:${clientAppId}`).digest("hex").slice(0, 24);
 }

@@ -14,8 +14,7 @@ class Scanner {
     throw new JsonSyntaxStop(this.pos);
   }
   skipWs(): void {
-    while (this.pos < this.text.length && WS.has(this.text[this.pos]!))
-      this.pos++;
+    while (this.pos < this.text.length && WS.has(this.text[this.pos]!)) this.pos++;
   }
   expect(ch: string): void {
     if (this.text[this.pos] !== ch) this.fail();
@@ -27,8 +26,7 @@ class Scanner {
     if (ch === "{") this.object();
     else if (ch === "[") this.array();
     else if (ch === '"') this.string();
-    else if (ch === "-" || (ch !== undefined && ch >= "0" && ch <= "9"))
-      this.number();
+    else if (ch === "-" || (ch !== undefined && ch >= "0" && ch <= "9")) this.number();
     else if (this.text.startsWith("true", this.pos)) this.pos += 4;
     else if (this.text.startsWith("false", this.pos)) this.pos += 5;
     else if (this.text.startsWith("null", this.pos)) this.pos += 4;
@@ -87,23 +85,15 @@ class Scanner {
       if (ch === "\\") {
         const esc = this.text[this.pos + 1];
         if (esc === "u") {
-          if (
-            !/^[0-9a-fA-F]{4}$/.test(
-              this.text.slice(this.pos + 2, this.pos + 6),
-            )
-          )
-            this.fail();
+          if (!/^[0-9a-fA-F]{4}$/.test(this.text.slice(this.pos + 2, this.pos + 6))) this.fail();
           this.pos += 6;
-        } else if (esc !== undefined && '"\\/bfnrt'.includes(esc))
-          this.pos += 2;
+        } else if (esc !== undefined && '"\\/bfnrt'.includes(esc)) this.pos += 2;
         else this.fail();
       } else this.pos++;
     }
   }
   number(): void {
-    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(
-      this.text.slice(this.pos),
-    );
+    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(this.text.slice(this.pos));
     if (!m) this.fail();
     this.pos += m[0].length;
   }
@@ -127,10 +117,7 @@ export function findJsonErrorOffset(text: string): number | undefined {
 }
 
 /** 1-based line and column of a 0-based offset. */
-export function lineAndColumn(
-  text: string,
-  offset: number,
-): { line: number; column: number } {
+export function lineAndColumn(text: string, offset: number): { line: number; column: number } {
   let line = 1;
   let lineStart = 0;
   for (let i = 0; i < offset && i < text.length; i++) {

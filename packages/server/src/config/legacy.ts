@@ -7,25 +7,16 @@
 import { invalidField } from "./errors.js";
 import { Fields } from "./fields.js";
 import { checkFunctionName, normalizeFunction } from "./functions.js";
-import {
-  isFile,
-  listDirectory,
-  readJsonIfExists,
-  type LoadContext,
-} from "./read-json.js";
+import { isFile, listDirectory, readJsonIfExists, type LoadContext } from "./read-json.js";
 import type { FunctionConfig } from "./types.js";
 
-export async function readLegacyFunctions(
-  ctx: LoadContext,
-): Promise<FunctionConfig[]> {
+export async function readLegacyFunctions(ctx: LoadContext): Promise<FunctionConfig[]> {
   const functions: FunctionConfig[] = [];
   const seen = new Map<string, string>();
   for (const entry of await listDirectory(ctx, "functions")) {
     if (!entry.isDirectory) {
       if (entry.name.endsWith(".js")) {
-        ctx.warnings.push(
-          `${entry.rel} ignored: in the legacy layouts a function is a directory with config.json and source.js`,
-        );
+        ctx.warnings.push(`${entry.rel} ignored: in the legacy layouts a function is a directory with config.json and source.js`);
       }
       continue;
     }
@@ -36,9 +27,7 @@ export async function readLegacyFunctions(
     let f: Fields;
     if (doc === undefined) {
       if (!(await isFile(ctx, sourceRel))) {
-        ctx.warnings.push(
-          `${entry.rel}/ has neither config.json nor source.js; ignored`,
-        );
+        ctx.warnings.push(`${entry.rel}/ has neither config.json nor source.js; ignored`);
         continue;
       }
       ctx.warnings.push(
@@ -51,12 +40,7 @@ export async function readLegacyFunctions(
     const name = f.optString("name") ?? entry.name;
     checkFunctionName(name, file, "name");
     const other = seen.get(name);
-    if (other !== undefined)
-      throw invalidField(
-        file,
-        "name",
-        `duplicate function name "${name}" (also in ${other})`,
-      );
+    if (other !== undefined) throw invalidField(file, "name", `duplicate function name "${name}" (also in ${other})`);
     seen.set(name, file);
     functions.push(await normalizeFunction(ctx, f, name, sourceRel));
   }

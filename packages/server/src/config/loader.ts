@@ -38,22 +38,15 @@ export const DEFAULT_DEPLOYMENT_MODEL = "GLOBAL";
  * app.clientAppId; // "todo-gatehouse"
  * app.providers["local-userpass"]?.config.autoConfirm; // true
  */
-export async function loadAppDirectory(
-  dir: string,
-  options: LoadAppOptions = {},
-): Promise<AppConfig> {
+export async function loadAppDirectory(dir: string, options: LoadAppOptions = {}): Promise<AppConfig> {
   const ctx: LoadContext = { dir: resolve(dir), warnings: [] };
   const root = await readRootConfig(ctx);
   const legacy = root.layout !== "20210101";
   await warnForeignLayoutFiles(ctx, legacy);
 
-  const providers = legacy
-    ? await readLegacyProviders(ctx)
-    : await readProviders(ctx);
+  const providers = legacy ? await readLegacyProviders(ctx) : await readProviders(ctx);
   const customUserData = await readCustomUserData(ctx, root);
-  const functions = legacy
-    ? await readLegacyFunctions(ctx)
-    : await readFunctions(ctx);
+  const functions = legacy ? await readLegacyFunctions(ctx) : await readFunctions(ctx);
   const values = await readValues(ctx);
   const environment = options.environment ?? root.environment;
   const env = await readEnvironmentValues(ctx, environment);
@@ -62,19 +55,10 @@ export async function loadAppDirectory(
   const dataSources = await readDataSources(ctx);
   const services = await readServices(ctx);
   for (const [name, ds] of Object.entries(services.dataSources)) {
-    if (hasOwn(dataSources, name))
-      ctx.warnings.push(
-        `services/${name} ignored: data_sources/${name} defines the same data source`,
-      );
+    if (hasOwn(dataSources, name)) ctx.warnings.push(`services/${name} ignored: data_sources/${name} defines the same data source`);
     else setOwn(dataSources, name, ds);
   }
-  const presentFeatures = await detectFeatures(
-    ctx,
-    root,
-    triggers,
-    services,
-    Object.values(dataSources),
-  );
+  const presentFeatures = await detectFeatures(ctx, root, triggers, services, Object.values(dataSources));
 
   const clientAppId = deriveClientAppId({
     ...(options.clientAppId !== undefined && { explicit: options.clientAppId }),
@@ -107,22 +91,12 @@ export async function loadAppDirectory(
 }
 
 /** Files of the other layout family are not read; say so rather than ignore them silently. */
-async function warnForeignLayoutFiles(
-  ctx: LoadContext,
-  legacy: boolean,
-): Promise<void> {
+async function warnForeignLayoutFiles(ctx: LoadContext, legacy: boolean): Promise<void> {
   if (legacy) {
-    for (const file of [
-      "auth/providers.json",
-      "auth/custom_user_data.json",
-      "functions/config.json",
-    ]) {
-      if (await isFile(ctx, file))
-        ctx.warnings.push(`${file} ignored: the legacy layout does not use it`);
+    for (const file of ["auth/providers.json", "auth/custom_user_data.json", "functions/config.json"]) {
+      if (await isFile(ctx, file)) ctx.warnings.push(`${file} ignored: the legacy layout does not use it`);
     }
   } else if (await isDirectory(ctx, "auth_providers")) {
-    ctx.warnings.push(
-      "auth_providers/ ignored: the 20210101 layout keeps providers in auth/providers.json",
-    );
+    ctx.warnings.push("auth_providers/ ignored: the 20210101 layout keeps providers in auth/providers.json");
   }
 }

@@ -42,10 +42,7 @@ export async function isFile(ctx: LoadContext, rel: string): Promise<boolean> {
   }
 }
 
-export async function isDirectory(
-  ctx: LoadContext,
-  rel: string,
-): Promise<boolean> {
+export async function isDirectory(ctx: LoadContext, rel: string): Promise<boolean> {
   try {
     return (await stat(abs(ctx, rel))).isDirectory();
   } catch (e) {
@@ -63,10 +60,7 @@ export interface DirEntry {
 }
 
 /** Entries of a directory sorted by name; empty when the directory does not exist. */
-export async function listDirectory(
-  ctx: LoadContext,
-  rel: string,
-): Promise<DirEntry[]> {
+export async function listDirectory(ctx: LoadContext, rel: string): Promise<DirEntry[]> {
   let entries;
   try {
     entries = await readdir(abs(ctx, rel), { withFileTypes: true });
@@ -85,41 +79,28 @@ export async function listDirectory(
 }
 
 /** `*.json` files directly in a directory (not recursive), sorted. */
-export async function listJsonFiles(
-  ctx: LoadContext,
-  rel: string,
-): Promise<string[]> {
-  return (await listDirectory(ctx, rel))
-    .filter((e) => e.isFile && e.name.endsWith(".json"))
-    .map((e) => e.rel);
+export async function listJsonFiles(ctx: LoadContext, rel: string): Promise<string[]> {
+  return (await listDirectory(ctx, rel)).filter((e) => e.isFile && e.name.endsWith(".json")).map((e) => e.rel);
 }
 
 /** Every file below a directory (recursive, skipping node_modules), sorted. */
-export async function walkFiles(
-  ctx: LoadContext,
-  rel: string,
-): Promise<string[]> {
+export async function walkFiles(ctx: LoadContext, rel: string): Promise<string[]> {
   const out: string[] = [];
   for (const entry of await listDirectory(ctx, rel)) {
     if (entry.isDirectory) {
-      if (entry.name !== "node_modules")
-        out.push(...(await walkFiles(ctx, entry.rel)));
+      if (entry.name !== "node_modules") out.push(...(await walkFiles(ctx, entry.rel)));
     } else if (entry.isFile) out.push(entry.rel);
   }
   return out;
 }
 
 /** The text of a file without a leading byte-order mark, or undefined when it does not exist. */
-export async function readTextIfExists(
-  ctx: LoadContext,
-  rel: string,
-): Promise<string | undefined> {
+export async function readTextIfExists(ctx: LoadContext, rel: string): Promise<string | undefined> {
   let text: string;
   try {
     text = await readFile(abs(ctx, rel), "utf8");
   } catch (e) {
-    if (isNotFound(e) || (e as NodeJS.ErrnoException).code === "EISDIR")
-      return undefined;
+    if (isNotFound(e) || (e as NodeJS.ErrnoException).code === "EISDIR") return undefined;
     throw unreadable(rel, e);
   }
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
@@ -131,20 +112,13 @@ export function parseJson(text: string, rel: string): unknown {
     return JSON.parse(text) as unknown;
   } catch (e) {
     const offset = findJsonErrorOffset(text) ?? positionFromMessage(e);
-    const where =
-      offset === undefined ? undefined : lineAndColumn(text, offset);
-    const reason =
-      text.trim() === "" ? "the file is empty" : (e as Error).message;
+    const where = offset === undefined ? undefined : lineAndColumn(text, offset);
+    const reason = text.trim() === "" ? "the file is empty" : (e as Error).message;
     return throwInvalidJson(rel, reason, where, e);
   }
 }
 
-function throwInvalidJson(
-  rel: string,
-  reason: string,
-  where: { line: number; column: number } | undefined,
-  cause: unknown,
-): never {
+function throwInvalidJson(rel: string, reason: string, where: { line: number; column: number } | undefined, cause: unknown): never {
   throw new ConfigError({
     code: "ERR_CONFIG_INVALID_JSON",
     file: rel,
@@ -161,10 +135,7 @@ function positionFromMessage(e: unknown): number | undefined {
 }
 
 /** Reads and parses a JSON file; undefined when the file does not exist. Invalid JSON throws. */
-export async function readJsonIfExists(
-  ctx: LoadContext,
-  rel: string,
-): Promise<unknown> {
+export async function readJsonIfExists(ctx: LoadContext, rel: string): Promise<unknown> {
   const text = await readTextIfExists(ctx, rel);
   return text === undefined ? undefined : parseJson(text, rel);
 }
@@ -173,10 +144,7 @@ export async function readJsonIfExists(
  * For files Gatehouse only looks at to report what it ignores (sync, hosting, services, ...):
  * invalid JSON becomes a warning instead of stopping the load.
  */
-export async function readJsonLenient(
-  ctx: LoadContext,
-  rel: string,
-): Promise<unknown> {
+export async function readJsonLenient(ctx: LoadContext, rel: string): Promise<unknown> {
   try {
     return await readJsonIfExists(ctx, rel);
   } catch (e) {

@@ -5,13 +5,7 @@
  */
 import { ConfigError } from "./errors.js";
 import { Fields } from "./fields.js";
-import {
-  isDirectory,
-  isFile,
-  parseJson,
-  readTextIfExists,
-  type LoadContext,
-} from "./read-json.js";
+import { isDirectory, isFile, parseJson, readTextIfExists, type LoadContext } from "./read-json.js";
 import type { AppConfig } from "./types.js";
 
 export type Layout = AppConfig["layout"];
@@ -58,16 +52,10 @@ export async function readRootConfig(ctx: LoadContext): Promise<RootConfig> {
         "config.json (20200603) or stitch.json (20180301)",
     });
   }
-  for (const other of present.slice(1))
-    ctx.warnings.push(`${other.file} ignored: ${chosen.file} takes precedence`);
+  for (const other of present.slice(1)) ctx.warnings.push(`${other.file} ignored: ${chosen.file} takes precedence`);
 
   const text = (await readTextIfExists(ctx, chosen.file)) ?? "";
-  const fields = Fields.of(
-    parseJson(text, chosen.file),
-    chosen.file,
-    "",
-    "the root config",
-  );
+  const fields = Fields.of(parseJson(text, chosen.file), chosen.file, "", "the root config");
   const layout = resolveLayout(ctx, chosen, fields);
 
   // realm-cli v1 and Stitch exports keep allowed origins under `security`.
@@ -96,19 +84,13 @@ export async function readRootConfig(ctx: LoadContext): Promise<RootConfig> {
 }
 
 /** The file name decides the layout; a config_version that disagrees is reported, not fatal. */
-function resolveLayout(
-  ctx: LoadContext,
-  chosen: { file: string; layout: Layout },
-  fields: Fields,
-): Layout {
+function resolveLayout(ctx: LoadContext, chosen: { file: string; layout: Layout }, fields: Fields): Layout {
   const version = fields.raw("config_version");
   if (version === undefined) return chosen.layout;
   const v = String(version);
   if (chosen.file === "config.json" && v === "20180301") return "20180301";
   if (v !== chosen.layout) {
-    ctx.warnings.push(
-      `${chosen.file} declares config_version ${v}; read as the ${chosen.layout} layout`,
-    );
+    ctx.warnings.push(`${chosen.file} declares config_version ${v}; read as the ${chosen.layout} layout`);
   }
   return chosen.layout;
 }
