@@ -28,35 +28,18 @@ describe("fixture values: providers", { skip }, () => {
     assert.deepEqual(token.secretConfig, {
       signingKeys: ["auth_jwt_signing_key"],
     });
-    assert.deepEqual(token.metadataFields, [
-      { name: "user", fieldName: "name", required: false },
-    ]);
+    assert.deepEqual(token.metadataFields, [{ name: "user", fieldName: "name", required: false }]);
     assert.deepEqual(token.config["audience"], ["pushpull-hvtjd"]);
-    assert.equal(
-      app.providers["local-userpass"]!.config["autoConfirm"],
-      undefined,
-    );
-    assert.equal(
-      app.providers["local-userpass"]!.config["emailConfirmationUrl"],
-      "http://localhost:8080/confirm",
-    );
-    assert.deepEqual(app.providers["oauth2-apple"]!.redirectUris, [
-      "https://redirect.uri",
-    ]);
+    assert.equal(app.providers["local-userpass"]!.config["autoConfirm"], undefined);
+    assert.equal(app.providers["local-userpass"]!.config["emailConfirmationUrl"], "http://localhost:8080/confirm");
+    assert.deepEqual(app.providers["oauth2-apple"]!.redirectUris, ["https://redirect.uri"]);
     const facebook = app.providers["oauth2-facebook"]!;
-    assert.deepEqual(facebook.domainRestrictions, [
-      "domain.restriction",
-      "another.one",
-    ]);
+    assert.deepEqual(facebook.domainRestrictions, ["domain.restriction", "another.one"]);
     assert.deepEqual(
       facebook.metadataFields.map((m) => m.name),
       ["name", "gender", "birthday", "email"],
     );
-    assert.ok(
-      facebook.metadataFields.every(
-        (m) => m.fieldName === undefined && !m.required,
-      ),
-    );
+    assert.ok(facebook.metadataFields.every((m) => m.fieldName === undefined && !m.required));
     assert.equal(app.providers["oauth2-google"]!.config["openId"], true);
     assert.equal(app.providers["anon-user"]!.redirectUris.length, 0);
     assert.deepEqual(app.providers["anon-user"]!.config, {});
@@ -74,43 +57,21 @@ describe("fixture values: providers", { skip }, () => {
       ["userOnDelete", "DELETE", "auth/emailpass/onDelete", false],
       ["userOnLogin", "LOGIN", "auth/emailpass/onLogin", false],
     ]);
-    assert.deepEqual(
-      app.triggers.find((t) => t.name === "userOnCreate")!.providers,
-      ["local-userpass"],
-    );
-    assert.ok(
-      app.warnings.some(
-        (w) => w.includes("auth_bridge") && w.includes("AWS_EVENTBRIDGE"),
-      ),
-    );
+    assert.deepEqual(app.triggers.find((t) => t.name === "userOnCreate")!.providers, ["local-userpass"]);
+    assert.ok(app.warnings.some((w) => w.includes("auth_bridge") && w.includes("AWS_EVENTBRIDGE")));
 
     assert.equal(app.functions.length, 12);
     const eggcorn = app.functions.find((f) => f.name === "utils/eggcorn")!;
     assert.equal(eggcorn.private, true);
     assert.equal(eggcorn.runAsUserId, "624475eca51828cf7fd6bc64");
     assert.equal(eggcorn.disableArgLogs, true);
-    assert.ok(
-      eggcorn.canEvaluate && "%%request.remoteIPAddress" in eggcorn.canEvaluate,
-    );
+    assert.ok(eggcorn.canEvaluate && "%%request.remoteIPAddress" in eggcorn.canEvaluate);
     const hello = app.functions.find((f) => f.name === "utils/hello_world")!;
-    assert.match(
-      hello.runAsUserIdScriptSource ?? "",
-      /62448086e2817063364f6043/,
-    );
+    assert.match(hello.runAsUserIdScriptSource ?? "", /62448086e2817063364f6043/);
     assert.equal(hello.private, false);
-    const onCreate = app.functions.find(
-      (f) => f.name === "auth/emailpass/onCreate",
-    )!;
-    assert.ok(
-      onCreate.sourcePath.endsWith(
-        ["functions", "auth", "emailpass", "onCreate.js"].join(sep),
-      ),
-    );
-    assert.ok(
-      app.warnings.includes(
-        "function auth/emailpass/onCreate declared but source missing (functions/auth/emailpass/onCreate.js)",
-      ),
-    );
+    const onCreate = app.functions.find((f) => f.name === "auth/emailpass/onCreate")!;
+    assert.ok(onCreate.sourcePath.endsWith(["functions", "auth", "emailpass", "onCreate.js"].join(sep)));
+    assert.ok(app.warnings.includes("function auth/emailpass/onCreate declared but source missing (functions/auth/emailpass/onCreate.js)"));
 
     assert.deepEqual(app.values["complex"], {
       name: "complex",
@@ -134,13 +95,9 @@ describe("fixture values: providers", { skip }, () => {
   });
 
   it("makesitgo__pushpull: the environment option picks environments/<env>.json", async () => {
-    assert.deepEqual(
-      (await load("makesitgo__pushpull", { environment: "qa" }))
-        .environmentValues,
-      {
-        eggcorn: "doggy dog world",
-      },
-    );
+    assert.deepEqual((await load("makesitgo__pushpull", { environment: "qa" })).environmentValues, {
+      eggcorn: "doggy dog world",
+    });
     const testing = await load("makesitgo__pushpull", {
       environment: "testing",
     });
@@ -154,35 +111,19 @@ describe("fixture values: providers", { skip }, () => {
     assert.equal(app.deploymentModel, "LOCAL");
     const token = app.providers["custom-token"]!;
     assert.equal(token.config["useJWKURI"], true);
-    assert.match(
-      String(token.config["jwkURI"]),
-      /^https:\/\/www\.googleapis\.com\//,
-    );
+    assert.match(String(token.config["jwkURI"]), /^https:\/\/www\.googleapis\.com\//);
     assert.equal(token.config["signingAlgorithm"], "");
     assert.equal(token.config["requireAnyAudience"], false);
     assert.deepEqual(token.secretConfig, { signingKeys: [] });
     assert.equal(app.providers["local-userpass"]!.config["autoConfirm"], true);
-    assert.equal(
-      app.providers["custom-function"]!.config["authFunctionName"],
-      "loginAuthentication",
-    );
+    assert.equal(app.providers["custom-function"]!.config["authFunctionName"], "loginAuthentication");
     assert.equal(app.customUserData.mongoServiceName, "memehub");
     assert.equal(app.customUserData.userIdField, "1");
-    assert.deepEqual(Object.keys(app.dataSources).sort(), [
-      "memehub",
-      "mongodb-atlas",
-    ]);
+    assert.deepEqual(Object.keys(app.dataSources).sort(), ["memehub", "mongodb-atlas"]);
     assert.equal(app.dataSources["memehub"]!.type, "mongodb-atlas");
     assert.equal(app.dataSources["memehub"]!.uri, undefined);
-    assert.deepEqual(authTriggers(app), [
-      ["LoginAuth", "LOGIN", "loginAuthentication", false],
-    ]);
-    assert.deepEqual(app.triggers[0]!.providers, [
-      "api-key",
-      "local-userpass",
-      "custom-token",
-      "custom-function",
-    ]);
+    assert.deepEqual(authTriggers(app), [["LoginAuth", "LOGIN", "loginAuthentication", false]]);
+    assert.deepEqual(app.triggers[0]!.providers, ["api-key", "local-userpass", "custom-token", "custom-function"]);
     assert.equal(app.functions.length, 16);
     assert.ok(app.presentFeatures.includes("http_endpoints (11 endpoints)"));
     assert.ok(app.presentFeatures.includes("data_api"));
@@ -195,14 +136,9 @@ describe("fixture values: providers", { skip }, () => {
     assert.equal(app.environment, undefined);
     const token = app.providers["custom-token"]!;
     assert.match(String(token.config["jwkURI"]), /auth0\.com/);
-    assert.deepEqual(token.metadataFields, [
-      { name: "Name", fieldName: "Name", required: true },
-    ]);
+    assert.deepEqual(token.metadataFields, [{ name: "Name", fieldName: "Name", required: true }]);
     assert.equal(app.providers["api-key"]!.disabled, true);
-    assert.equal(
-      app.providers["local-userpass"]!.config["runResetFunction"],
-      true,
-    );
+    assert.equal(app.providers["local-userpass"]!.config["runResetFunction"], true);
     assert.deepEqual(app.customUserData, { enabled: false });
     assert.deepEqual(authTriggers(app), []);
     assert.deepEqual(app.triggers.map((t) => [t.type, t.functionName]).sort(), [
@@ -210,13 +146,7 @@ describe("fixture values: providers", { skip }, () => {
       ["SCHEDULED", "deleteTempRecords"],
     ]);
     assert.equal(app.functions.length, 10);
-    assert.ok(
-      app.functions.some(
-        (f) =>
-          f.canEvaluate !== undefined &&
-          Object.keys(f.canEvaluate).length === 0,
-      ),
-    );
+    assert.ok(app.functions.some((f) => f.canEvaluate !== undefined && Object.keys(f.canEvaluate).length === 0));
     assert.deepEqual(app.presentFeatures, [
       "graphql (3 custom resolvers)",
       "hosting",
@@ -246,9 +176,7 @@ describe("fixture values: providers", { skip }, () => {
     });
     assert.equal(app.functions.length, 48);
     assert.equal(app.functions.filter((f) => f.runAsSystem).length, 35);
-    assert.deepEqual(authTriggers(app), [
-      ["ensureCustomUserData", "LOGIN", "ensureCustomUserData", false],
-    ]);
+    assert.deepEqual(authTriggers(app), [["ensureCustomUserData", "LOGIN", "ensureCustomUserData", false]]);
     assert.deepEqual(app.environmentValues, {
       appName: "next",
       bucketName: "sekund-next",
@@ -260,44 +188,22 @@ describe("fixture values: providers", { skip }, () => {
       value: "next",
     });
     assert.ok(app.presentFeatures.includes("services: S3 (aws)"));
-    assert.ok(
-      app.presentFeatures.includes(
-        "http_endpoints (1 legacy HTTP service with 0 webhooks)",
-      ),
-    );
+    assert.ok(app.presentFeatures.includes("http_endpoints (1 legacy HTTP service with 0 webhooks)"));
     // https_endpoints/config.json is `[]`: nothing served there, nothing to report.
-    assert.ok(
-      !app.presentFeatures.some((f) => f.startsWith("https_endpoints")),
-    );
+    assert.ok(!app.presentFeatures.some((f) => f.startsWith("https_endpoints")));
   });
 
   it("CNA-Prv-Rec__GeorgeAndIrisServerlessBackendMongoDB: allowed origins, Google, two endpoint styles", async () => {
-    const app = await load(
-      "CNA-Prv-Rec__GeorgeAndIrisServerlessBackendMongoDB",
-    );
-    assert.deepEqual(app.allowedRequestOrigins, [
-      "http://localhost:3000",
-      "http://localhost",
-      "https://www.george-and-iris.co.uk",
-    ]);
+    const app = await load("CNA-Prv-Rec__GeorgeAndIrisServerlessBackendMongoDB");
+    assert.deepEqual(app.allowedRequestOrigins, ["http://localhost:3000", "http://localhost", "https://www.george-and-iris.co.uk"]);
     const google = app.providers["oauth2-google"]!;
-    assert.equal(
-      google.config["clientId"],
-      "718755781357-79sovevfdp7dbui4n1umu5kjhhk2fpus.apps.googleusercontent.com",
-    );
+    assert.equal(google.config["clientId"], "718755781357-79sovevfdp7dbui4n1umu5kjhhk2fpus.apps.googleusercontent.com");
     assert.equal(google.config["openId"], true);
     assert.deepEqual(google.secretConfig, { clientSecret: "GmailAuthSecret" });
     assert.equal(google.metadataFields.length, 4);
     assert.equal(google.redirectUris.length, 3);
-    assert.equal(
-      app.providers["custom-token"]!.config["requireAnyAudience"],
-      false,
-    );
+    assert.equal(app.providers["custom-token"]!.config["requireAnyAudience"], false);
     assert.ok(app.functions.some((f) => f.runAsUserId !== undefined));
-    assert.ok(
-      app.presentFeatures.includes(
-        "http_endpoints (9 endpoints, 2 legacy HTTP services with 6 webhooks)",
-      ),
-    );
+    assert.ok(app.presentFeatures.includes("http_endpoints (9 endpoints, 2 legacy HTTP services with 6 webhooks)"));
   });
 });

@@ -21,9 +21,7 @@ function missingSourceWarnings(app: AppConfig): string[] {
 }
 
 describe("every fixture", { skip }, () => {
-  const names = fixturesPresent
-    ? readdirSync(fixturesDir).filter((n) => !n.endsWith(".md"))
-    : [];
+  const names = fixturesPresent ? readdirSync(fixturesDir).filter((n) => !n.endsWith(".md")) : [];
 
   it("finds all 15 fixtures", () => {
     assert.equal(names.length, 15);
@@ -40,8 +38,7 @@ describe("every fixture", { skip }, () => {
       assert.ok(app.functions.length > 0);
       assert.ok(app.functions.every((f) => f.source === undefined));
       assert.equal(missingSourceWarnings(app).length, app.functions.length);
-      for (const p of Object.values(app.providers))
-        assert.equal(p.name, p.type);
+      for (const p of Object.values(app.providers)) assert.equal(p.name, p.type);
     });
   }
 });
@@ -67,38 +64,24 @@ describe("legacy layouts", { skip }, () => {
     assert.deepEqual(app.customUserData, { enabled: false });
     assert.equal(app.functions.length, 16);
     const hello = app.functions.find((f) => f.name === "HelloWorld")!;
-    assert.ok(
-      hello.sourcePath.endsWith(
-        ["functions", "helloworld", "source.js"].join(sep),
-      ),
-    );
+    assert.ok(hello.sourcePath.endsWith(["functions", "helloworld", "source.js"].join(sep)));
     assert.equal(hello.runAsSystem, true);
-    assert.ok(
-      app.warnings.includes(
-        "function HelloWorld declared but source missing (functions/helloworld/source.js)",
-      ),
-    );
+    assert.ok(app.warnings.includes("function HelloWorld declared but source missing (functions/helloworld/source.js)"));
     assert.deepEqual(authTriggers(app), [
       ["customUserDataCreateTrigger", "CREATE", "addCustomUserData", false],
       ["customUserDataTrigger", "LOGIN", "addCustomUserData", false],
     ]);
-    assert.equal(
-      app.triggers.filter(
-        (t) => t.type === "DATABASE" && t.functionName !== undefined,
-      ).length,
-      4,
-    );
+    assert.equal(app.triggers.filter((t) => t.type === "DATABASE" && t.functionName !== undefined).length, 4);
     assert.equal(Object.keys(app.values).length, 4);
     assert.deepEqual(Object.keys(app.dataSources), ["mongodb-atlas"]);
     assert.ok(app.presentFeatures.includes("services: AWS_SES (aws)"));
     assert.ok(app.presentFeatures.includes("rules (6 collection rules)"));
     assert.ok(app.presentFeatures.includes("triggers: 4 DATABASE"));
   });
-  it("agree on providers, custom user data, functions and the auth trigger", async () => {
+
+  it("the modern and legacy tutorial backends agree on providers, custom user data, functions, auth trigger", async () => {
     const modern = await load("mongodb-university__realm-tutorial-backend");
-    const legacy = await load(
-      "mongodb-university__realm-tutorial-backend__legacy-20200603",
-    );
+    const legacy = await load("mongodb-university__realm-tutorial-backend__legacy-20200603");
     assert.equal(modern.layout, "20210101");
     assert.equal(legacy.layout, "20200603");
     assert.equal(modern.clientAppId, "tasktracker");
@@ -124,13 +107,8 @@ describe("legacy layouts", { skip }, () => {
     assert.deepEqual(names(legacy), names(modern));
     assert.equal(names(modern).length, 7);
     assert.deepEqual(authTriggers(legacy), authTriggers(modern));
-    assert.deepEqual(authTriggers(modern), [
-      ["onNewUser", "CREATE", "createNewUserDocument", false],
-    ]);
-    assert.deepEqual(
-      Object.keys(legacy.dataSources),
-      Object.keys(modern.dataSources),
-    );
+    assert.deepEqual(authTriggers(modern), [["onNewUser", "CREATE", "createNewUserDocument", false]]);
+    assert.deepEqual(Object.keys(legacy.dataSources), Object.keys(modern.dataSources));
     // Sync lives in sync/config.json in one and in the service config in the other.
     assert.ok(modern.presentFeatures.includes("sync (partition)"));
     assert.ok(legacy.presentFeatures.includes("sync (partition)"));

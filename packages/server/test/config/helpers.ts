@@ -8,15 +8,10 @@ import assert from "node:assert/strict";
 import { ConfigError, loadAppDirectory, type AppConfig } from "../../src/config/index.js";
 
 /** The repository root (packages/server/test/config → ../../../..). */
-export const repoRoot = resolve(
-  dirname(fileURLToPath(import.meta.url)),
-  "../../../..",
-);
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../../..");
 
 /** The real exports; GATEHOUSE_FIXTURES overrides the default location beside the repository. */
-export const fixturesDir =
-  process.env["GATEHOUSE_FIXTURES"] ??
-  resolve(repoRoot, "../shared/fixtures/app-services-exports");
+export const fixturesDir = process.env["GATEHOUSE_FIXTURES"] ?? resolve(repoRoot, "../shared/fixtures/app-services-exports");
 
 export const fixturesPresent = existsSync(fixturesDir);
 
@@ -27,8 +22,7 @@ export function fixture(name: string): string {
 /** `{ skip }` for tests that need the fixtures: a reason when they are absent, else false. */
 export const skipWithoutFixtures = fixturesPresent ? false : `fixtures not found at ${fixturesDir}`;
 
-export const loadFixture = (name: string, options?: { environment?: string }) =>
-  loadAppDirectory(fixture(name), options);
+export const loadFixture = (name: string, options?: { environment?: string }) => loadAppDirectory(fixture(name), options);
 
 /** AUTHENTICATION triggers as [name, operation, function, disabled], sorted by name. */
 export function authTriggers(app: AppConfig): [string, string | undefined, string | undefined, boolean][] {
@@ -49,10 +43,7 @@ export type AppFiles = Record<string, string | object>;
 const created: string[] = [];
 
 /** Writes an app directory under the OS temp dir and returns its path. */
-export async function makeApp(
-  files: AppFiles,
-  dirName = "app",
-): Promise<string> {
+export async function makeApp(files: AppFiles, dirName = "app"): Promise<string> {
   const base = await mkdtemp(join(tmpdir(), "gatehouse-config-"));
   created.push(base);
   const dir = join(base, dirName);
@@ -60,19 +51,14 @@ export async function makeApp(
   for (const [rel, content] of Object.entries(files)) {
     const path = join(dir, ...rel.split("/"));
     await mkdir(dirname(path), { recursive: true });
-    await writeFile(
-      path,
-      typeof content === "string" ? content : JSON.stringify(content, null, 4),
-    );
+    await writeFile(path, typeof content === "string" ? content : JSON.stringify(content, null, 4));
   }
   return dir;
 }
 
 /** Removes every directory made by makeApp; call from `after`. */
 export async function removeApps(): Promise<void> {
-  await Promise.all(
-    created.splice(0).map((d) => rm(d, { recursive: true, force: true })),
-  );
+  await Promise.all(created.splice(0).map((d) => rm(d, { recursive: true, force: true })));
 }
 
 /** A valid 20210101 root config for synthetic apps. */
@@ -81,6 +67,13 @@ export const ROOT = {
   config_version: 20210101,
   name: "test",
 };
+
+export const INVALID = "ERR_CONFIG_INVALID_FIELD" as const;
+
+/** Loads a 20210101 app made of ROOT plus `files`. */
+export async function loadFiles(files: AppFiles): Promise<AppConfig> {
+  return loadAppDirectory(await makeApp({ "realm_config.json": ROOT, ...files }));
+}
 
 /** Asserts that `promise` rejects with a ConfigError and returns it for further checks. */
 export async function rejectsConfig(
@@ -97,22 +90,13 @@ export async function rejectsConfig(
   } catch (e) {
     caught = e;
   }
-  assert.ok(
-    caught instanceof ConfigError,
-    `expected a ConfigError, got ${String(caught)}`,
-  );
+  assert.ok(caught instanceof ConfigError, `expected a ConfigError, got ${String(caught)}`);
   assert.equal(caught.code, expected.code, caught.message);
   assert.equal(caught.file, expected.file, caught.message);
   assert.equal(caught.field, expected.field, caught.message);
-  assert.ok(
-    caught.message.includes(expected.file),
-    `message names the file: ${caught.message}`,
-  );
+  assert.ok(caught.message.includes(expected.file), `message names the file: ${caught.message}`);
   if (expected.field !== undefined) {
-    assert.ok(
-      caught.message.includes(expected.field),
-      `message names the field: ${caught.message}`,
-    );
+    assert.ok(caught.message.includes(expected.field), `message names the field: ${caught.message}`);
   }
   return caught;
 }

@@ -6,12 +6,7 @@ import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { join, sep } from "node:path";
-import {
-  deriveClientAppId,
-  deriveDomainId,
-  loadAppDirectory,
-  slugify,
-} from "../../src/config/index.js";
+import { deriveClientAppId, deriveDomainId, loadAppDirectory, slugify } from "../../src/config/index.js";
 import { findJsonErrorOffset } from "../../src/config/json-position.js";
 import { ROOT, makeApp, removeApps, repoRoot } from "./helpers.js";
 
@@ -20,10 +15,8 @@ after(removeApps);
 describe("file formatting", () => {
   it("accepts a BOM, tabs and no trailing newline", async () => {
     const dir = await makeApp({
-      "realm_config.json":
-        '\uFEFF{\n\t"app_id": "bom-app",\n\t"name": "bom"\n}',
-      "auth/providers.json":
-        '\uFEFF{\n\t"anon-user": {\n\t\t"name": "anon-user",\n\t\t"type": "anon-user",\n\t\t"disabled": false\n\t}\n}',
+      "realm_config.json": '\uFEFF{\n\t"app_id": "bom-app",\n\t"name": "bom"\n}',
+      "auth/providers.json": '\uFEFF{\n\t"anon-user": {\n\t\t"name": "anon-user",\n\t\t"type": "anon-user",\n\t\t"disabled": false\n\t}\n}',
       "auth/custom_user_data.json": '{"enabled": false}',
       "functions/config.json": '[\r\n\t{"name": "f"}\r\n]',
     });
@@ -56,9 +49,7 @@ describe("providers", () => {
   });
 
   it("no auth/providers.json means no providers", async () => {
-    const app = await loadAppDirectory(
-      await makeApp({ "realm_config.json": ROOT }),
-    );
+    const app = await loadAppDirectory(await makeApp({ "realm_config.json": ROOT }));
     assert.deepEqual(app.providers, {});
     assert.deepEqual(app.customUserData, { enabled: false });
   });
@@ -66,8 +57,7 @@ describe("providers", () => {
   it("a __proto__ key stays an ordinary entry", async () => {
     const dir = await makeApp({
       "realm_config.json": ROOT,
-      "auth/providers.json":
-        '{"__proto__": {"name": "__proto__", "type": "anon-user"}}',
+      "auth/providers.json": '{"__proto__": {"name": "__proto__", "type": "anon-user"}}',
     });
     const app = await loadAppDirectory(dir);
     assert.ok(Object.hasOwn(app.providers, "__proto__"));
@@ -84,36 +74,22 @@ describe("functions", () => {
         { name: "hello", can_evaluate: {} },
         { name: "gone" },
       ],
-      "functions/auth/onCreate.js":
-        "exports = function(user) { return user.id; };",
+      "functions/auth/onCreate.js": "exports = function(user) { return user.id; };",
       "functions/hello.js": 'exports = () => "hi";',
     });
     const app = await loadAppDirectory(dir);
     assert.deepEqual(
-      app.functions.map((f) => [
-        f.name,
-        f.private,
-        f.runAsSystem,
-        f.source !== undefined,
-      ]),
+      app.functions.map((f) => [f.name, f.private, f.runAsSystem, f.source !== undefined]),
       [
         ["auth/onCreate", true, true, true],
         ["hello", false, false, true],
         ["gone", false, false, false],
       ],
     );
-    assert.equal(
-      app.functions[0]!.source,
-      "exports = function(user) { return user.id; };",
-    );
-    assert.equal(
-      app.functions[0]!.sourcePath,
-      join(dir, "functions", "auth", "onCreate.js"),
-    );
+    assert.equal(app.functions[0]!.source, "exports = function(user) { return user.id; };");
+    assert.equal(app.functions[0]!.sourcePath, join(dir, "functions", "auth", "onCreate.js"));
     assert.deepEqual(app.functions[1]!.canEvaluate, {});
-    assert.deepEqual(app.warnings, [
-      "function gone declared but source missing (functions/gone.js)",
-    ]);
+    assert.deepEqual(app.warnings, ["function gone declared but source missing (functions/gone.js)"]);
   });
 
   it("loads an undeclared .js file as a public function, with a warning", async () => {
@@ -130,13 +106,8 @@ describe("functions", () => {
       [["tools/extra", false]],
     );
     assert.equal(app.warnings.length, 1);
-    assert.match(
-      app.warnings[0]!,
-      /^function tools\/extra has a source file \(functions\/tools\/extra\.js\) but no entry/,
-    );
-    assert.deepEqual(app.presentFeatures, [
-      "function_dependencies (functions/package.json, functions/node_modules)",
-    ]);
+    assert.match(app.warnings[0]!, /^function tools\/extra has a source file \(functions\/tools\/extra\.js\) but no entry/);
+    assert.deepEqual(app.presentFeatures, ["function_dependencies (functions/package.json, functions/node_modules)"]);
   });
 
   it("legacy functions/<dir>/config.json + source.js, the name coming from the config", async () => {
@@ -159,13 +130,8 @@ describe("functions", () => {
     assert.equal(app.clientAppId, "legacy-abcde");
     const hello = app.functions.find((f) => f.name === "HelloWorld")!;
     assert.equal(hello.source, "exports = () => 'hello';");
-    assert.equal(
-      hello.sourcePath,
-      join(dir, "functions", "helloworld", "source.js"),
-    );
-    assert.deepEqual(app.warnings, [
-      "function nosource declared but source missing (functions/nosource/source.js)",
-    ]);
+    assert.equal(hello.sourcePath, join(dir, "functions", "helloworld", "source.js"));
+    assert.deepEqual(app.warnings, ["function nosource declared but source missing (functions/nosource/source.js)"]);
   });
 });
 
@@ -215,19 +181,12 @@ describe("ids and defaults", () => {
       "realm_config.json": { name: "My Tasks! (v2)" },
     });
     assert.equal((await loadAppDirectory(named)).clientAppId, "my-tasks-v2");
-    assert.equal(
-      (await loadAppDirectory(named, { clientAppId: "override-1" }))
-        .clientAppId,
-      "override-1",
-    );
+    assert.equal((await loadAppDirectory(named, { clientAppId: "override-1" })).clientAppId, "override-1");
     const withId = await makeApp({
       "realm_config.json": { app_id: "tasks-abcde", name: "Tasks" },
     });
     assert.equal((await loadAppDirectory(withId)).clientAppId, "tasks-abcde");
-    const anonymous = await makeApp(
-      { "stitch.json": { config_version: 20180301 } },
-      "Old Stitch_App",
-    );
+    const anonymous = await makeApp({ "stitch.json": { config_version: 20180301 } }, "Old Stitch_App");
     const app = await loadAppDirectory(anonymous);
     assert.equal(app.clientAppId, "old-stitch_app");
     assert.equal(app.name, "Old Stitch_App");
@@ -237,27 +196,19 @@ describe("ids and defaults", () => {
   it("slugify and deriveClientAppId", () => {
     assert.equal(slugify("  Hello, World__x-- "), "hello-world__x");
     assert.equal(slugify("ÄÖÜ"), "");
-    assert.equal(
-      deriveClientAppId({ name: "ÄÖÜ", dir: "/apps/Fallback Dir" }),
-      "fallback-dir",
-    );
+    assert.equal(deriveClientAppId({ name: "ÄÖÜ", dir: "/apps/Fallback Dir" }), "fallback-dir");
     assert.equal(deriveClientAppId({ dir: "/apps/%%%" }), "app");
   });
 
   it("domainId is the first 24 hex digits of sha256('gatehouse-domain:' + clientAppId)", () => {
-    const expected = createHash("sha256")
-      .update("gatehouse-domain:todo-gatehouse")
-      .digest("hex")
-      .slice(0, 24);
+    const expected = createHash("sha256").update("gatehouse-domain:todo-gatehouse").digest("hex").slice(0, 24);
     assert.equal(deriveDomainId("todo-gatehouse"), expected);
     assert.equal(deriveDomainId("todo-gatehouse"), "e62d87cc62e0b7ac2b434330");
     assert.notEqual(deriveDomainId("todo-gatehouse2"), expected);
   });
 
   it("location and deployment model default to US-VA and GLOBAL", async () => {
-    const app = await loadAppDirectory(
-      await makeApp({ "root_config.json": { name: "x" } }),
-    );
+    const app = await loadAppDirectory(await makeApp({ "root_config.json": { name: "x" } }));
     assert.equal(app.location, "US-VA");
     assert.equal(app.deploymentModel, "GLOBAL");
     assert.deepEqual(app.allowedRequestOrigins, []);
@@ -271,9 +222,7 @@ describe("ids and defaults", () => {
         security: { allowed_request_origins: ["http://a"] },
       },
     });
-    assert.deepEqual((await loadAppDirectory(dir)).allowedRequestOrigins, [
-      "http://a",
-    ]);
+    assert.deepEqual((await loadAppDirectory(dir)).allowedRequestOrigins, ["http://a"]);
   });
 
   it("realm_config.json wins over root_config.json, with a warning", async () => {
@@ -283,9 +232,7 @@ describe("ids and defaults", () => {
     });
     const app = await loadAppDirectory(dir);
     assert.equal(app.name, "a");
-    assert.deepEqual(app.warnings, [
-      "root_config.json ignored: realm_config.json takes precedence",
-    ]);
+    assert.deepEqual(app.warnings, ["root_config.json ignored: realm_config.json takes precedence"]);
   });
 });
 
@@ -320,10 +267,7 @@ describe("examples/todo", () => {
 
 describe("findJsonErrorOffset", () => {
   it("returns undefined for valid JSON and the offset of the first error otherwise", () => {
-    assert.equal(
-      findJsonErrorOffset('{"a": [1, 2.5e3, true, null, "x\\u00e9"]}'),
-      undefined,
-    );
+    assert.equal(findJsonErrorOffset('{"a": [1, 2.5e3, true, null, "x\\u00e9"]}'), undefined);
     assert.equal(findJsonErrorOffset('{"a": 1,}'), 8);
     assert.equal(findJsonErrorOffset("[1, 2,]"), 6);
     assert.equal(findJsonErrorOffset('{"a": tru}'), 6);

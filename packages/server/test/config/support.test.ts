@@ -4,20 +4,8 @@
  */
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import {
-  describeSupport,
-  featureKey,
-  loadAppDirectory,
-  reportWarnings,
-} from "../../src/config/index.js";
-import {
-  ROOT,
-  fixture,
-  fixturesDir,
-  fixturesPresent,
-  makeApp,
-  removeApps,
-} from "./helpers.js";
+import { describeSupport, featureKey, loadAppDirectory, reportWarnings } from "../../src/config/index.js";
+import { ROOT, fixture, fixturesDir, fixturesPresent, makeApp, removeApps } from "./helpers.js";
 
 after(removeApps);
 
@@ -69,11 +57,7 @@ describe("describeSupport", () => {
         type: "mongodb-atlas",
         config: { uri: "mongodb://localhost:27017" },
       },
-      "functions/config.json": [
-        { name: "onCreate" },
-        { name: "a" },
-        { name: "b" },
-      ],
+      "functions/config.json": [{ name: "onCreate" }, { name: "a" }, { name: "b" }],
       "functions/onCreate.js": "exports = () => {};",
       "triggers/login.json": {
         name: "login",
@@ -102,10 +86,7 @@ describe("describeSupport", () => {
   });
 
   it("says when no provider is enabled", async () => {
-    const lines = describeSupport(
-      await loadAppDirectory(await makeApp({ "realm_config.json": ROOT })),
-      CORE,
-    );
+    const lines = describeSupport(await loadAppDirectory(await makeApp({ "realm_config.json": ROOT })), CORE);
     assert.ok(lines.includes("providers: none enabled (nobody can log in)"));
     assert.ok(lines.includes("custom user data: disabled"));
     assert.ok(lines.includes("functions: 0 declared, 0 without source"));
@@ -136,10 +117,7 @@ describe("describeSupport on real exports", { skip }, () => {
       "trigger auth_bridge: AUTHENTICATION DELETE for anon-user, no function, will not run (disabled)",
       "custom user data: enabled (mongodb-atlas auth.users, user_id_field user_id)",
     ]) {
-      assert.ok(
-        lines.includes(expected),
-        `missing line: ${expected}\n${lines.join("\n")}`,
-      );
+      assert.ok(lines.includes(expected), `missing line: ${expected}\n${lines.join("\n")}`);
     }
     assert.ok(
       lines.includes(
@@ -154,10 +132,7 @@ describe("describeSupport on real exports", { skip }, () => {
       "trigger auth_bridge (triggers/auth_bridge.json) sends its events to AWS_EVENTBRIDGE, which Gatehouse does not support; it will not run",
     ]);
     // Nothing present is left out.
-    assert.equal(
-      lines.filter((l) => l.endsWith(": not supported (ignored)")).length,
-      app.presentFeatures.length,
-    );
+    assert.equal(lines.filter((l) => l.endsWith(": not supported (ignored)")).length, app.presentFeatures.length);
   });
 
   it("a supported feature is reported as served", async () => {
@@ -168,50 +143,21 @@ describe("describeSupport on real exports", { skip }, () => {
     });
     assert.ok(lines.includes("sync (partition): served"));
     assert.ok(lines.includes("rules (3 collection rules): served"));
-    assert.ok(
-      lines.includes("graphql (2 custom resolvers): not supported (ignored)"),
-    );
+    assert.ok(lines.includes("graphql (2 custom resolvers): not supported (ignored)"));
   });
 
   it("CREW: a disabled provider and the tutorial's custom user data", async () => {
-    const crew = describeSupport(
-      await loadAppDirectory(fixture("haydendavidson11__CREW_Realm_App")),
-      CORE,
-    );
+    const crew = describeSupport(await loadAppDirectory(fixture("haydendavidson11__CREW_Realm_App")), CORE);
     assert.ok(crew.includes("provider oauth2-apple: disabled"));
-    assert.ok(
-      crew.includes(
-        "hosting (custom domain mycrew.app): not supported (ignored)",
-      ),
-    );
-    const tutorial = describeSupport(
-      await loadAppDirectory(
-        fixture("mongodb-university__realm-tutorial-backend"),
-      ),
-      CORE,
-    );
-    assert.ok(
-      tutorial.includes(
-        "custom user data: enabled (mongodb-atlas tracker.User, user_id_field _id)",
-      ),
-    );
-    assert.ok(
-      tutorial.includes(
-        "provider local-userpass: enabled (auto-confirm, reset by function resetFunc)",
-      ),
-    );
+    assert.ok(crew.includes("hosting (custom domain mycrew.app): not supported (ignored)"));
+    const tutorial = describeSupport(await loadAppDirectory(fixture("mongodb-university__realm-tutorial-backend")), CORE);
+    assert.ok(tutorial.includes("custom user data: enabled (mongodb-atlas tracker.User, user_id_field _id)"));
+    assert.ok(tutorial.includes("provider local-userpass: enabled (auto-confirm, reset by function resetFunc)"));
   });
 
   it("Sekund: 48 functions without source", async () => {
-    const lines = describeSupport(
-      await loadAppDirectory(fixture("Sekund__realm-backend")),
-      CORE,
-    );
-    assert.ok(
-      lines.some((l) =>
-        l.startsWith("functions: 48 declared, 48 without source ("),
-      ),
-    );
+    const lines = describeSupport(await loadAppDirectory(fixture("Sekund__realm-backend")), CORE);
+    assert.ok(lines.some((l) => l.startsWith("functions: 48 declared, 48 without source (")));
     assert.ok(lines.includes("environment values: 3"));
   });
 });
