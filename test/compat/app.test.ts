@@ -111,9 +111,15 @@ describe("anonymous login", () => {
     const first = await app.logIn(Realm.Credentials.anonymous());
     const logins = () => requests.filter((r) => r.path.endsWith("/anon-user/login")).length;
     assert.equal(logins(), 1);
+    const before = requests.length;
     const second = await app.logIn(Realm.Credentials.anonymous());
     assert.equal(second, first);
-    assert.equal(logins(), 1, "reuse happens client-side (realm-web only refreshes the profile)");
+    assert.equal(logins(), 1, "reuse happens client-side");
+    assert.deepEqual(
+      requests.slice(before).map((r) => `${r.method} ${r.path}`),
+      ["GET /api/client/v2.0/auth/profile"],
+      "realm-web only refreshes the profile",
+    );
     const third = await app.logIn(Realm.Credentials.anonymous(false));
     assert.notEqual(third.id, first.id, "every anon-user login that reaches the server creates a new user");
     assert.equal(logins(), 2);

@@ -49,6 +49,11 @@ export interface RecordedRequest {
   path: string;
   /** The bearer token sent, if any. */
   token: string | undefined;
+  /** The request's Content-Type and Accept headers (null when not sent). */
+  sentContentType: string | null;
+  accept: string | null;
+  /** The request body as sent. */
+  body: string | undefined;
   status: number;
   /** The response's content type (null when absent). */
   contentType: string | null;
@@ -66,6 +71,9 @@ export function recordingFetch(origin: string, limit = 200): { fetch: FetchFunct
       method: init?.method ?? "GET",
       path: url.startsWith(origin) ? url.slice(origin.length) : url,
       token: auth?.startsWith("Bearer ") ? auth.slice("Bearer ".length) : undefined,
+      sentContentType: headers.get("content-type"),
+      accept: headers.get("accept"),
+      body: typeof init?.body === "string" ? init.body : undefined,
       status: 0,
       contentType: null,
     };

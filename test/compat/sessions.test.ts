@@ -60,6 +60,45 @@ describe("access token refresh", () => {
     assert.equal(expired.body.error_code, "InvalidSession");
   });
 
+  test("concurrent calls with an expired token each refresh on their own (no coalescing); all succeed", async () => {
+    const { app, requests } = newApp(server, TODO_APP);
+    const { user } = await emailUser(app, "concurrent");
+    server.clock.advance(31 * MINUTE);
+    const from = requests.length;
+    await Promise.all([user.refreshProfile(), user.refreshProfile(), user.refreshProfile()]);
+    const calls = trace(requests, from);
+    assert.equal(calls.filter((c) => c === "GET /auth/profile 401").length, 3);
+    assert.equal(calls.filter((c) => c === "POST /auth/session 201").length, 3, "realm-web sends one refresh per failed call");
+    assert.equal(calls.filter((c) => c === "GET /auth/profile 200").length, 3);
+    const refreshes = await server.listAuditEvents({ clientAppId: TODO_APP, type: "refresh", userId: user.id });
+    assert.equal(refreshes.length, 3);
+  });
+
+  test("bodiless requests carry no Content-Type; every request asks for JSON", async () => {
+    const { app, requests } = newApp(server, TODO_APP);
+    const anon = await app.logIn(Realm.Credentials.anonymous());
+    const { user } = await emailUser(app, "headers");
+    await user.refreshCustomData();
+    await user.logOut();
+    for (const r of requests) {
+      assert.equal(r.accept, "application/json", `${r.method} ${r.path}`);
+      assert.equal(r.sentContentType, r.body === undefined ? null : "application/json", `${r.method} ${r.path}`);
+    }
+    const first = JSON.parse(requests.find((r) => r.path.endsWith("/anon-user/login"))!.body!);
+    assert.equal("deviceId" in first.options.device, false, "no device id before the first login response");
+    const login = requests.find((r) => r.path.endsWith("/local-userpass/login"))!;
+    const body = JSON.parse(login.body!);
+    assert.equal(body.username, user.profile.email);
+    assert.equal(body.options.device.sdkVersion, "2.0.1");
+    assert.equal(body.options.device.platform, "node");
+    assert.match(body.options.device.deviceId.$oid, HEX24, "the stored device id goes back as an EJSON ObjectId");
+    assert.equal(body.options.device.deviceId.$oid, anon.deviceId);
+    assert.deepEqual(
+      trace(requests).slice(-2),
+      ["POST /auth/session 201", "DELETE /auth/session 204"],
+    );
+  });
+
   test("refreshCustomData refreshes the access token and returns {} (no custom user data configured)", async () => {
     const { app, requests } = newApp(server, TODO_APP);
     const { user } = await emailUser(app, "customdata");
