@@ -1,0 +1,17 @@
+/**
+ * App Services functions: a sandboxed runtime (worker threads, one vm context per app), the
+ * `context` functions see, `can_evaluate` rules, and the host bridge to main-thread services.
+ */
+export { FunctionRuntime } from "./runtime.js";
+export { WorkerPool, type WorkerPoolOptions } from "./pool.js";
+export { evaluateRule, type RuleInputs } from "./rules.js";
+export {
+  FunctionError,
+  FunctionNotFound,
+  FunctionExecutionError,
+  FunctionNotCallable,
+  RuleNotMatched,
+  ExecutionTimeLimitExceeded,
+} from "./errors.js";
+export { BUILTIN_ALLOWLIST } from "./sandbox-require.js";
+export type * from "./types.js";

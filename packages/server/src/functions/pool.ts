@@ -1,0 +1,236 @@
+import { Worker, type WorkerOptions } from "node:worker_threads";
+import { errorFromWire, ExecutionTimeLimitExceeded, FunctionExecutionError, type FunctionError } from "./errors.js";
+import type { AppSandboxSpec, CallMessage, FromWorker, ToWorker } from "./protocol.js";
+
+/** Answers a worker's host call: EJSON args in, EJSON result out (a rejection's message goes back). */
+export type HostHandler = (kind: "data" | "service", service: string, method: string, args: string) => Promise<string>;
+
+/** Options of {@link WorkerPool}. */
+export interface WorkerPoolOptions {
+  /** Worker threads. Default 2. */
+  workers?: number;
+  /** Old-generation heap limit of each worker. Default 128 MB. */
+  memoryLimitMb?: number;
+  /** After a call times out, how long its worker may stay unresponsive before it is replaced. Default 1000 ms. */
+  stuckGraceMs?: number;
+  /** Lines printed outside any call, and pool events worth an operator's attention. */
+  log?: (appKey: string, line: string) => void;
+}
+
+/** A call as the runtime submits it. */
+export type CallInput = Omit<CallMessage, "type" | "id">;
+
+interface Slot {
+  worker?: Worker;
+  inflight: Set<number>;
+  pingId?: number;
+  /** Why the current worker is being killed, for the calls that die with it. */
+  killReason?: string;
+  /** Workers that exited before saying "ready", in a row: respawns back off. */
+  failedStarts: number;
+  ready: boolean;
+}
+
+interface Pending {
+  slot: Slot;
+  timeLimitMs: number;
+  timer: NodeJS.Timeout;
+  onHost: HostHandler;
+  resolve: (result: { value: string; logs: string[] }) => void;
+  reject: (error: FunctionError) => void;
+}
+
+/** Running from TypeScript sources (tests, `tsx`) rather than compiled `dist/`. */
+const FROM_SOURCE = import.meta.url.endsWith(".ts");
+/** Where the worker entry lives: `.ts` beside this file under tsx, `.js` in `dist/`. */
+const WORKER_URL = new URL(`./worker${FROM_SOURCE ? ".ts" : ".js"}`, import.meta.url);
+
+function createWorker(options: WorkerOptions): Worker {
+  if (!FROM_SOURCE) return new Worker(WORKER_URL, options);
+  // Workers inherit `--import tsx` in execArgv, but Node 20 does not run it for them: register tsx's
+  // loader inside the worker, then import the TypeScript entry.
+  const tsxApi = import.meta.resolve("tsx/esm/api");
+  const boot = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); });`;
+  return new Worker(boot, { ...options, eval: true });
+}
+
+/**
+ * A fixed set of sandbox worker threads shared by any number of apps.
+ *
+ * Isolation: a synchronous loop is stopped inside its worker by vm's timeout; async work that runs
+ * past the limit fails its call at the deadline, and if the worker then does not answer a ping within
+ * `stuckGraceMs` it is terminated and replaced. A heap blow-up ends the worker through
+ * `resourceLimits`. In both cases only calls on that worker fail; the pool respawns it at once, and
+ * new calls go to the least busy live worker meanwhile.
+ */
+export class WorkerPool {
+  private readonly size: number;
+  private readonly memoryLimitMb: number;
+  private readonly stuckGraceMs: number;
+  private readonly slots: Slot[] = [];
+  private readonly apps = new Map<string, AppSandboxSpec>();
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private closed = false;
+
+  constructor(private readonly options: WorkerPoolOptions = {}) {
+    this.size = Math.max(1, options.workers ?? 2);
+    this.memoryLimitMb = options.memoryLimitMb ?? 128;
+    this.stuckGraceMs = options.stuckGraceMs ?? 1000;
+  }
+
+  /** Spawns the workers (idempotent). */
+  start(): void {
+    if (this.slots.length || this.closed) return;
+    for (let i = 0; i < this.size; i++) {
+      const slot: Slot = { inflight: new Set(), failedStarts: 0, ready: false };
+      this.slots.push(slot);
+      this.spawn(slot);
+    }
+  }
+
+  /** Loads an app into every worker, now and after every respawn. */
+  addApp(spec: AppSandboxSpec): void {
+    this.apps.set(spec.appKey, spec);
+    for (const slot of this.slots) slot.worker?.postMessage({ type: "init", app: spec } satisfies ToWorker);
+  }
+
+  removeApp(appKey: string): void {
+    this.apps.delete(appKey);
+    for (const slot of this.slots) slot.worker?.postMessage({ type: "drop", appKey } satisfies ToWorker);
+  }
+
+  /** Runs one call; resolves with the EJSON result and printed lines. */
+  run(input: CallInput, onHost: HostHandler): Promise<{ value: string; logs: string[] }> {
+    if (this.closed) return Promise.reject(new FunctionExecutionError("the function runtime is closed"));
+    const slot = this.pickSlot();
+    if (!slot?.worker) return Promise.reject(new FunctionExecutionError("function workers are restarting; try again shortly"));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => this.expire(id), input.timeLimitMs);
+      this.pending.set(id, { slot, timeLimitMs: input.timeLimitMs, timer, onHost, resolve, reject });
+      slot.inflight.add(id);
+      slot.worker!.postMessage({ type: "call", id, ...input } satisfies ToWorker);
+    });
+  }
+
+  /** Fails pending calls and terminates the workers. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const id of [...this.pending.keys()]) this.settle(id, new FunctionExecutionError("the function runtime is closed"));
+    await Promise.all(this.slots.map((slot) => slot.worker?.terminate()));
+  }
+
+  /** The live worker with the fewest calls in flight (ready ones first). */
+  private pickSlot(): Slot | undefined {
+    let best: Slot | undefined;
+    for (const slot of this.slots) {
+      if (!slot.worker || slot.killReason) continue;
+      if (!best || Number(!slot.ready) * 1e6 + slot.inflight.size < Number(!best.ready) * 1e6 + best.inflight.size) best = slot;
+    }
+    return best;
+  }
+
+  private spawn(slot: Slot): void {
+    const worker = createWorker({
+      resourceLimits: { maxOldGenerationSizeMb: this.memoryLimitMb, maxYoungGenerationSizeMb: Math.min(32, Math.max(4, this.memoryLimitMb / 8)) },
+      stdout: false,
+      stderr: false,
+    });
+    slot.worker = worker;
+    slot.ready = false;
+    slot.killReason = undefined;
+    slot.pingId = undefined;
+    for (const app of this.apps.values()) worker.postMessage({ type: "init", app } satisfies ToWorker);
+    worker.on("message", (msg: FromWorker) => this.onMessage(slot, msg));
+    worker.on("error", (error: Error & { code?: string }) => {
+      slot.killReason ??=
+        error.code === "ERR_WORKER_OUT_OF_MEMORY"
+          ? `function execution aborted: memory limit exceeded (${this.memoryLimitMb} MB per worker)`
+          : `function execution aborted: worker failed: ${error.message}`;
+    });
+    worker.on("exit", () => this.onExit(slot, worker));
+  }
+
+  private onExit(slot: Slot, worker: Worker): void {
+    if (slot.worker !== worker) return;
+    const reason = slot.killReason ?? "function execution aborted: worker exited";
+    for (const id of [...slot.inflight]) this.settle(id, new FunctionExecutionError(reason));
+    slot.worker = undefined;
+    if (this.closed) return;
+    this.options.log?.("", `function worker replaced: ${reason}`);
+    if (!slot.ready) slot.failedStarts++;
+    // A worker that cannot even start (broken install) must not respawn in a hot loop.
+    const delay = slot.failedStarts === 0 ? 0 : Math.min(30_000, 250 * 2 ** slot.failedStarts);
+    const timer = setTimeout(() => !this.closed && this.spawn(slot), delay);
+    timer.unref();
+  }
+
+  private onMessage(slot: Slot, msg: FromWorker): void {
+    switch (msg.type) {
+      case "ready":
+        slot.ready = true;
+        slot.failedStarts = 0;
+        return;
+      case "result": {
+        if (msg.ok) return this.settle(msg.id, undefined, { value: msg.value, logs: msg.logs });
+        const error = errorFromWire(msg.error, this.pending.get(msg.id)?.timeLimitMs ?? 0);
+        error.logs = msg.logs;
+        return this.settle(msg.id, error);
+      }
+      case "host":
+        return void this.answerHost(slot, msg);
+      case "pong":
+        if (slot.pingId === msg.id) slot.pingId = undefined;
+        return;
+      case "log":
+        return this.options.log?.(msg.appKey, msg.line);
+    }
+  }
+
+  private async answerHost(slot: Slot, msg: Extract<FromWorker, { type: "host" }>): Promise<void> {
+    const call = this.pending.get(msg.callId);
+    let reply: ToWorker;
+    if (!call || call.slot !== slot) {
+      reply = { type: "hostResult", id: msg.id, ok: false, message: "the function call is no longer running" };
+    } else {
+      try {
+        reply = { type: "hostResult", id: msg.id, ok: true, value: await call.onHost(msg.kind, msg.service, msg.method, msg.args) };
+      } catch (error) {
+        reply = { type: "hostResult", id: msg.id, ok: false, message: (error as Error)?.message ?? String(error) };
+      }
+    }
+    slot.worker?.postMessage(reply);
+  }
+
+  /** The deadline passed: fail the call now, then make sure its worker is not stuck. */
+  private expire(id: number): void {
+    const call = this.pending.get(id);
+    if (!call) return;
+    const { slot } = call;
+    this.settle(id, new ExecutionTimeLimitExceeded(call.timeLimitMs));
+    const worker = slot.worker;
+    if (!worker || slot.killReason) return;
+    worker.postMessage({ type: "cancel", id } satisfies ToWorker);
+    if (slot.pingId !== undefined) return; // a liveness check is already running
+    const pingId = this.nextId++;
+    slot.pingId = pingId;
+    worker.postMessage({ type: "ping", id: pingId } satisfies ToWorker);
+    const check = setTimeout(() => {
+      if (slot.worker !== worker || slot.pingId !== pingId) return;
+      slot.killReason = "function execution aborted: another call blocked its worker past the time limit";
+      void worker.terminate();
+    }, this.stuckGraceMs);
+    check.unref();
+  }
+
+  private settle(id: number, error?: FunctionError, result?: { value: string; logs: string[] }): void {
+    const call = this.pending.get(id);
+    if (!call) return;
+    this.pending.delete(id);
+    clearTimeout(call.timer);
+    call.slot.inflight.delete(id);
+    if (error) call.reject(error);
+    else call.resolve(result!);
+  }
+}
