@@ -43,6 +43,23 @@ describe("register + auto-confirm (todo app)", () => {
     assert.equal(logins.length, 2);
   });
 
+  test("public routes ignore the expired access token realm-web attaches to them", async () => {
+    const { app, requests } = newApp(server, TODO_APP);
+    const anon = await app.logIn(Realm.Credentials.anonymous());
+    const stale = anon.accessToken!;
+    server.clock.advance(31 * 60 * 1000);
+    const from = requests.length;
+    const email = uniqueEmail("stale");
+    await app.emailPasswordAuth.registerUser({ email, password: "password1" });
+    await rejectsRealm(app.emailPasswordAuth.sendResetPasswordEmail({ email: uniqueEmail("ghost") }), { errorCode: "UserNotFound", statusCode: 404 });
+    assert.deepEqual(
+      requests.slice(from).map((r) => `${r.path.split("/").slice(-2).join("/")} ${r.status}`),
+      ["local-userpass/register 201", "reset/send 404"],
+      "no 401, so no refresh",
+    );
+    assert.ok(requests.slice(from).every((r) => r.token === stale));
+  });
+
   test("emails are compared exactly: another case is another account", async () => {
     const { app } = newApp(server, TODO_APP);
     const email = uniqueEmail("Case");
