@@ -1,0 +1,92 @@
+/**
+ * Runs the README: every ```ts block (not marked no-run), in order, as one module against a real
+ * server. Lines of the form `console.log(expr); // true` become assertions, so the guide's claims are
+ * checked, not just its syntax.
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { pathToFileURL } from "node:url";
+import { startGatehouse, type TestGatehouse } from "./helpers/server.ts";
+
+const sdkRoot = new URL("../", import.meta.url);
+const README = new URL("README.md", sdkRoot);
+const MODULES: Record<string, string> = {
+  "@gatehouse/sdk": new URL("src/index.ts", sdkRoot).href,
+  "@gatehouse/sdk/node": new URL("src/node/index.ts", sdkRoot).href,
+};
+
+/** The runnable code blocks of a Markdown text. */
+export function runnableBlocks(markdown: string): string[] {
+  return [...markdown.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((m) => m[1]!);
+}
+
+/** Turns the blocks into one module: imports hoisted and resolved, `// true` claims asserted. */
+export function toModule(blocks: string[], baseUrl: string): string {
+  const imports: string[] = ['import assert from "node:assert/strict";'];
+  const body: string[] = [];
+  for (const line of blocks.join("\n").split("\n")) {
+    const imp = /^import (.*) from "(.*)";$/.exec(line);
+    if (imp) {
+      const target = MODULES[imp[2]!];
+      assert.ok(target, `README imports an unknown module: ${imp[2]}`);
+      imports.push(`import ${imp[1]} from ${JSON.stringify(target)};`);
+      continue;
+    }
+    const claim = /^(\s*)console\.log\((.*)\); \/\/ true\b/.exec(line);
+    body.push(claim ? `${claim[1]}assert.equal(${claim[2]}, true, ${JSON.stringify(`README: ${claim[2]}`)});` : line);
+  }
+  return [...imports, ...body].join("\n").replaceAll("http://localhost:9090", baseUrl);
+}
+
+describe("README", () => {
+  let gh: TestGatehouse;
+  let work: string;
+  const cwd = process.cwd();
+  before(async () => {
+    gh = await startGatehouse();
+    work = mkdtempSync(join(tmpdir(), "gatehouse-readme-"));
+  });
+  after(async () => {
+    process.chdir(cwd);
+    await gh.close();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it("has runnable blocks covering each operation of the guide", () => {
+    const code = runnableBlocks(readFileSync(README, "utf8")).join("\n");
+    for (const operation of [
+      "registerUser",
+      "logIn(",
+      "Credentials.anonymous()",
+      "switchUser",
+      "logOut()",
+      "removeUser",
+      "deleteUser",
+      "DirectoryStorage",
+      "addListener",
+      "refreshAccessToken",
+      "customData",
+      "refreshCustomData",
+    ]) {
+      assert.ok(code.includes(operation), `no runnable README block uses ${operation}`);
+    }
+  });
+
+  it("runs its code against a real server, and its `// true` claims hold", async () => {
+    const module = toModule(runnableBlocks(readFileSync(README, "utf8")), gh.url);
+    assert.ok((module.match(/assert\.equal\(/g) ?? []).length >= 10, "the README makes checkable claims");
+    const file = join(work, "readme-program.mts");
+    writeFileSync(file, module);
+    process.chdir(work); // the DirectoryStorage example writes ./.gatehouse
+    const log = console.log;
+    console.log = () => {};
+    try {
+      await import(pathToFileURL(file).href);
+    } finally {
+      console.log = log;
+    }
+  });
+});
