@@ -46,7 +46,11 @@ describe("location", () => {
     );
     assert.deepEqual(
       requests.map((r) => `${r.method} ${r.path}`),
-      [`POST /api/client/v2.0/app/${TODO_APP}/auth/providers/anon-user/login`, "GET /api/client/v2.0/auth/profile", "GET /api/client/v2.0/auth/profile"],
+      [
+        `POST /api/client/v2.0/app/${TODO_APP}/auth/providers/anon-user/login`,
+        "GET /api/client/v2.0/auth/profile",
+        "GET /api/client/v2.0/auth/profile",
+      ],
     );
   });
 

@@ -51,7 +51,10 @@ describe("register + auto-confirm (todo app)", () => {
     const from = requests.length;
     const email = uniqueEmail("stale");
     await app.emailPasswordAuth.registerUser({ email, password: "password1" });
-    await rejectsRealm(app.emailPasswordAuth.sendResetPasswordEmail({ email: uniqueEmail("ghost") }), { errorCode: "UserNotFound", statusCode: 404 });
+    await rejectsRealm(app.emailPasswordAuth.sendResetPasswordEmail({ email: uniqueEmail("ghost") }), {
+      errorCode: "UserNotFound",
+      statusCode: 404,
+    });
     assert.deepEqual(
       requests.slice(from).map((r) => `${r.path.split("/").slice(-2).join("/")} ${r.status}`),
       ["local-userpass/register 201", "reset/send 404"],

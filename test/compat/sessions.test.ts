@@ -93,10 +93,7 @@ describe("access token refresh", () => {
     assert.equal(body.options.device.platform, "node");
     assert.match(body.options.device.deviceId.$oid, HEX24, "the stored device id goes back as an EJSON ObjectId");
     assert.equal(body.options.device.deviceId.$oid, anon.deviceId);
-    assert.deepEqual(
-      trace(requests).slice(-2),
-      ["POST /auth/session 201", "DELETE /auth/session 204"],
-    );
+    assert.deepEqual(trace(requests).slice(-2), ["POST /auth/session 201", "DELETE /auth/session 204"]);
   });
 
   test("refreshCustomData refreshes the access token and returns {} (no custom user data configured)", async () => {
@@ -308,7 +305,10 @@ describe("linkCredentials", () => {
     const from = requests.length;
     const accessBefore = anon.accessToken!;
     await anon.linkCredentials(Realm.Credentials.emailPassword(email, "password1"));
-    assert.deepEqual(trace(requests, from), ["POST /app/todo-gatehouse/auth/providers/local-userpass/login?link=true 200", "GET /auth/profile 200"]);
+    assert.deepEqual(trace(requests, from), [
+      "POST /app/todo-gatehouse/auth/providers/local-userpass/login?link=true 200",
+      "GET /auth/profile 200",
+    ]);
     assert.equal(requests[from]!.token, accessBefore, "link carries the access token of the linking user");
 
     assert.deepEqual(
