@@ -333,6 +333,11 @@ describe("linkCredentials", () => {
     );
     const links = await server.listAuditEvents({ clientAppId: TODO_APP, type: "link", userId: anon.id });
     assert.equal(links.length, 1);
+
+    // realm-web matches anonymous reuse on the User's providerType, so the linked user is still reused.
+    const loginsBefore = requests.filter((r) => r.path.includes("/login")).length;
+    assert.equal(await app.logIn(Realm.Credentials.anonymous()), anon);
+    assert.equal(requests.filter((r) => r.path.includes("/login")).length, loginsBefore);
   });
 
   test("linking a second email/password identity or an anonymous one is refused", async () => {
