@@ -6,7 +6,7 @@
 // platform "browser" makes esbuild fail on any node: import reaching the core — that is the check
 // that the browser path has no Node-only code.
 import { build } from "esbuild";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
@@ -30,16 +30,28 @@ export async function bundle() {
     sourcemap: "linked",
     legalComments: "none",
     outfile: BUNDLE_PATH,
+    // Written below, atomically: tests may build the bundle while another test reads it.
+    write: false,
     metafile: true,
     logLevel: "warning",
   });
   for (const input of Object.keys(result.metafile.inputs)) {
     if (input.startsWith("node:") || input.includes("/src/node/")) throw new Error(`Node-only input in browser bundle: ${input}`);
   }
-  const code = readFileSync(BUNDLE_PATH);
-  const stats = { path: BUNDLE_PATH, bytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length };
-  writeFileSync(join(root, "dist", "gatehouse.browser.size.json"), JSON.stringify(stats, null, 2) + "\n");
+  let code;
+  for (const file of result.outputFiles) {
+    writeAtomically(file.path, file.contents);
+    if (file.path === BUNDLE_PATH) code = file.contents;
+  }
+  const stats = { path: "dist/gatehouse.browser.js", bytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length };
+  writeAtomically(join(root, "dist", "gatehouse.browser.size.json"), JSON.stringify(stats, null, 2) + "\n");
   return stats;
+}
+
+function writeAtomically(path, contents) {
+  const temp = `${path}.${process.pid}.tmp`;
+  writeFileSync(temp, contents);
+  renameSync(temp, path);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -1,0 +1,104 @@
+/**
+ * Type tests: a realm-web program type-checks against our declarations (and, as a control, against
+ * realm-web's own), our additions type-check, and wrong usage is rejected. Declarations are the built
+ * `dist/*.d.ts`, resolved through the package's `exports` like an application would.
+ */
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { before, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import ts from "typescript";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const sdkRoot = join(here, "..");
+const typesDir = join(here, "types");
+
+const OPTIONS: ts.CompilerOptions = {
+  strict: true,
+  noEmit: true,
+  target: ts.ScriptTarget.ES2022,
+  module: ts.ModuleKind.NodeNext,
+  moduleResolution: ts.ModuleResolutionKind.NodeNext,
+  lib: ["lib.es2022.d.ts", "lib.dom.d.ts"],
+  // No @types/node: the main entry's declarations must stand without Node's types.
+  types: [],
+  skipLibCheck: false,
+};
+
+/** Type-checks one file (optionally with its module specifier swapped) and returns the diagnostics. */
+function check(file: string, options: ts.CompilerOptions = OPTIONS, swap?: [string, string]): ts.Diagnostic[] {
+  const host = ts.createCompilerHost(options);
+  if (swap) {
+    const original = readFileSync(file, "utf8");
+    const swapped = original.replaceAll(`"${swap[0]}"`, `"${swap[1]}"`);
+    const readFile = host.readFile.bind(host);
+    const getSourceFile = host.getSourceFile.bind(host);
+    host.readFile = (name) => (name === file ? swapped : readFile(name));
+    host.getSourceFile = (name, version, onError, create) =>
+      name === file ? ts.createSourceFile(name, swapped, version) : getSourceFile(name, version, onError, create);
+  }
+  const program = ts.createProgram([file], options, host);
+  return ts.getPreEmitDiagnostics(program);
+}
+
+function format(diagnostics: readonly ts.Diagnostic[]): string {
+  return ts.formatDiagnostics(diagnostics, {
+    getCanonicalFileName: (f) => f,
+    getCurrentDirectory: () => sdkRoot,
+    getNewLine: () => "\n",
+  });
+}
+
+describe("type declarations and built entry points", () => {
+  before(() => {
+    // Build the declarations the checks resolve (incremental: quick when up to date).
+    const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+    execFileSync(process.execPath, [tsc, "-b", sdkRoot], { stdio: "inherit" });
+  });
+
+  it("a realm-web program type-checks against @gatehouse/sdk", () => {
+    const diagnostics = check(join(typesDir, "realm-web-style.ts"));
+    assert.equal(diagnostics.length, 0, format(diagnostics));
+  });
+
+  it("control: the same program type-checks against realm-web itself", () => {
+    // realm-web's own .d.ts files do not pass a full check (they predate TS 5.9); judge the program only.
+    const diagnostics = check(join(typesDir, "realm-web-style.ts"), { ...OPTIONS, skipLibCheck: true }, [
+      "@gatehouse/sdk",
+      "realm-web",
+    ]);
+    assert.equal(diagnostics.length, 0, format(diagnostics));
+  });
+
+  it("the additions (listeners, storages, client errors, Node entry) type-check", () => {
+    const diagnostics = check(join(typesDir, "gatehouse-additions.ts"), { ...OPTIONS, types: ["node"] });
+    assert.equal(diagnostics.length, 0, format(diagnostics));
+  });
+
+  it("the built entry points load through the package's exports map", async () => {
+    const sdk = await import("@gatehouse/sdk");
+    const node = await import("@gatehouse/sdk/node");
+    assert.equal(typeof sdk.App, "function");
+    assert.equal(node.App, sdk.App, "one App class whichever entry is used");
+    assert.equal(typeof node.DirectoryStorage, "function");
+    assert.equal("DirectoryStorage" in sdk, false, "the main entry has no Node-only export");
+  });
+
+  it("wrong usage is rejected, one error per wrong line", () => {
+    const file = join(typesDir, "wrong-usage.ts");
+    const diagnostics = check(file);
+    const lines = diagnostics.map((d) => d.file!.getLineAndCharacterOfPosition(d.start!).line + 1).sort((a, b) => a - b);
+    const expected = readFileSync(file, "utf8")
+      .split("\n")
+      .flatMap((line, i) => (/\/\/ TS\d+/.test(line) ? [i + 1] : []));
+    assert.deepEqual(lines, expected, format(diagnostics));
+    const codes = diagnostics.map((d) => `TS${d.code}`);
+    for (const line of expected) {
+      const wanted = /\/\/ (TS\d+)/.exec(readFileSync(file, "utf8").split("\n")[line - 1]!)![1]!;
+      assert.ok(codes.includes(wanted), `expected ${wanted} on line ${line}`);
+    }
+  });
+});
