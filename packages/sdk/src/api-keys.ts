@@ -57,9 +57,7 @@ export class ApiKeyAuth {
    * const names = (await user.apiKeys.fetchAll()).map((k) => k.name);
    */
   async fetchAll(): Promise<ApiKey[]> {
-    const keys = await this.json<unknown>(
-      await this.requester.fetch({ method: "GET", path: authRoutes.apiKeys }, "refresh"),
-    );
+    const keys = await this.json<unknown>(await this.requester.fetch({ method: "GET", path: authRoutes.apiKeys }, "refresh"));
     if (!Array.isArray(keys)) {
       throw new ClientError(ClientErrorCode.InvalidServerResponse, "Expected an array of API keys");
     }

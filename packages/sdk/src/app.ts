@@ -60,10 +60,7 @@ export interface AppConfiguration {
  * const app = new App({ id: "todo-gatehouse", baseUrl: "https://auth.example.com" });
  * const user = app.currentUser ?? (await app.logIn(Credentials.anonymous()));
  */
-export class App<
-  FunctionsFactoryType = DefaultFunctionsFactory & BaseFunctionsFactory,
-  CustomDataType = SimpleObject,
-> {
+export class App<FunctionsFactoryType = DefaultFunctionsFactory & BaseFunctionsFactory, CustomDataType = SimpleObject> {
   private static readonly appCache = new Map<string, App<any, any>>();
 
   /**
@@ -119,9 +116,7 @@ export class App<
     });
     this.cache = new AppStorage(config.storage ?? defaultStorage(), this.id);
     const cache = this.cache;
-    const clock = new ServerClock(config.clock ?? systemClock, cache.getClockOffset(), (offset) =>
-      cache.setClockOffset(offset),
-    );
+    const clock = new ServerClock(config.clock ?? systemClock, cache.getClockOffset(), (offset) => cache.setClockOffset(offset));
     this.host = {
       appId: this.id,
       fetcher: this.fetcher,

@@ -54,8 +54,12 @@ export async function authenticate(
 function checkAuthResponse(body: unknown): AuthResponse {
   const bad = (what: string) => new ClientError(ClientErrorCode.InvalidServerResponse, `Login response: ${what}`);
   if (typeof body !== "object" || body === null) throw bad("expected an object");
-  const { user_id: userId, access_token: accessToken, refresh_token: refreshToken = null, device_id: deviceId } =
-    body as Record<string, unknown>;
+  const {
+    user_id: userId,
+    access_token: accessToken,
+    refresh_token: refreshToken = null,
+    device_id: deviceId,
+  } = body as Record<string, unknown>;
   if (typeof userId !== "string") throw bad("expected 'user_id' to be a string");
   if (typeof accessToken !== "string") throw bad("expected 'access_token' to be a string");
   if (typeof refreshToken !== "string" && refreshToken !== null) throw bad("expected 'refresh_token' to be a string");

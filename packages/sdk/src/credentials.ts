@@ -6,14 +6,7 @@ import { ClientError, ClientErrorCode } from "./errors.js";
 
 /** Types of authentication provider. In App Services a provider's name always equals its type. */
 export type ProviderType =
-  | "anon-user"
-  | "api-key"
-  | "local-userpass"
-  | "custom-function"
-  | "custom-token"
-  | "oauth2-google"
-  | "oauth2-facebook"
-  | "oauth2-apple";
+  "anon-user" | "api-key" | "local-userpass" | "custom-function" | "custom-token" | "oauth2-google" | "oauth2-facebook" | "oauth2-apple";
 
 type SimpleObject = Record<string, unknown>;
 
@@ -130,9 +123,7 @@ export class Credentials<PayloadType extends SimpleObject = SimpleObject> {
    * await app.logIn(Credentials.apple(appleIdToken));
    */
   static apple<P extends OAuth2RedirectPayload | ApplePayload>(redirectUrlOrIdToken: string): Credentials<P> {
-    const payload = redirectUrlOrIdToken.includes("://")
-      ? { redirectUrl: redirectUrlOrIdToken }
-      : { id_token: redirectUrlOrIdToken };
+    const payload = redirectUrlOrIdToken.includes("://") ? { redirectUrl: redirectUrlOrIdToken } : { id_token: redirectUrlOrIdToken };
     return new Credentials<P>("oauth2-apple", "oauth2-apple", false, payload as P);
   }
 

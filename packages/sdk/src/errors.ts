@@ -54,13 +54,7 @@ export class GatehouseError extends Error {
    * @param link - Optional link to server logs.
    * @param options - Standard error options (`cause`).
    */
-  constructor(
-    message: string,
-    errorCode: string | undefined,
-    statusCode: number,
-    link?: string,
-    options?: { cause?: unknown },
-  ) {
+  constructor(message: string, errorCode: string | undefined, statusCode: number, link?: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
     this.errorCode = errorCode;
@@ -117,11 +111,7 @@ export class MongoDBRealmError extends GatehouseError {
    * @param response - The failed response; its body is consumed.
    * @returns The error; the caller throws it.
    */
-  static async fromRequestAndResponse(
-    url: string,
-    request: { method?: string },
-    response: Response,
-  ): Promise<MongoDBRealmError> {
+  static async fromRequestAndResponse(url: string, request: { method?: string }, response: Response): Promise<MongoDBRealmError> {
     const method = request.method ?? "GET";
     const { status, statusText } = response;
     // realm-web accepts any application/json* content type for error bodies; so do we.
@@ -156,15 +146,7 @@ export class MongoDBRealmError extends GatehouseError {
    * @param errorCode - Server `error_code`.
    * @param link - Server `link`.
    */
-  constructor(
-    method: string,
-    url: string,
-    statusCode: number,
-    statusText: string,
-    error?: string,
-    errorCode?: string,
-    link?: string,
-  ) {
+  constructor(method: string, url: string, statusCode: number, statusText: string, error?: string, errorCode?: string, link?: string) {
     const summary = statusText ? `status ${statusCode} ${statusText}` : `status ${statusCode}`;
     const detail = error === undefined ? "" : ` ${error}`;
     super(`Request failed (${method} ${url}):${detail} (${summary})`, errorCode, statusCode, link);

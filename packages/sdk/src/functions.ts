@@ -66,10 +66,7 @@ class FunctionsFactory implements BaseFunctionsFactory {
   async callFunctionStreaming(name: string, ...args: unknown[]): Promise<AsyncIterable<Uint8Array>> {
     const request = base64Encode(JSON.stringify(encode(this.body(name, args))));
     const path = `${appRoutes(this.requester.appId).functionsCall}?baas_request=${encodeURIComponent(request)}`;
-    const response = await this.requester.fetch(
-      { method: "GET", path, headers: { Accept: "text/event-stream" } },
-      "access",
-    );
+    const response = await this.requester.fetch({ method: "GET", path, headers: { Accept: "text/event-stream" } }, "access");
     return streamChunks(response);
   }
 

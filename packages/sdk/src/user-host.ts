@@ -57,4 +57,3 @@ export interface UserInit<F, C> {
   /** Cached profile, if any. */
   profile?: ProfileSnapshot;
 }
-

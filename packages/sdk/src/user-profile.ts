@@ -72,8 +72,7 @@ const RENAMED: Readonly<Record<string, string>> = {
  * requires all three).
  */
 export function parseProfile(body: unknown, numbers: NumberDecoding = "native"): ProfileSnapshot {
-  const bad = (what: string) =>
-    new ClientError(ClientErrorCode.InvalidServerResponse, `Profile response: expected ${what}`);
+  const bad = (what: string) => new ClientError(ClientErrorCode.InvalidServerResponse, `Profile response: expected ${what}`);
   if (typeof body !== "object" || body === null) throw bad("an object");
   const { type, identities, data } = body as Record<string, unknown>;
   if (typeof type !== "string") throw bad("'type'");
@@ -86,9 +85,7 @@ export function parseProfile(body: unknown, numbers: NumberDecoding = "native"):
       if (typeof id !== "string" || typeof providerType !== "string") throw bad("identities with 'id' and 'provider_type'");
       return { id, providerType: providerType as ProviderType };
     }),
-    data: Object.fromEntries(
-      Object.entries(data).map(([key, value]) => [RENAMED[key] ?? key, decode(value, numbers)]),
-    ),
+    data: Object.fromEntries(Object.entries(data).map(([key, value]) => [RENAMED[key] ?? key, decode(value, numbers)])),
   };
 }
 

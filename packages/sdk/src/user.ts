@@ -17,13 +17,7 @@ import { readJson } from "./transport/fetcher.js";
 import type { Requester } from "./transport/requester.js";
 import { authRoutes } from "./transport/routes.js";
 import { UserState, type UserHost, type UserInit } from "./user-host.js";
-import {
-  isAnonymousProfile,
-  parseProfile,
-  type DefaultUserProfileData,
-  type ProfileSnapshot,
-  type UserIdentity,
-} from "./user-profile.js";
+import { isAnonymousProfile, parseProfile, type DefaultUserProfileData, type ProfileSnapshot, type UserIdentity } from "./user-profile.js";
 
 type SimpleObject = Record<string, unknown>;
 

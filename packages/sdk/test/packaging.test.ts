@@ -25,7 +25,9 @@ describe("packaging", () => {
     assert.ok(core.length > 10);
     for (const file of core) {
       // Comments may show Node code (examples); judge the code only.
-      const code = readFileSync(file, "utf8").replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
+      const code = readFileSync(file, "utf8")
+        .replace(/\/\*[\s\S]*?\*\//g, "")
+        .replace(/^\s*\/\/.*$/gm, "");
       const imports = [...code.matchAll(/from "([^"]+)"/g)].map((m) => m[1]!);
       for (const spec of imports) {
         assert.ok(spec.startsWith(".") || spec === "bson", `${relative(sdkRoot, file)} imports ${spec}`);

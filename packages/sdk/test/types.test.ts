@@ -66,10 +66,7 @@ describe("type declarations and built entry points", () => {
 
   it("control: the same program type-checks against realm-web itself", () => {
     // realm-web's own .d.ts files do not pass a full check (they predate TS 5.9); judge the program only.
-    const diagnostics = check(join(typesDir, "realm-web-style.ts"), { ...OPTIONS, skipLibCheck: true }, [
-      "@gatehouse/sdk",
-      "realm-web",
-    ]);
+    const diagnostics = check(join(typesDir, "realm-web-style.ts"), { ...OPTIONS, skipLibCheck: true }, ["@gatehouse/sdk", "realm-web"]);
     assert.equal(diagnostics.length, 0, format(diagnostics));
   });
 

@@ -18,14 +18,7 @@ export function appRoutes(appId: string) {
 }
 
 /** Sub-paths of the email/password provider. */
-export type EmailPasswordAction =
-  | "register"
-  | "confirm"
-  | "confirm/send"
-  | "confirm/call"
-  | "reset"
-  | "reset/send"
-  | "reset/call";
+export type EmailPasswordAction = "register" | "confirm" | "confirm/send" | "confirm/call" | "reset" | "reset/send" | "reset/call";
 
 /** Paths of the `/auth/*` routes. */
 export const authRoutes = {

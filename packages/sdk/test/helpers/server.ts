@@ -54,8 +54,7 @@ export async function startGatehouse(
     url: server.url,
     clock,
     dir,
-    app: (config = {}) =>
-      new App({ id: defaultAppId, baseUrl: server.url, storage: new MemoryStorage(), clock, ...config }),
+    app: (config = {}) => new App({ id: defaultAppId, baseUrl: server.url, storage: new MemoryStorage(), clock, ...config }),
     countEvents: async (type, userId, appId = defaultAppId) =>
       (await server.listAuditEvents({ clientAppId: appId, type, ...(userId ? { userId } : {}) })).length,
     async close() {

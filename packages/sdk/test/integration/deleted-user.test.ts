@@ -54,7 +54,10 @@ describe("server-side deletion of a cached user", () => {
     );
     assert.equal(user.state, UserState.LoggedOut);
     assert.equal(app.currentUser, null);
-    assert.deepEqual(events.map((e) => (e.type === "loggedOut" ? e.reason : e.type)), ["sessionRevoked"]);
+    assert.deepEqual(
+      events.map((e) => (e.type === "loggedOut" ? e.reason : e.type)),
+      ["sessionRevoked"],
+    );
 
     const next = gh.app({ storage: new DirectoryStorage(dir) });
     assert.equal(next.allUsers[cachedId]?.state, UserState.LoggedOut, "the logout was cached");

@@ -37,7 +37,7 @@ describe("email/password accounts", () => {
     await app.emailPasswordAuth.confirmUser(linkTokens(await mail.waitFor(email)));
     const user = await app.logIn(Credentials.emailPassword(email, "secret123"));
     assert.equal(user.profile.email, email);
-    assert.equal(await gh.countEvents("confirm", undefined, MAIL_APP.id) >= 1, true);
+    assert.equal((await gh.countEvents("confirm", undefined, MAIL_APP.id)) >= 1, true);
   });
 
   it("resends the confirmation email; the new link confirms", async () => {

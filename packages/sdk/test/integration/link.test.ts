@@ -22,7 +22,10 @@ describe("linkCredentials", () => {
     const email = uniqueEmail();
     await app.emailPasswordAuth.registerUser({ email, password: "secret123" });
     await guest.linkCredentials(Credentials.emailPassword(email, "secret123"));
-    assert.deepEqual(guest.identities.map((i) => i.providerType), ["anon-user", "local-userpass"]);
+    assert.deepEqual(
+      guest.identities.map((i) => i.providerType),
+      ["anon-user", "local-userpass"],
+    );
     assert.equal(guest.isAnonymous, false);
     assert.equal(guest.refreshToken, refreshToken, "the session is kept");
     assert.deepEqual(events, ["profileRefreshed", "linked"]);
@@ -32,7 +35,9 @@ describe("linkCredentials", () => {
     assert.equal(again, guest);
   });
 
-  it("refuses to link an identity owned by another user", async () => {
+  it("refuses to link an identity owned by another user, and the linking user stays logged in", async () => {
+    // App Services answers this with 401 InvalidSession (PROTOCOL §3.4), which looks like an expired
+    // token: the SDK refreshes once, retries once, then reports the error — without logging anybody out.
     const app = gh.app();
     const email = uniqueEmail();
     await app.emailPasswordAuth.registerUser({ email, password: "secret123" });
@@ -40,12 +45,14 @@ describe("linkCredentials", () => {
     const guest = await app.logIn(Credentials.anonymous());
     await assert.rejects(guest.linkCredentials(Credentials.emailPassword(email, "secret123")), (err: unknown) => {
       assert.ok(err instanceof MongoDBRealmError);
-      assert.equal(err.statusCode, 409);
-      assert.equal(err.errorCode, "AccountNameInUse");
+      assert.equal(err.statusCode, 401);
+      assert.equal(err.errorCode, "InvalidSession");
       return true;
     });
     assert.equal(guest.isAnonymous, true);
     assert.equal(guest.state, UserState.Active);
+    assert.equal(await gh.countEvents("refresh", guest.id), 1, "one refresh, no loop");
+    await guest.refreshProfile();
   });
 
   it("refuses to link anonymous credentials", async () => {

@@ -36,14 +36,16 @@ describe("logging in and out", () => {
     assert.equal(user.isLoggedIn, true);
     assert.equal(user.providerType, "anon-user");
     assert.match(user.id, /^[0-9a-f]{24}$/);
-    assert.deepEqual(user.identities.map((i) => i.providerType), ["anon-user"]);
+    assert.deepEqual(
+      user.identities.map((i) => i.providerType),
+      ["anon-user"],
+    );
     assert.deepEqual(user.profile, {});
     assert.equal(app.currentUser, user);
-    assert.deepEqual(rec.requests.map((r) => `${r.method} ${r.path.replace(/.*v2\.0/, "")}`), [
-      "GET /app/todo-gatehouse/location",
-      "POST /app/todo-gatehouse/auth/providers/anon-user/login",
-      "GET /auth/profile",
-    ]);
+    assert.deepEqual(
+      rec.requests.map((r) => `${r.method} ${r.path.replace(/.*v2\.0/, "")}`),
+      ["GET /app/todo-gatehouse/location", "POST /app/todo-gatehouse/auth/providers/anon-user/login", "GET /auth/profile"],
+    );
     const before = rec.requests.length;
     assert.equal(await app.logIn(Credentials.anonymous()), user);
     assert.equal(rec.requests.length, before, "reusing the anonymous user makes no request");
@@ -105,7 +107,10 @@ describe("logging in and out", () => {
     assert.equal(alice.accessToken, null);
     assert.equal(app.currentUser, bob, "the next logged-in user becomes current");
     assert.deepEqual(Object.keys(app.allUsers), [bob.id, alice.id], "logged-out users stay, listed last");
-    assert.throws(() => app.switchUser(alice), (e: unknown) => e instanceof ClientError && e.errorCode === ClientErrorCode.UserNotLoggedIn);
+    assert.throws(
+      () => app.switchUser(alice),
+      (e: unknown) => e instanceof ClientError && e.errorCode === ClientErrorCode.UserNotLoggedIn,
+    );
     const again = await app.logIn(Credentials.emailPassword(a.email, a.password));
     assert.equal(again, alice, "logging in again revives the same User object");
     assert.deepEqual(

@@ -89,6 +89,9 @@ describe("restart over the same storage directory", () => {
     const second = gh.app({ storage: new DirectoryStorage(cache), fetch: rec.fetch });
     assert.equal(second.currentUser?.accessToken, user.accessToken);
     await second.currentUser!.refreshProfile();
-    assert.deepEqual(rec.requests.map((r) => r.path.replace(/.*v2\.0/, "")), ["/app/todo-gatehouse/location", "/auth/profile"]);
+    assert.deepEqual(
+      rec.requests.map((r) => r.path.replace(/.*v2\.0/, "")),
+      ["/app/todo-gatehouse/location", "/auth/profile"],
+    );
   });
 });

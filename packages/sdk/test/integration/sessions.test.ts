@@ -14,8 +14,7 @@ const ACCESS_MINUTES = 5;
 const NEAR_EXPIRY = (ACCESS_MINUTES - 0.5) * MINUTE;
 /** Past an access token's life, well within the refresh token's. */
 const PAST_ACCESS_EXPIRY = (ACCESS_MINUTES + 1) * MINUTE;
-const route = (r: { method: string; path: string; status: number }) =>
-  `${r.method} ${r.path.replace(/.*v2\.0/, "")} ${r.status}`;
+const route = (r: { method: string; path: string; status: number }) => `${r.method} ${r.path.replace(/.*v2\.0/, "")} ${r.status}`;
 
 describe("sessions", () => {
   let gh: TestGatehouse;
@@ -50,7 +49,10 @@ describe("sessions", () => {
     await user.refreshProfile();
     assert.deepEqual(rec.requests.map(route), ["POST /auth/session 201", "GET /auth/profile 200"]);
     assert.notEqual(user.accessToken, oldToken);
-    assert.deepEqual(events.map((e) => e.type), ["accessTokenRefreshed", "profileRefreshed"]);
+    assert.deepEqual(
+      events.map((e) => e.type),
+      ["accessTokenRefreshed", "profileRefreshed"],
+    );
   });
 
   it("on a 401 refreshes once and retries once (client clock unaware of expiry)", async () => {
@@ -61,11 +63,7 @@ describe("sessions", () => {
     gh.clock.advance(PAST_ACCESS_EXPIRY); // only the server's clock jumps: the device cannot know
     rec.requests.length = 0;
     await user.refreshProfile();
-    assert.deepEqual(rec.requests.map(route), [
-      "GET /auth/profile 401",
-      "POST /auth/session 201",
-      "GET /auth/profile 200",
-    ]);
+    assert.deepEqual(rec.requests.map(route), ["GET /auth/profile 401", "POST /auth/session 201", "GET /auth/profile 200"]);
     // The new token's iat taught the client how far the server's clock is ahead: when time passes for
     // both, the next expiry is caught before the request.
     gh.clock.advance(NEAR_EXPIRY);
@@ -89,11 +87,7 @@ describe("sessions", () => {
     const user = await loggedIn(app);
     const refreshesBefore = await gh.countEvents("refresh", user.id);
     gh.clock.advance(NEAR_EXPIRY);
-    await Promise.all([
-      ...Array.from({ length: 6 }, () => user.refreshProfile()),
-      user.refreshCustomData(),
-      user.refreshAccessToken(),
-    ]);
+    await Promise.all([...Array.from({ length: 6 }, () => user.refreshProfile()), user.refreshCustomData(), user.refreshAccessToken()]);
     assert.equal((await gh.countEvents("refresh", user.id)) - refreshesBefore, 1);
   });
 
@@ -113,11 +107,7 @@ describe("sessions", () => {
     const guest = await app.logIn(Credentials.anonymous(), false);
     rec.requests.length = 0;
     await assert.rejects(guest.refreshProfile(), { statusCode: 401, errorCode: "InvalidSession" });
-    assert.deepEqual(rec.requests.map(route), [
-      "GET /auth/profile 401",
-      "POST /auth/session 201",
-      "GET /auth/profile 401",
-    ]);
+    assert.deepEqual(rec.requests.map(route), ["GET /auth/profile 401", "POST /auth/session 201", "GET /auth/profile 401"]);
     assert.equal(guest.state, UserState.Active, "the session itself is fine");
   });
 
@@ -149,7 +139,10 @@ describe("sessions", () => {
     const events = eventsOf(user);
     gh.clock.advance(31 * MINUTE);
     await assert.rejects(user.refreshProfile(), { errorCode: "InvalidSession" });
-    assert.deepEqual(events.map((e) => (e.type === "loggedOut" ? e.reason : e.type)), ["refreshTokenExpired"]);
+    assert.deepEqual(
+      events.map((e) => (e.type === "loggedOut" ? e.reason : e.type)),
+      ["refreshTokenExpired"],
+    );
   });
 
   it("a session revoked by an administrator logs the user out with reason sessionRevoked", async () => {
@@ -159,7 +152,10 @@ describe("sessions", () => {
     await gh.server.admin.logoutUser("todo-gatehouse", user.id);
     await assert.rejects(user.refreshProfile(), { statusCode: 401 });
     assert.equal(user.state, UserState.LoggedOut);
-    assert.deepEqual(events.map((e) => (e.type === "loggedOut" ? e.reason : e.type)), ["sessionRevoked"]);
+    assert.deepEqual(
+      events.map((e) => (e.type === "loggedOut" ? e.reason : e.type)),
+      ["sessionRevoked"],
+    );
   });
 
   it("a disabled user is logged out with reason sessionRevoked", async () => {
@@ -169,7 +165,10 @@ describe("sessions", () => {
     await gh.server.admin.disableUser("todo-gatehouse", user.id);
     await assert.rejects(user.refreshCustomData(), { statusCode: 401 });
     assert.equal(user.isLoggedIn, false);
-    assert.deepEqual(events.map((e) => (e.type === "loggedOut" ? e.reason : e.type)), ["sessionRevoked"]);
+    assert.deepEqual(
+      events.map((e) => (e.type === "loggedOut" ? e.reason : e.type)),
+      ["sessionRevoked"],
+    );
   });
 });
 

@@ -99,7 +99,10 @@ export async function everything(email: string, password: string): Promise<void>
   await user.apiKeys.disable(one._id);
   await user.apiKeys.enable(one._id);
   await user.apiKeys.delete(one._id);
-  console.log(secret, keys.map((k) => k.disabled));
+  console.log(
+    secret,
+    keys.map((k) => k.disabled),
+  );
 
   // Multiple users
   const everyone: User[] = Object.values(app.allUsers);

@@ -31,7 +31,10 @@ describe("ejson", () => {
   });
 
   it("decodes numbers natively by default, but never rounds an Int64", () => {
-    const decoded = decode({ i: { $numberInt: "5" }, l: { $numberLong: "9007199254740993" }, s: { $numberLong: "7" } }) as Record<string, unknown>;
+    const decoded = decode({ i: { $numberInt: "5" }, l: { $numberLong: "9007199254740993" }, s: { $numberLong: "7" } }) as Record<
+      string,
+      unknown
+    >;
     assert.equal(decoded["i"], 5);
     assert.equal(decoded["s"], 7);
     assert.ok(decoded["l"] instanceof Long, "an Int64 beyond 2^53 stays a Long");
