@@ -2,13 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ClientError, ClientErrorCode } from "../../src/errors.ts";
 import { base64Encode, base64UrlDecode, decodeToken } from "../../src/jwt.ts";
-
-/** An unsigned-looking JWT with the given payload (the SDK never verifies signatures). */
-export function fakeJwt(payload: unknown, urlSafe = true): string {
-  let body = base64Encode(JSON.stringify(payload));
-  if (urlSafe) body = body.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-  return `${base64Encode('{"alg":"HS256","typ":"JWT"}')}.${body}.c2ln`;
-}
+import { fakeJwt } from "../helpers/jwt.ts";
 
 function assertMalformed(fn: () => unknown): void {
   assert.throws(fn, (err: unknown) => err instanceof ClientError && err.errorCode === ClientErrorCode.InvalidServerResponse);
