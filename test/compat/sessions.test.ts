@@ -236,11 +236,9 @@ describe("refresh-token expiry", () => {
 
 describe("logout after the refresh token expired", () => {
   // realm-web's logOut() swallows an error only if its message contains "failed to find refresh token"
-  // (PROTOCOL.md §4.2). Gatehouse answers an expired refresh token with "invalid session: refresh token
-  // expired", so logOut() and removeUser() reject, and removeUser leaves the id in storage.
-  const todo = "server bug: DELETE /auth/session with an expired refresh token must say 'failed to find refresh token' (or 204)";
+  // (PROTOCOL.md §4.2), so Gatehouse answers a logout of an expired session with exactly that.
 
-  test("user.logOut() resolves and the user ends logged out", { todo }, async () => {
+  test("user.logOut() resolves and the user ends logged out", async () => {
     const own = await startTestServer();
     try {
       const { app, requests } = newApp(own, TODO_APP);
@@ -255,7 +253,7 @@ describe("logout after the refresh token expired", () => {
     }
   });
 
-  test("app.removeUser() resolves and forgets the user, storage included", { todo }, async () => {
+  test("app.removeUser() resolves and forgets the user, storage included", async () => {
     const own = await startTestServer();
     try {
       const { app } = newApp(own, TODO_APP);
@@ -360,10 +358,9 @@ describe("linkCredentials", () => {
   });
 
   // realm-web refreshes and retries any 401 InvalidSession on an access-token request, without a cap
-  // (PROTOCOL.md §8.3). Gatehouse answers a link conflict as App Services did (401 InvalidSession, pinned by
-  // packages/server/test/http/userpass.test.ts), so linkCredentials() never settles; the fetch limit stops it.
-  const linkTodo = "server bug: a link conflict answered 401 InvalidSession loops realm-web forever (suggested: 409 AccountNameInUse)";
-  test("linking an identity that belongs to another user fails promptly and leaves the caller logged in", { todo: linkTodo }, async () => {
+  // (PROTOCOL.md §8.3). App Services answered a link conflict that way, so realm-web looped; Gatehouse
+  // answers 409 AccountNameInUse and the call ends. The fetch limit would stop a loop.
+  test("linking an identity that belongs to another user fails promptly and leaves the caller logged in", async () => {
     const { app, requests } = newApp(server, TODO_APP, { limit: 30 });
     const email = uniqueEmail("link-taken");
     await app.emailPasswordAuth.registerUser({ email, password: "password1" });
@@ -380,8 +377,8 @@ describe("linkCredentials", () => {
     assert.ok(caught instanceof Realm.MongoDBRealmError, `expected a MongoDBRealmError, got ${String(caught)}`);
     assert.equal(caught.error, "a user already exists with the specified provider");
     assert.equal(linkRequests, 1, `realm-web sent ${linkRequests} link requests`);
-    // Any answer but 401 InvalidSession (or error "unauthorized") ends the call; 409 AccountNameInUse is suggested.
-    assert.notEqual(caught.errorCode, "InvalidSession");
+    assert.equal(caught.errorCode, "AccountNameInUse");
+    assert.equal(caught.statusCode, 409);
     assert.deepEqual(
       anon.identities.map((i) => i.providerType),
       ["anon-user"],

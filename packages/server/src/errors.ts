@@ -38,6 +38,11 @@ export const Errors = {
   confirmationRequired: () => new GatehouseError("AuthError", 401, "confirmation required"),
   userDisabled: () => new GatehouseError("UserDisabled", 401, "user disabled"),
   accountNameInUse: () => new GatehouseError("AccountNameInUse", 409, "name already in use"),
+  /**
+   * Linking an identity another user owns. App Services answered 401 InvalidSession, which makes
+   * realm-web refresh and retry forever (docs/protocol-notes.md); 409 ends the call with a clear error.
+   */
+  identityInUse: () => new GatehouseError("AccountNameInUse", 409, "a user already exists with the specified provider"),
   userNotFound: () => new GatehouseError("UserNotFound", 404, "user not found"),
   alreadyConfirmed: () => new GatehouseError("UserAlreadyConfirmed", 400, "already confirmed"),
   invalidToken: () => new GatehouseError("BadRequest", 400, "invalid token data"),

@@ -116,7 +116,7 @@ export class LoginService {
     await this.store.transaction(async (tx) => {
       const owner = await tx.users.findIdByIdentity(app.id, providerType, identity.externalId);
       if (owner === caller.userId) return;
-      if (owner !== undefined) throw Errors.invalidSession("a user already exists with the specified provider");
+      if (owner !== undefined) throw Errors.identityInUse();
       const user = (await tx.users.get(app.id, caller.userId))!;
       if (providerType === "local-userpass" && user.identities.some((i) => i.providerType === "local-userpass")) {
         throw Errors.badRequest("linking a local-userpass identity is not allowed when one is already linked");
@@ -131,7 +131,7 @@ export class LoginService {
           createdAt: now,
         });
       } catch (error) {
-        if (isUniqueViolation(error)) throw Errors.invalidSession("a user already exists with the specified provider");
+        if (isUniqueViolation(error)) throw Errors.identityInUse();
         throw error;
       }
       await tx.users.mergeData(caller.userId, identity.profileData);

@@ -29,16 +29,22 @@ interface Slot {
   /** Workers that exited before saying "ready", in a row: respawns back off. */
   failedStarts: number;
   ready: boolean;
+  /** When the worker last sent anything, or last went from idle to busy: a busy worker quiet since is probably blocked. */
+  lastHeardAt: number;
 }
 
 interface Pending {
   slot: Slot;
   timeLimitMs: number;
-  timer: NodeJS.Timeout;
+  /** Armed when the worker is ready: a booting worker's start-up time is not the function's. */
+  timer?: NodeJS.Timeout;
   onHost: HostHandler;
   resolve: (result: { value: string; logs: string[] }) => void;
   reject: (error: FunctionError) => void;
 }
+
+/** A busy worker silent for this long is treated as blocked when choosing where a call goes. */
+const SILENT_MS = 100;
 
 /** Running from TypeScript sources (tests, `tsx`) rather than compiled `dist/`. */
 const FROM_SOURCE = import.meta.url.endsWith(".ts");
@@ -70,6 +76,8 @@ export class WorkerPool {
   private readonly slots: Slot[] = [];
   private readonly apps = new Map<string, AppSandboxSpec>();
   private readonly pending = new Map<number, Pending>();
+  /** Calls that found no live worker (all being replaced); dispatched when one is spawned. */
+  private readonly waiting: (() => void)[] = [];
   private nextId = 1;
   private closed = false;
 
@@ -83,7 +91,7 @@ export class WorkerPool {
   start(): void {
     if (this.slots.length || this.closed) return;
     for (let i = 0; i < this.size; i++) {
-      const slot: Slot = { inflight: new Set(), failedStarts: 0, ready: false };
+      const slot: Slot = { inflight: new Set(), failedStarts: 0, ready: false, lastHeardAt: 0 };
       this.slots.push(slot);
       this.spawn(slot);
     }
@@ -104,12 +112,17 @@ export class WorkerPool {
   run(input: CallInput, onHost: HostHandler): Promise<{ value: string; logs: string[] }> {
     if (this.closed) return Promise.reject(new FunctionExecutionError("the function runtime is closed"));
     const slot = this.pickSlot();
-    if (!slot?.worker) return Promise.reject(new FunctionExecutionError("function workers are restarting; try again shortly"));
+    if (!slot?.worker) {
+      return new Promise((resolve, reject) => {
+        this.waiting.push(() => (this.closed ? reject(new FunctionExecutionError("the function runtime is closed")) : this.run(input, onHost).then(resolve, reject)));
+      });
+    }
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => this.expire(id), input.timeLimitMs);
-      this.pending.set(id, { slot, timeLimitMs: input.timeLimitMs, timer, onHost, resolve, reject });
+      this.pending.set(id, { slot, timeLimitMs: input.timeLimitMs, onHost, resolve, reject });
+      if (slot.inflight.size === 0) slot.lastHeardAt = Date.now();
       slot.inflight.add(id);
+      if (slot.ready) this.arm(id);
       slot.worker!.postMessage({ type: "call", id, ...input } satisfies ToWorker);
     });
   }
@@ -117,16 +130,27 @@ export class WorkerPool {
   /** Fails pending calls and terminates the workers. */
   async close(): Promise<void> {
     this.closed = true;
+    for (const resume of this.waiting.splice(0)) resume();
     for (const id of [...this.pending.keys()]) this.settle(id, new FunctionExecutionError("the function runtime is closed"));
     await Promise.all(this.slots.map((slot) => slot.worker?.terminate()));
   }
 
-  /** The live worker with the fewest calls in flight (ready ones first). */
+  /**
+   * The worker to give a call to: fewest calls in flight, but avoiding workers that look blocked —
+   * busy and silent for a while, or failing a liveness check — since a call queued behind a
+   * synchronous loop would wait for that loop's time limit.
+   */
   private pickSlot(): Slot | undefined {
+    const now = Date.now();
+    const score = (slot: Slot) =>
+      slot.inflight.size +
+      (slot.ready ? 0 : 1_000) +
+      (slot.inflight.size > 0 && now - slot.lastHeardAt > SILENT_MS ? 10_000 : 0) +
+      (slot.pingId !== undefined ? 100_000 : 0);
     let best: Slot | undefined;
     for (const slot of this.slots) {
       if (!slot.worker || slot.killReason) continue;
-      if (!best || Number(!slot.ready) * 1e6 + slot.inflight.size < Number(!best.ready) * 1e6 + best.inflight.size) best = slot;
+      if (!best || score(slot) < score(best)) best = slot;
     }
     return best;
   }
@@ -150,6 +174,7 @@ export class WorkerPool {
           : `function execution aborted: worker failed: ${error.message}`;
     });
     worker.on("exit", () => this.onExit(slot, worker));
+    for (const resume of this.waiting.splice(0)) resume();
   }
 
   private onExit(slot: Slot, worker: Worker): void {
@@ -161,16 +186,18 @@ export class WorkerPool {
     this.options.log?.("", `function worker replaced: ${reason}`);
     if (!slot.ready) slot.failedStarts++;
     // A worker that cannot even start (broken install) must not respawn in a hot loop.
-    const delay = slot.failedStarts === 0 ? 0 : Math.min(30_000, 250 * 2 ** slot.failedStarts);
-    const timer = setTimeout(() => !this.closed && this.spawn(slot), delay);
-    timer.unref();
+    if (slot.failedStarts === 0) return this.spawn(slot);
+    const delay = Math.min(30_000, 250 * 2 ** slot.failedStarts);
+    setTimeout(() => !this.closed && this.spawn(slot), delay).unref();
   }
 
   private onMessage(slot: Slot, msg: FromWorker): void {
+    slot.lastHeardAt = Date.now();
     switch (msg.type) {
       case "ready":
         slot.ready = true;
         slot.failedStarts = 0;
+        for (const id of slot.inflight) this.arm(id);
         return;
       case "result": {
         if (msg.ok) return this.settle(msg.id, undefined, { value: msg.value, logs: msg.logs });
@@ -201,6 +228,11 @@ export class WorkerPool {
       }
     }
     slot.worker?.postMessage(reply);
+  }
+
+  private arm(id: number): void {
+    const call = this.pending.get(id);
+    if (call && !call.timer) call.timer = setTimeout(() => this.expire(id), call.timeLimitMs);
   }
 
   /** The deadline passed: fail the call now, then make sure its worker is not stuck. */

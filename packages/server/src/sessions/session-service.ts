@@ -2,7 +2,7 @@ import type { AppRegistry, AppRuntime } from "../apps/app-runtime.js";
 import type { AuditLog } from "../audit/audit-log.js";
 import type { AuthHooks } from "../auth/hooks.js";
 import type { Clock } from "../clock.js";
-import { Errors } from "../errors.js";
+import { Errors, GatehouseError } from "../errors.js";
 import { newObjectId } from "../ids.js";
 import type { ResolvedServerConfig } from "../server-config.js";
 import type { SessionRecord, SessionState } from "../store/records.js";
@@ -151,7 +151,18 @@ export class SessionService {
 
   /** `DELETE /auth/session`: revokes the session named by the refresh token. */
   async logout(token: string, ip: string): Promise<void> {
-    const { app, session } = await this.authenticateRefresh(token);
+    let context: RefreshContext;
+    try {
+      context = await this.authenticateRefresh(token);
+    } catch (error) {
+      // An expired or revoked session is already logged out. realm-web swallows a logout error only
+      // when it says "failed to find refresh token"; any other wording leaves the user stuck.
+      if (error instanceof GatehouseError && error.code === "InvalidSession") {
+        throw Errors.invalidSession("invalid session: failed to find refresh token");
+      }
+      throw error;
+    }
+    const { app, session } = context;
     await this.store.transaction(async (tx) => {
       await tx.sessions.revoke(session.id, this.clock.now());
       await this.audit.record({ appId: app.id, type: "logout", userId: session.userId, provider: session.providerType, ip, result: "ok" }, tx);
