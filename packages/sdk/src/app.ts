@@ -5,53 +5,22 @@
  */
 import { authenticate } from "./authenticator.js";
 import { Credentials } from "./credentials.js";
+import { resolveBaseUrl, type AppConfiguration } from "./app-config.js";
 import { deviceInformation, isDeviceId, type LocalAppConfiguration } from "./device.js";
-import type { NumberDecoding } from "./ejson.js";
 import { EmailPasswordAuth } from "./email-password-auth.js";
 import { ClientError, ClientErrorCode } from "./errors.js";
 import { Listeners, type AppChangeCallback, type AppChangeEvent, type UserChangeEvent } from "./events.js";
 import type { BaseFunctionsFactory, DefaultFunctionsFactory } from "./functions.js";
-import { ServerClock, systemClock, type Clock } from "./session/clock.js";
+import { ServerClock, systemClock } from "./session/clock.js";
 import { AppStorage } from "./storage/app-storage.js";
 import { defaultStorage } from "./storage/default.js";
-import type { Storage } from "./storage/storage.js";
-import { Fetcher, readJson, type FetchFunction } from "./transport/fetcher.js";
+import { Fetcher, readJson } from "./transport/fetcher.js";
 import { authRoutes } from "./transport/routes.js";
 import type { UserHost } from "./user-host.js";
 import { parseProfile, type ProfileSnapshot } from "./user-profile.js";
 import { User } from "./user.js";
 
 type SimpleObject = Record<string, unknown>;
-
-/** Configuration of an {@link App}. */
-export interface AppConfiguration {
-  /** The client app id. */
-  id: string;
-  /**
-   * URL of the Gatehouse server, e.g. `https://auth.example.com`. Defaults to the page's origin in
-   * browsers; required elsewhere.
-   */
-  baseUrl?: string;
-  /** Your app's name and version, reported to the server at login. */
-  app?: LocalAppConfiguration;
-  /** The `fetch` to use (defaults to the global one). */
-  fetch?: FetchFunction;
-  /**
-   * Where users are cached: `LocalStorage` in browsers by default, `MemoryStorage` elsewhere. In Node,
-   * pass `new DirectoryStorage(dir)` from `@gatehouse/sdk/node` to stay logged in across restarts.
-   */
-  storage?: Storage;
-  /** Send every request to `baseUrl` instead of the hostname returned by `/location` (reverse proxies). */
-  skipLocationRequest?: boolean;
-  /** Addition: the clock used to judge token expiry (tests inject one). Defaults to `Date.now`. */
-  clock?: Clock;
-  /**
-   * Addition: how numbers in function results and custom data are decoded. `"native"` (default, as
-   * realm-web): JS numbers, except Int64 values a double cannot hold exactly, which stay `Long`.
-   * `"bson"`: always `Int32` / `Double` / `Long`, so values can be sent back with their BSON type.
-   */
-  numberDecoding?: NumberDecoding;
-}
 
 /**
  * An app on a Gatehouse server.
@@ -313,12 +282,4 @@ export class App<FunctionsFactoryType = DefaultFunctionsFactory & BaseFunctionsF
       throw new ClientError(ClientErrorCode.UserNotFound, "The user is not a user of this app (or was removed)");
     }
   }
-}
-
-function resolveBaseUrl(baseUrl: string | undefined): string {
-  const origin = (globalThis as { location?: { origin?: string } }).location?.origin;
-  const url = baseUrl ?? (origin && origin !== "null" ? origin : undefined);
-  if (!url) throw new ClientError(ClientErrorCode.InvalidArgument, "Missing 'baseUrl': the URL of the Gatehouse server");
-  // realm-core strips trailing slashes; realm-web does not, and then builds '//api' paths.
-  return url.replace(/\/+$/, "");
 }

@@ -9,7 +9,8 @@
  * const user = app.currentUser ?? (await app.logIn(Credentials.anonymous()));
  */
 export * as BSON from "bson";
-export { App, type AppConfiguration } from "./app.js";
+export { App } from "./app.js";
+export type { AppConfiguration } from "./app-config.js";
 export { ApiKeyAuth, type ApiKey } from "./api-keys.js";
 export {
   Credentials,
