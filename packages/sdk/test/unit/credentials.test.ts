@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { App, ClientError, Credentials } from "../../src/index.ts";
+import { App, ClientError, ClientErrorCode, Credentials, MemoryStorage } from "../../src/index.ts";
 
 describe("Credentials", () => {
   it("builds realm-web's payloads", () => {
@@ -30,5 +30,22 @@ describe("Credentials", () => {
   it("rejects ambiguous Google payloads", () => {
     assert.throws(() => Credentials.google({ idToken: "a", authCode: "b" } as never), ClientError);
     assert.throws(() => Credentials.google({ other: "x" } as never), ClientError);
+  });
+
+  it("refuses the OAuth 2.0 redirect flow up front, without a request", async () => {
+    const app = new App({
+      id: "todo",
+      baseUrl: "http://127.0.0.1:9",
+      storage: new MemoryStorage(),
+      fetch: async (url) => assert.fail(`unexpected request to ${url}`),
+    });
+    await assert.rejects(app.logIn(Credentials.google({ redirectUrl: "https://app.example.com/cb" })), {
+      errorCode: ClientErrorCode.NotSupported,
+    });
+  });
+
+  it("needs a base URL outside browsers", () => {
+    assert.throws(() => new App("todo"), { errorCode: ClientErrorCode.InvalidArgument });
+    assert.equal(new App({ id: "todo", baseUrl: "http://x.test//" }).baseUrl, "http://x.test");
   });
 });
