@@ -36,8 +36,8 @@ describe("linkCredentials", () => {
   });
 
   it("refuses to link an identity owned by another user, and the linking user stays logged in", async () => {
-    // App Services answers this with 401 InvalidSession (PROTOCOL §3.4), which looks like an expired
-    // token: the SDK refreshes once, retries once, then reports the error — without logging anybody out.
+    // App Services answered this with 401 InvalidSession (PROTOCOL §3.4), which realm-web retried forever;
+    // Gatehouse answers 409 AccountNameInUse (docs/protocol-notes.md F1): no refresh, no retry.
     const app = gh.app();
     const email = uniqueEmail();
     await app.emailPasswordAuth.registerUser({ email, password: "secret123" });
@@ -45,13 +45,13 @@ describe("linkCredentials", () => {
     const guest = await app.logIn(Credentials.anonymous());
     await assert.rejects(guest.linkCredentials(Credentials.emailPassword(email, "secret123")), (err: unknown) => {
       assert.ok(err instanceof MongoDBRealmError);
-      assert.equal(err.statusCode, 401);
-      assert.equal(err.errorCode, "InvalidSession");
+      assert.equal(err.statusCode, 409);
+      assert.equal(err.errorCode, "AccountNameInUse");
       return true;
     });
     assert.equal(guest.isAnonymous, true);
     assert.equal(guest.state, UserState.Active);
-    assert.equal(await gh.countEvents("refresh", guest.id), 1, "one refresh, no loop");
+    assert.equal(await gh.countEvents("refresh", guest.id), 0, "a 409 needs no refresh");
     await guest.refreshProfile();
   });
 
