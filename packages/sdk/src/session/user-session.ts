@@ -82,21 +82,24 @@ export class UserSession {
 
   /** Stores both tokens of a fresh login. */
   setTokens(accessToken: string, refreshToken: string): void {
-    this.refreshTokenValue = refreshToken;
+    // Decode first: a malformed token must change nothing, in memory or in the cache.
+    const claims = decodeToken(accessToken);
     this.storage.writeTokens(accessToken, refreshToken);
-    this.setAccess(accessToken);
+    this.refreshTokenValue = refreshToken;
+    this.setAccess(accessToken, claims);
   }
 
   /** Stores a new access token (refresh or link), keeping the refresh token. */
   setAccessToken(accessToken: string): void {
+    const claims = decodeToken(accessToken);
     this.storage.writeAccessToken(accessToken);
-    this.setAccess(accessToken);
+    this.setAccess(accessToken, claims);
   }
 
-  private setAccess(accessToken: string): void {
+  private setAccess(accessToken: string, claims: TokenClaims): void {
     this.access = accessToken;
-    this.accessClaims = decodeToken(accessToken);
-    this.clock.observeIssuedAt(this.accessClaims.iat);
+    this.accessClaims = claims;
+    this.clock.observeIssuedAt(claims.iat);
   }
 
   /** Drops both tokens (logout). */
