@@ -54,6 +54,7 @@ export { User } from "./user.js";
 export { SDK_VERSION } from "./version.js";
 
 import { App } from "./app.js";
+import { ClientError as NotSupportedError, ClientErrorCode as Codes } from "./errors.js";
 
 /**
  * Returns the app with this id, creating it on first call. Same as `App.getApp(id)`.
@@ -63,4 +64,19 @@ import { App } from "./app.js";
  */
 export function getApp(id: string): App {
   return App.getApp(id);
+}
+
+/**
+ * realm-web's OAuth 2.0 redirect handler. The redirect flow is not supported (log in with the
+ * provider's token instead: `Credentials.google({ idToken })`, `Credentials.apple(idToken)`,
+ * `Credentials.facebook(accessToken)`); this exists so realm-web code still compiles, and says so
+ * clearly at run time.
+ *
+ * @throws ClientError `ClientNotSupported`, always.
+ * @example
+ * // realm-web redirect page — replace with a token-based login:
+ * handleAuthRedirect(); // throws ClientNotSupported
+ */
+export function handleAuthRedirect(): never {
+  throw new NotSupportedError(Codes.NotSupported, "OAuth 2.0 redirect logins are not supported; log in with the provider's token instead");
 }

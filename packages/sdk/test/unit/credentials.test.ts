@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { App, ClientError, ClientErrorCode, Credentials, MemoryStorage } from "../../src/index.ts";
+import { App, ClientError, ClientErrorCode, Credentials, MemoryStorage, handleAuthRedirect } from "../../src/index.ts";
 
 describe("Credentials", () => {
   it("builds realm-web's payloads", () => {
@@ -42,6 +42,7 @@ describe("Credentials", () => {
     await assert.rejects(app.logIn(Credentials.google({ redirectUrl: "https://app.example.com/cb" })), {
       errorCode: ClientErrorCode.NotSupported,
     });
+    assert.throws(() => handleAuthRedirect(), { errorCode: ClientErrorCode.NotSupported });
   });
 
   it("needs a base URL outside browsers", () => {
