@@ -17,14 +17,18 @@ export function encode(value: unknown): string {
   return EJSON.stringify(value, { relaxed: false });
 }
 
-/** Parses canonical (or relaxed) EJSON keeping every BSON wrapper type (`Int32`, `Double`, ...). */
+/**
+ * Parses text made by {@link encode}, keeping every BSON wrapper type (`Int32`, `Double`, ...).
+ * Canonical EJSON never has bare numbers, so text without any `"$` key is plain JSON and takes
+ * `JSON.parse` (several times faster than EJSON's reviver; this runs on every call and row).
+ */
 export function decodeExact(text: string): unknown {
-  return EJSON.parse(text, { relaxed: false });
+  return text.includes('"$') ? EJSON.parse(text, { relaxed: false }) : JSON.parse(text);
 }
 
-/** Parses EJSON into the driver-like view: Int32/Double as numbers, BSON regexes as `RegExp`. */
+/** Parses text made by {@link encode} into the driver-like view: Int32/Double as numbers, BSON regexes as `RegExp`. */
 export function decode(text: string): unknown {
-  return promote(EJSON.parse(text, { relaxed: false }));
+  return text.includes('"$') ? promote(EJSON.parse(text, { relaxed: false })) : JSON.parse(text);
 }
 
 /**

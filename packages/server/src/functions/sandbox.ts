@@ -26,17 +26,15 @@ interface CompiledFunction {
 /**
  * One app inside one worker: a vm context holding the app's globals and its compiled functions.
  *
- * Each call enters through a precompiled entry script run with vm's `timeout`, so a synchronous
- * infinite loop — in the function or anything it calls synchronously — is interrupted inside the
- * worker. Work after an `await` runs outside that script; the main thread's wall-clock limit covers it.
+ * Calls start synchronously under vm's `timeout` (timed-batch.ts), so a synchronous infinite loop —
+ * in the function or anything it calls synchronously — is interrupted inside the worker. Work after an
+ * `await` runs outside it; the main thread's wall-clock limit covers that.
  */
 export class AppSandbox {
   private readonly context: vm.Context;
   private readonly functions = new Map<string, CompiledFunction>();
   private readonly adopt: (value: unknown) => unknown;
-  private readonly entry = new vm.Script("__gatehouseEntry()", { filename: "gatehouse:entry" });
   private readonly deps: ContextDeps;
-  private pendingEntry: (() => unknown) | undefined;
 
   constructor(spec: AppSandboxSpec, bridge: SandboxBridge) {
     this.context = vm.createContext(sandboxGlobals(spec.dir, (line) => bridge.log(line)), {
@@ -44,14 +42,6 @@ export class AppSandbox {
       codeGeneration: { strings: true, wasm: false },
     });
     Object.defineProperty(this.context, "context", { get: () => this.currentContext(), enumerable: false });
-    Object.defineProperty(this.context, "__gatehouseEntry", {
-      value: () => {
-        const run = this.pendingEntry;
-        this.pendingEntry = undefined;
-        return run?.();
-      },
-      enumerable: false,
-    });
     this.adopt = vm.runInContext(ADOPT_SOURCE, this.context) as (value: unknown) => unknown;
 
     const host: HostCaller = async (kind, service, method, args) => {
@@ -72,17 +62,16 @@ export class AppSandbox {
     for (const fn of spec.functions) this.functions.set(fn.name, this.compile(fn.name, fn.source, fn.runAsSystem));
   }
 
-  /** Runs function `msg.name` for a call; resolves with its (awaited) return value. */
-  async run(msg: CallMessage, record: CallRecord): Promise<unknown> {
+  /**
+   * Starts function `msg.name` for a call and returns what it returned (a promise for async
+   * functions). Synchronous: the caller runs it under a time limit (see timed-batch.ts).
+   */
+  begin(msg: CallMessage, record: CallRecord): unknown {
     record.user = this.adopt(decodeExact(msg.user));
     record.request = this.adopt(decodeExact(msg.request)) ?? undefined;
     const args = this.adopt(decodeExact(msg.args));
     const state: CallState = { call: record, functionName: msg.name, runningAsSystem: msg.runningAsSystem };
-    const result = callStorage.run(state, () => {
-      this.pendingEntry = () => this.invoke(msg.name, Array.isArray(args) ? args : [args]);
-      return this.entry.runInContext(this.context, { timeout: msg.timeLimitMs });
-    });
-    return await result;
+    return callStorage.run(state, () => this.invoke(msg.name, Array.isArray(args) ? args : [args]));
   }
 
   /** `context.functions.execute`: any function of the app, private ones included, in the current call. */

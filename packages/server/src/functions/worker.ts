@@ -8,7 +8,8 @@ import { format } from "node:util";
 import { encode } from "../data/values.js";
 import type { CallMessage, FromWorker, ToWorker, WireError } from "./protocol.js";
 import { AppSandbox, type SandboxBridge } from "./sandbox.js";
-import { finishCall, type CallRecord } from "./sandbox-state.js";
+import { callStorage, finishCall, type CallRecord } from "./sandbox-state.js";
+import { TimedBatchRunner, type SyncTask } from "./timed-batch.js";
 
 const port = parentPort;
 if (!port) throw new Error("functions/worker must run in a worker thread");
@@ -33,28 +34,65 @@ function bridgeFor(appKey: string): SandboxBridge {
   };
 }
 
-async function runCall(msg: CallMessage): Promise<void> {
-  const record: CallRecord = {
-    id: msg.id,
-    user: null,
-    request: undefined,
-    logs: [],
-    logBytes: 0,
-    timers: new Set(),
-    finished: false,
-  };
+/** Calls received in this turn of the event loop; started together under one watchdog. */
+let queued: CallMessage[] = [];
+const runner = new TimedBatchRunner(() => callStorage.enterWith(undefined as never));
+
+function enqueue(msg: CallMessage): void {
+  if (queued.length === 0) setImmediate(startQueued);
+  queued.push(msg);
+}
+
+function startQueued(): void {
+  const batch = queued;
+  queued = [];
+  runner.run(batch.map(taskFor));
+}
+
+function taskFor(msg: CallMessage): SyncTask {
+  const record: CallRecord = { id: msg.id, user: null, request: undefined, logs: [], logBytes: 0, timers: new Set(), finished: false };
   calls.set(msg.id, record);
+  return {
+    limitMs: msg.timeLimitMs,
+    run() {
+      try {
+        const app = apps.get(msg.appKey);
+        if (!app) throw new Error(`app '${msg.appKey}' is not loaded in this worker`);
+        void settle(record, app.begin(msg, record));
+      } catch (error) {
+        report(record, { error });
+      }
+    },
+    timedOut() {
+      report(record, { error: { code: "ERR_SCRIPT_EXECUTION_TIMEOUT", message: "execution time limit exceeded" } });
+    },
+  };
+}
+
+/** Waits for an async function's promise (any realm's thenable) and reports the outcome. */
+async function settle(record: CallRecord, started: unknown): Promise<void> {
   try {
-    const app = apps.get(msg.appKey);
-    if (!app) throw new Error(`app '${msg.appKey}' is not loaded in this worker`);
-    const value = await app.run(msg, record);
-    post({ type: "result", id: msg.id, ok: true, value: encode(value), logs: record.logs });
+    report(record, { value: await started });
   } catch (error) {
-    post({ type: "result", id: msg.id, ok: false, error: describeError(error), logs: record.logs });
-  } finally {
-    finishCall(record);
-    calls.delete(msg.id);
+    report(record, { error });
   }
+}
+
+function report(record: CallRecord, outcome: { value: unknown } | { error: unknown }): void {
+  if (!calls.has(record.id)) return;
+  let message: FromWorker;
+  if ("value" in outcome) {
+    try {
+      message = { type: "result", id: record.id, ok: true, value: encode(outcome.value), logs: record.logs };
+    } catch (error) {
+      message = { type: "result", id: record.id, ok: false, error: describeError(error), logs: record.logs };
+    }
+  } else {
+    message = { type: "result", id: record.id, ok: false, error: describeError(outcome.error), logs: record.logs };
+  }
+  post(message);
+  finishCall(record);
+  calls.delete(record.id);
 }
 
 /**
@@ -88,11 +126,12 @@ port.on("message", (msg: ToWorker) => {
       apps.delete(msg.appKey);
       break;
     case "call":
-      void runCall(msg);
+      enqueue(msg);
       break;
     case "cancel": {
       const record = calls.get(msg.id);
       if (record) finishCall(record);
+      calls.delete(msg.id); // its outcome, if it ever comes, is no longer wanted
       break;
     }
     case "ping":

@@ -1,0 +1,97 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { FunctionRuntime, type FunctionLogEntry } from "../../src/functions/index.js";
+import { testApp } from "./helpers.js";
+
+const sources = {
+  quick: "exports = function (x) { return x; }",
+  slowButFine: "exports = async function () { await new Promise((r) => setTimeout(r, 50)); return 'done'; }",
+  spin: "exports = function () { while (true) {} }",
+  never: "exports = function () { return new Promise(() => {}); }",
+  spinLater: "exports = async function () { await null; while (true) {} }",
+  spinInTimer: "exports = function () { return new Promise(() => setTimeout(() => { while (true) {} }, 1)); }",
+  nestedSpin: "exports = function () { return context.functions.execute('spin'); }",
+  hog: "exports = function () { const keep = []; while (true) keep.push({ a: Math.random(), b: 'x'.repeat(64) }); }",
+};
+
+const TIME_LIMIT = 400;
+
+describe("FunctionRuntime: time and memory limits", () => {
+  let runtime: FunctionRuntime;
+  const logs: FunctionLogEntry[] = [];
+
+  before(async () => {
+    runtime = new FunctionRuntime({
+      app: testApp(sources),
+      data: () => undefined,
+      workers: 2,
+      timeLimitMs: TIME_LIMIT,
+      memoryLimitMb: 48,
+      log: (entry) => logs.push(entry),
+    });
+    await runtime.start();
+    // Both workers up before timing anything.
+    await Promise.all([quick(), quick()]);
+  });
+  after(() => runtime.close());
+
+  const run = (name: string, timeLimitMs?: number) =>
+    runtime.call(name, [], { user: null, fromClient: false, ...(timeLimitMs ? { timeLimitMs } : {}) });
+  const quick = () => runtime.call("quick", ["ok"], { user: null, fromClient: false });
+
+  it("stops a synchronous infinite loop while other calls keep being served", async () => {
+    const started = Date.now();
+    let spinSettledAt = 0;
+    const spinning = assert.rejects(run("spin"), { code: "ExecutionTimeLimitExceeded" }).finally(() => (spinSettledAt = Date.now()));
+    // Calls made while the loop runs go to the other worker: the pool sees the busy one went quiet.
+    await new Promise((r) => setTimeout(r, 150));
+    const others = await Promise.all([run("slowButFine"), quick(), quick()]);
+    const othersDoneAt = Date.now();
+    assert.deepEqual(others, ["done", "ok", "ok"]);
+    await spinning;
+    assert.ok(othersDoneAt <= spinSettledAt, "the other calls did not wait for the loop");
+    assert.ok(spinSettledAt - started < TIME_LIMIT + 1000);
+    assert.equal(await quick(), "ok");
+  });
+
+  it("stops a loop reached through context.functions.execute", async () => {
+    await assert.rejects(run("nestedSpin"), { code: "ExecutionTimeLimitExceeded" });
+  });
+
+  it("fails a never-settling async function at the deadline without restarting its worker", async () => {
+    const before = logs.length;
+    await assert.rejects(run("never"), { code: "ExecutionTimeLimitExceeded" });
+    await new Promise((r) => setTimeout(r, 1200));
+    assert.equal(logs.slice(before).filter((l) => /worker replaced/.test(l.line)).length, 0);
+    assert.equal(await quick(), "ok");
+  });
+
+  it("replaces a worker stuck in a loop after an await, and keeps serving", async () => {
+    const stuck = Promise.all([
+      assert.rejects(run("spinLater"), { code: "ExecutionTimeLimitExceeded" }),
+      assert.rejects(run("spinInTimer"), { code: "ExecutionTimeLimitExceeded" }),
+    ]);
+    await stuck;
+    // Both workers are now blocked until replaced; calls meanwhile wait or fail, never hang.
+    await waitFor(() => logs.filter((l) => /another call blocked its worker/.test(l.line)).length >= 2);
+    assert.deepEqual(await Promise.all([quick(), quick(), quick()]), ["ok", "ok", "ok"]);
+  });
+
+  it("fails a memory blow-up with FunctionExecutionError and serves the next call", async () => {
+    await assert.rejects(run("hog", 20_000), (error: Error & { code?: string }) => {
+      assert.equal(error.code, "FunctionExecutionError");
+      assert.match(error.message, /memory limit exceeded \(48 MB/);
+      return true;
+    });
+    assert.equal(await quick(), "ok");
+    assert.deepEqual(await Promise.all([quick(), quick()]), ["ok", "ok"]);
+  });
+});
+
+async function waitFor(test: () => boolean, timeoutMs = 5000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!test()) {
+    if (Date.now() > until) throw new Error("condition not reached in time");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
