@@ -36,12 +36,15 @@ interface Slot {
 interface Pending {
   slot: Slot;
   timeLimitMs: number;
-  /** Armed when the worker is ready: a booting worker's start-up time is not the function's. */
+  /** The deadline. Re-armed when a booting worker becomes ready: its start-up time is not the function's. */
   timer?: NodeJS.Timeout;
   onHost: HostHandler;
   resolve: (result: { value: string; logs: string[] }) => void;
   reject: (error: FunctionError) => void;
 }
+
+/** How long a call may wait for its worker to boot, on top of its own limit (a hung boot still ends). */
+const BOOT_ALLOWANCE_MS = 10_000;
 
 /** A busy worker silent for this long is treated as blocked when choosing where a call goes. */
 const SILENT_MS = 100;
@@ -114,7 +117,11 @@ export class WorkerPool {
     const slot = this.pickSlot();
     if (!slot?.worker) {
       return new Promise((resolve, reject) => {
-        this.waiting.push(() => (this.closed ? reject(new FunctionExecutionError("the function runtime is closed")) : this.run(input, onHost).then(resolve, reject)));
+        this.waiting.push(() =>
+          this.closed
+            ? reject(new FunctionExecutionError("the function runtime is closed"))
+            : this.run(input, onHost).then(resolve, reject),
+        );
       });
     }
     const id = this.nextId++;
@@ -122,7 +129,7 @@ export class WorkerPool {
       this.pending.set(id, { slot, timeLimitMs: input.timeLimitMs, onHost, resolve, reject });
       if (slot.inflight.size === 0) slot.lastHeardAt = Date.now();
       slot.inflight.add(id);
-      if (slot.ready) this.arm(id);
+      this.arm(id, slot.ready ? 0 : BOOT_ALLOWANCE_MS);
       slot.worker!.postMessage({ type: "call", id, ...input } satisfies ToWorker);
     });
   }
@@ -157,7 +164,10 @@ export class WorkerPool {
 
   private spawn(slot: Slot): void {
     const worker = createWorker({
-      resourceLimits: { maxOldGenerationSizeMb: this.memoryLimitMb, maxYoungGenerationSizeMb: Math.min(32, Math.max(4, this.memoryLimitMb / 8)) },
+      resourceLimits: {
+        maxOldGenerationSizeMb: this.memoryLimitMb,
+        maxYoungGenerationSizeMb: Math.min(32, Math.max(4, this.memoryLimitMb / 8)),
+      },
       stdout: false,
       stderr: false,
     });
@@ -197,7 +207,7 @@ export class WorkerPool {
       case "ready":
         slot.ready = true;
         slot.failedStarts = 0;
-        for (const id of slot.inflight) this.arm(id);
+        for (const id of slot.inflight) this.arm(id, 0);
         return;
       case "result": {
         if (msg.ok) return this.settle(msg.id, undefined, { value: msg.value, logs: msg.logs });
@@ -230,9 +240,11 @@ export class WorkerPool {
     slot.worker?.postMessage(reply);
   }
 
-  private arm(id: number): void {
+  private arm(id: number, extraMs: number): void {
     const call = this.pending.get(id);
-    if (call && !call.timer) call.timer = setTimeout(() => this.expire(id), call.timeLimitMs);
+    if (!call) return;
+    clearTimeout(call.timer);
+    call.timer = setTimeout(() => this.expire(id), call.timeLimitMs + extraMs);
   }
 
   /** The deadline passed: fail the call now, then make sure its worker is not stuck. */

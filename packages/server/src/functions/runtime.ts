@@ -172,5 +172,3 @@ function resultOf(ejson: string, logs: string[]): FunctionCallResult {
     },
   };
 }
-
-

@@ -51,7 +51,10 @@ export function wrapSource(source: string): string {
  * timers tracked per call, and the web/Node globals function code commonly uses.
  */
 export function sandboxGlobals(appDir: string, orphanLog: (line: string) => void): Record<string, unknown> {
-  const log = (level: string) => (...args: unknown[]) => recordLog(level, args, orphanLog);
+  const log =
+    (level: string) =>
+    (...args: unknown[]) =>
+      recordLog(level, args, orphanLog);
   return {
     EJSON: BSON.EJSON,
     BSON,

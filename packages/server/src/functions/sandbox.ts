@@ -37,10 +37,13 @@ export class AppSandbox {
   private readonly deps: ContextDeps;
 
   constructor(spec: AppSandboxSpec, bridge: SandboxBridge) {
-    this.context = vm.createContext(sandboxGlobals(spec.dir, (line) => bridge.log(line)), {
-      name: `gatehouse:${spec.appKey}`,
-      codeGeneration: { strings: true, wasm: false },
-    });
+    this.context = vm.createContext(
+      sandboxGlobals(spec.dir, (line) => bridge.log(line)),
+      {
+        name: `gatehouse:${spec.appKey}`,
+        codeGeneration: { strings: true, wasm: false },
+      },
+    );
     Object.defineProperty(this.context, "context", { get: () => this.currentContext(), enumerable: false });
     this.adopt = vm.runInContext(ADOPT_SOURCE, this.context) as (value: unknown) => unknown;
 

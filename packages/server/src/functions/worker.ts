@@ -149,7 +149,11 @@ port.on("message", (msg: ToWorker) => {
 
 // Function code can reject a promise nobody awaits, or throw from a callback we do not wrap (an
 // event emitter, a stream). By default either would kill the worker and every call on it.
-process.on("unhandledRejection", (reason) => post({ type: "log", appKey: "", line: `unhandled rejection in function code: ${format(reason)}` }));
-process.on("uncaughtException", (error) => post({ type: "log", appKey: "", line: `uncaught exception in function code: ${format(error)}` }));
+process.on("unhandledRejection", (reason) =>
+  post({ type: "log", appKey: "", line: `unhandled rejection in function code: ${format(reason)}` }),
+);
+process.on("uncaughtException", (error) =>
+  post({ type: "log", appKey: "", line: `uncaught exception in function code: ${format(error)}` }),
+);
 
 post({ type: "ready" });

@@ -20,14 +20,17 @@ const sources = {
   typeError: "exports = function () { return undefined.x; }",
   throwString: "exports = async function () { throw 'just a string'; }",
   chatty: "exports = function (n) { console.log('got', n); console.warn({ n }); return n; }",
-  values: "exports = function () { return [context.values.get('plain'), context.values.get('secret'), context.values.get('missing'), context.environment]; }",
+  values:
+    "exports = function () { return [context.values.get('plain'), context.values.get('secret'), context.values.get('missing'), context.environment]; }",
   mutateValue: "exports = function () { const v = context.values.get('obj'); v.x = 99; return context.values.get('obj').x; }",
-  requireCrypto: "exports = function () { return require('crypto').createHash('sha256').update('abc').digest('hex') + require('node:util').format('%d', 1); }",
+  requireCrypto:
+    "exports = function () { return require('crypto').createHash('sha256').update('abc').digest('hex') + require('node:util').format('%d', 1); }",
   requireChild: "exports = function () { return require('child_process'); }",
   requireFs: "exports = function () { return require('fs'); }",
   requireRelative: "exports = function () { return require('../../etc/passwd'); }",
   whoami: "exports = function () { return { user: context.user, system: context.runningAsSystem(), request: context.request }; }",
-  timerThrows: "exports = async function () { setTimeout(() => { throw new Error('late'); }, 1); await new Promise((r) => setTimeout(r, 20)); return 'ok'; }",
+  timerThrows:
+    "exports = async function () { setTimeout(() => { throw new Error('late'); }, 1); await new Promise((r) => setTimeout(r, 20)); return 'ok'; }",
   noExport: "const x = 1;",
   broken: "exports = function ( {",
   globals: "exports = function () { return [typeof process, typeof fetch, typeof Buffer, typeof EJSON.stringify, typeof global]; }",
@@ -121,9 +124,12 @@ describe("FunctionRuntime: calls, values and context", () => {
   });
 
   it("gives context.values (secrets resolved, fresh copies) and context.environment", async () => {
-    assert.deepEqual(await call("values"), [{ a: [1, 2] }, "s3cr3t", null, { tag: "production", values: { region: "eu" } }].map((v) =>
-      EJSON.parse(EJSON.stringify(v, { relaxed: false }), { relaxed: false }),
-    ));
+    assert.deepEqual(
+      await call("values"),
+      [{ a: [1, 2] }, "s3cr3t", null, { tag: "production", values: { region: "eu" } }].map((v) =>
+        EJSON.parse(EJSON.stringify(v, { relaxed: false }), { relaxed: false }),
+      ),
+    );
     assert.deepEqual(await call("mutateValue"), new Int32(1));
   });
 
