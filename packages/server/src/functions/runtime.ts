@@ -97,7 +97,8 @@ export class FunctionRuntime {
       }
     }
     let user = options.user;
-    if (fn.runAsUserId && this.options.resolveUser) {
+    // run_as_system wins over run_as_user_id (PROTOCOL.md §10.3).
+    if (fn.runAsUserId && !fn.runAsSystem && this.options.resolveUser) {
       user = await this.options.resolveUser(fn.runAsUserId);
       if (!user) throw new FunctionExecutionError(`run_as_user_id user '${fn.runAsUserId}' not found`);
     }
@@ -105,19 +106,14 @@ export class FunctionRuntime {
     const timeLimitMs = options.timeLimitMs ?? this.timeLimitMs;
     const info = { appId: this.options.app.clientAppId, functionName: name, user, runningAsSystem };
     const onHost = hostHandler({ data: this.options.data, services: this.options.hostServices ?? {} }, info);
+    let encoded: { args: string; user: string; request: string };
     try {
-      const { value, logs } = await this.pool.run(
-        {
-          appKey: this.appKey,
-          name,
-          args: encode(argList),
-          user: encode(user ?? null),
-          request: encode(options.request ?? null),
-          runningAsSystem,
-          timeLimitMs,
-        },
-        onHost,
-      );
+      encoded = { args: encode(argList), user: encode(user ?? null), request: encode(options.request ?? null) };
+    } catch (error) {
+      throw new FunctionExecutionError(`arguments cannot be sent to the function: ${(error as Error).message}`);
+    }
+    try {
+      const { value, logs } = await this.pool.run({ appKey: this.appKey, name, ...encoded, runningAsSystem, timeLimitMs }, onHost);
       for (const line of logs) this.log(name, line);
       return resultOf(value, logs);
     } catch (error) {
