@@ -23,6 +23,11 @@ export interface AppServerSettings {
    * default so migrated users keep logging in; `case-insensitive` treats `A@x.io` and `a@x.io` as one.
    */
   emailMatching?: "exact" | "case-insensitive";
+  /**
+   * Connection strings of the app's data sources by service name (`mongodb-atlas`, ...): exports carry
+   * none. A data source without one is served by builtin collections in Gatehouse's own database.
+   */
+  dataSources?: Record<string, { uri: string }>;
 }
 
 /** The server config file (`--config FILE`, JSON). Every field is optional. */
@@ -54,6 +59,15 @@ export interface ServerConfig {
   passwordHashing?: { memoryCost?: number; timeCost?: number; parallelism?: number };
   /** Take the client IP from X-Forwarded-For (behind a proxy). Default false. */
   trustProxy?: boolean;
+  /** The function sandbox. */
+  functions?: {
+    /** Worker threads shared by all apps. Default 2. */
+    workers?: number;
+    /** Per-call time limit. Default 10000 (App Services allowed 300 s; a login should not wait that long). */
+    timeLimitMs?: number;
+    /** Heap limit of each worker. Default 128. */
+    memoryLimitMb?: number;
+  };
 }
 
 /** The config with every default filled in. */
@@ -65,6 +79,7 @@ export interface ResolvedServerConfig {
   rateLimits: { enabled: boolean; windowSeconds: number; perIp: number; perAccount: number };
   passwordHashing: { memoryCost: number; timeCost: number; parallelism: number };
   trustProxy: boolean;
+  functions: { workers: number; timeLimitMs: number; memoryLimitMb: number };
 }
 
 const MIN_REFRESH = 1800;
@@ -117,6 +132,11 @@ export function resolveServerConfig(config: ServerConfig = {}): ResolvedServerCo
     rateLimits,
     passwordHashing,
     trustProxy: config.trustProxy ?? false,
+    functions: {
+      workers: config.functions?.workers ?? 2,
+      timeLimitMs: config.functions?.timeLimitMs ?? 10_000,
+      memoryLimitMb: config.functions?.memoryLimitMb ?? 128,
+    },
   };
 }
 

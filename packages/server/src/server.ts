@@ -1,4 +1,6 @@
 import type { FastifyInstance } from "fastify";
+import { pino } from "pino";
+import { documentsMigration } from "./data/index.js";
 import { systemClock, type Clock } from "./clock.js";
 import { describeSupport, loadAppDirectory } from "./config/index.js";
 import type { AppConfig } from "./config/types.js";
@@ -49,7 +51,7 @@ export interface GatehouseServer {
 }
 
 /** Provider types and features this build serves (the rest is reported at start-up). */
-export const SUPPORTED = { providers: ["anon-user", "local-userpass"], features: [] as string[] };
+export const SUPPORTED = { providers: ["anon-user", "local-userpass", "custom-function"], features: [] as string[] };
 
 /** Loads the apps, opens the store and starts listening. */
 export async function startServer(options: StartOptions): Promise<GatehouseServer> {
@@ -60,14 +62,17 @@ export async function startServer(options: StartOptions): Promise<GatehouseServe
     const { dir, clientAppId } = typeof entry === "string" ? { dir: entry, clientAppId: undefined } : entry;
     apps.push(await loadAppDirectory(dir, clientAppId ? { clientAppId } : {}));
   }
-  const store = await Store.open(options.db);
-  let services: Services;
+  const store = await Store.open(options.db, { "0100_documents": documentsMigration });
+  // Tokens travel in headers; never log them.
+  const log = pino({ level: options.logLevel ?? "info", redact: ["req.headers.authorization", "req.headers.cookie"] });
+  let services: Services | undefined;
   let http: FastifyInstance;
   try {
-    services = await createServices({ config, clock, store, apps });
-    http = await buildHttpApp(services, { logLevel: options.logLevel ?? "info", trustProxy: config.trustProxy });
+    services = await createServices({ config, clock, store, apps, log });
+    http = await buildHttpApp(services, { logger: log, debug: options.logLevel === "debug", trustProxy: config.trustProxy });
     await http.listen({ port: options.port ?? 9090, host: options.host ?? "127.0.0.1" });
   } catch (error) {
+    await services?.close();
     await store.close();
     throw error;
   }
@@ -99,7 +104,7 @@ export async function startServer(options: StartOptions): Promise<GatehouseServe
     },
     async close() {
       await http.close();
-      services.mailer.close();
+      await services.close();
       await store.close();
     },
   };

@@ -1,9 +1,14 @@
-import { AppRegistry, createAppRuntime } from "./apps/app-runtime.js";
+import type { Logger } from "pino";
+import { AppFunctions } from "./apps/app-functions.js";
+import { AppRegistry, createAppRuntime, type AppRuntime } from "./apps/app-runtime.js";
 import { AuditLog } from "./audit/audit-log.js";
-import { noHooks, type AuthHooks } from "./auth/hooks.js";
+import { FunctionAuthHooks } from "./auth/function-hooks.js";
+import type { AuthHooks } from "./auth/hooks.js";
 import { LoginService } from "./auth/login-service.js";
 import { PasswordHasher } from "./auth/password.js";
 import { AnonymousProvider } from "./auth/providers/anonymous.js";
+import { CustomFunctionProvider } from "./auth/providers/custom-function.js";
+import { UserpassFunctionFlows } from "./auth/userpass/function-flows.js";
 import { AccountService } from "./auth/userpass/account-service.js";
 import { UserpassLoginProvider } from "./auth/userpass/login-provider.js";
 import type { Clock } from "./clock.js";
@@ -12,6 +17,7 @@ import { Mailer } from "./mail/mailer.js";
 import { RateLimiter } from "./ratelimit/rate-limiter.js";
 import type { ResolvedServerConfig } from "./server-config.js";
 import { SessionService } from "./sessions/session-service.js";
+import type { HostService } from "./functions/types.js";
 import type { Store } from "./store/store.js";
 import { UserService } from "./users/user-service.js";
 
@@ -28,6 +34,10 @@ export interface Services {
   users: UserService;
   mailer: Mailer;
   hooks: AuthHooks;
+  functions: AppFunctions;
+  log: Logger;
+  /** Stops the function workers and closes connections the services opened. */
+  close(): Promise<void>;
 }
 
 /** Wires the services for a set of loaded apps over an open store. */
@@ -36,14 +46,19 @@ export async function createServices(input: {
   clock: Clock;
   store: Store;
   apps: AppConfig[];
-  hooks?: AuthHooks;
+  log: Logger;
 }): Promise<Services> {
-  const { config, clock, store } = input;
-  const hooks = input.hooks ?? noHooks;
+  const { config, clock, store, log } = input;
   const apps = new AppRegistry();
   for (const appConfig of input.apps) {
     apps.add(await createAppRuntime(appConfig, config.apps[appConfig.clientAppId] ?? {}, store, clock.now()));
   }
+  const functions = new AppFunctions(store, config.functions, (appId, functionName, line) =>
+    log.info({ app: appId, function: functionName }, line),
+  );
+  const hooks = new FunctionAuthHooks(functions, clock, (appId, what, error) =>
+    log.error({ app: appId, err: error }, `${what} failed`),
+  );
   const audit = new AuditLog(store, clock);
   const hasher = new PasswordHasher(config.passwordHashing);
   const limiter = new RateLimiter(store, clock, config.rateLimits);
@@ -52,7 +67,40 @@ export async function createServices(input: {
   const logins = new LoginService(store, clock, sessions, hooks, audit);
   logins.register(new AnonymousProvider());
   logins.register(new UserpassLoginProvider(store, hasher, limiter, clock));
-  const accounts = new AccountService(store, clock, hasher, mailer, limiter, audit);
+  logins.register(new CustomFunctionProvider(functions));
+  const flows = new UserpassFunctionFlows(store, clock, hasher, functions, audit);
+  const accounts = new AccountService(store, clock, hasher, mailer, limiter, audit, flows);
   const users = new UserService(store, clock, hooks, audit);
-  return { config, clock, store, apps, audit, sessions, logins, accounts, users, mailer, hooks };
+  await functions.start(apps.all(), (app) => ({ "gatehouse-admin": adminService(app, users) }));
+  return {
+    config, clock, store, apps, audit, sessions, logins, accounts, users, mailer, hooks, functions, log,
+    async close() {
+      await functions.close();
+      mailer.close();
+    },
+  };
+}
+
+/**
+ * `context.services.get("gatehouse-admin")`: what App Services apps did through the Admin API from a
+ * function (the seed's advice for deleting users). A function running as system may act on any user
+ * of its app; any other function only on its calling user.
+ */
+function adminService(app: AppRuntime, users: UserService): HostService {
+  const target = (info: Parameters<HostService[string]>[0], userId: unknown): string => {
+    if (typeof userId !== "string") throw new Error("a user id (string) is required");
+    if (!info.runningAsSystem && info.user?.id !== userId) throw new Error("only a system function may act on another user");
+    return userId;
+  };
+  return {
+    deleteUser: async (info, userId) => {
+      await users.delete(app, target(info, userId), { actor: "admin" });
+    },
+    disableUser: async (info, userId) => {
+      await users.setDisabled(app, target(info, userId), true);
+    },
+    logoutUser: async (info, userId) => {
+      await users.logoutEverywhere(app, target(info, userId));
+    },
+  };
 }

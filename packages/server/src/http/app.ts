@@ -1,31 +1,30 @@
 import cors from "@fastify/cors";
-import Fastify, { LogController, type FastifyInstance } from "fastify";
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { Errors } from "../errors.js";
 import type { Services } from "../services.js";
 import { appRoutes } from "./client/routes-app.js";
 import { authRoutes } from "./client/routes-auth.js";
+import { functionRoutes } from "./client/routes-functions.js";
 import { installBodyParsers, rewriteAbsoluteUrl, sendError, toGatehouseError } from "./transport.js";
 
 /** Options of the HTTP layer. */
 export interface HttpOptions {
-  logLevel?: string;
+  logger: FastifyBaseLogger;
+  /** Log every request (debug level). */
+  debug?: boolean;
   trustProxy?: boolean;
 }
 
 /** Builds the Fastify app serving the client API over the given services. */
-export async function buildHttpApp(services: Services, options: HttpOptions = {}): Promise<FastifyInstance> {
+export async function buildHttpApp(services: Services, options: HttpOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: {
-      level: options.logLevel ?? "info",
-      // Tokens travel in headers; never log them.
-      redact: ["req.headers.authorization", "req.headers.cookie"],
-    },
+    loggerInstance: options.logger,
     trustProxy: options.trustProxy ?? false,
     rewriteUrl: (req) => rewriteAbsoluteUrl(req.url),
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
     bodyLimit: 1024 * 1024,
     // Per-request lines only at debug level: at info they would dominate the log and the hot paths.
-    logController: new LogController({ disableRequestLogging: options.logLevel !== "debug" }),
+    logController: new LogController({ disableRequestLogging: !options.debug }),
   });
   installBodyParsers(app);
   await app.register(cors, {
@@ -48,6 +47,7 @@ export async function buildHttpApp(services: Services, options: HttpOptions = {}
     async (client) => {
       await client.register(appRoutes, { services });
       await client.register(authRoutes, { services });
+      await client.register(functionRoutes, { services });
     },
     { prefix: "/api/client/v2.0" },
   );

@@ -8,6 +8,7 @@ import type { RateLimiter } from "../../ratelimit/rate-limiter.js";
 import type { AccountRecord } from "../../store/records.js";
 import { isUniqueViolation, type Store } from "../../store/store.js";
 import type { PasswordHasher } from "../password.js";
+import type { UserpassFunctionFlows } from "./function-flows.js";
 
 /** Confirmation and reset links are valid for 30 minutes (App Services' rule). */
 const TOKEN_LIFETIME_MS = 30 * 60 * 1000;
@@ -21,6 +22,8 @@ export class AccountService {
     private readonly mailer: Mailer,
     private readonly limiter: RateLimiter,
     private readonly audit: AuditLog,
+    /** Present when functions can run: confirmation and reset by function. */
+    private readonly flows?: UserpassFunctionFlows,
   ) {}
 
   /** `register`: creates a confirmed account (autoConfirm) or a pending one and mails the link. */
@@ -31,21 +34,23 @@ export class AccountService {
     const emailKey = app.emailKey(email);
     await this.limiter.check("register", app.id, ip, emailKey);
     const autoConfirm = config.autoConfirm === true;
-    if (!autoConfirm && config.runConfirmationFunction === true) {
-      throw Errors.badRequest("confirmation functions (runConfirmationFunction) are not supported by this server yet");
-    }
-    if (!autoConfirm) this.assertCanMail(config.emailConfirmationUrl, "emailConfirmationUrl");
+    const byFunction = !autoConfirm && config.runConfirmationFunction === true;
+    if (byFunction && !this.flows) throw Errors.badRequest("confirmation functions are not available on this server");
+    if (!autoConfirm && !byFunction) this.assertCanMail(config.emailConfirmationUrl, "emailConfirmationUrl");
     // Hash before the transaction: argon2 takes milliseconds and must not hold the database.
     const passwordHash = await this.hasher.hash(password);
     const now = this.clock.now();
     const account: AccountRecord = { id: newObjectId(), appId: app.id, email, emailKey, passwordHash, confirmed: autoConfirm, createdAt: now };
-    const token = autoConfirm ? undefined : newSecret();
+    const token = autoConfirm || byFunction ? undefined : newSecret();
     const tokenId = newObjectId();
     try {
       await this.store.transaction(async (tx) => {
         await tx.accounts.create(account);
         if (token) await tx.accounts.createToken(this.tokenRecord(app, account.id, "confirm", token, tokenId, now));
-        await this.audit.record({ appId: app.id, type: "register", provider: "local-userpass", ip, result: "ok", detail: autoConfirm ? "confirmed" : "pending" }, tx);
+        await this.audit.record(
+          { appId: app.id, type: "register", provider: "local-userpass", ip, result: "ok", detail: autoConfirm ? "confirmed" : "pending" },
+          tx,
+        );
       });
     } catch (error) {
       if (isUniqueViolation(error)) {
@@ -54,6 +59,7 @@ export class AccountService {
       }
       throw error;
     }
+    if (byFunction) await this.flows!.confirmWithFunction(app, account, ip);
     if (token) {
       try {
         await this.mailConfirmation(app, email, token, tokenId);
@@ -93,6 +99,30 @@ export class AccountService {
       throw this.mailError(app, error);
     }
     await this.audit.record({ appId: app.id, type: "confirm_send", provider: "local-userpass", ip, result: "ok" });
+  }
+
+  /** `confirm/call`: runs the confirmation function again for a pending account. */
+  async retryConfirmationFunction(app: AppRuntime, email: string, ip: string): Promise<void> {
+    const config = userpassConfig(app);
+    const emailKey = app.emailKey(requireEmailShape(email));
+    await this.limiter.check("confirm/call", app.id, ip, emailKey);
+    const account = await this.store.accounts.findByEmailKey(app.id, emailKey);
+    if (!account) throw Errors.userNotFound();
+    if (account.confirmed) throw Errors.alreadyConfirmed();
+    if (config.runConfirmationFunction !== true || !this.flows) throw Errors.badRequest("the app does not confirm users by function");
+    await this.flows.confirmWithFunction(app, account, ip);
+  }
+
+  /** `reset/call`: runs the reset function with the new password and the client's extra arguments. */
+  async resetWithFunction(app: AppRuntime, email: string, password: string, args: unknown[], ip: string): Promise<void> {
+    const config = userpassConfig(app);
+    validatePassword(password);
+    const emailKey = app.emailKey(requireEmailShape(email));
+    await this.limiter.check("reset/call", app.id, ip, emailKey);
+    const account = await this.store.accounts.findByEmailKey(app.id, emailKey);
+    if (!account) throw Errors.userNotFound();
+    if (config.runResetFunction !== true || !this.flows) throw Errors.badRequest("the app does not reset passwords by function");
+    await this.flows.resetWithFunction(app, account, password, args, ip);
   }
 
   /** `reset/send`: mails a password reset link. */

@@ -70,10 +70,16 @@ export async function appRoutes(app: FastifyInstance, { services }: { services: 
     await services.accounts.reset(target, requireString(body, "token"), requireString(body, "tokenId"), requireString(body, "password"), req.ip);
     return reply.code(204).send();
   });
-  for (const sub of ["confirm/call", "reset/call"]) {
-    app.post<{ Params: AppParams }>(`${userpass}/${sub}`, async (req) => {
-      resolveApp(req);
-      throw Errors.badRequest(`${sub} needs confirmation/reset functions, which this server does not run yet`);
-    });
-  }
+  app.post<{ Params: AppParams }>(`${userpass}/confirm/call`, async (req, reply) => {
+    await services.accounts.retryConfirmationFunction(resolveApp(req), requireString(bodyObject(req.body), "email"), req.ip);
+    return reply.code(204).send();
+  });
+  app.post<{ Params: AppParams }>(`${userpass}/reset/call`, async (req, reply) => {
+    const body = bodyObject(req.body);
+    const args = body.arguments ?? [];
+    if (!Array.isArray(args)) throw Errors.invalidParameter("'arguments' must be an array");
+    const target = resolveApp(req);
+    await services.accounts.resetWithFunction(target, requireString(body, "email"), requireString(body, "password"), args, req.ip);
+    return reply.code(204).send();
+  });
 }

@@ -1,0 +1,46 @@
+import type { AppFunctions } from "../../apps/app-functions.js";
+import { GatehouseError } from "../../errors.js";
+import { FunctionError } from "../../functions/index.js";
+import type { LoginAttempt, Provider, VerifiedIdentity } from "../provider.js";
+
+/**
+ * `custom-function`: the app's `authFunctionName` function receives the credential payload (the body
+ * without `options`) and returns an external id string or `{id, name?}`; a thrown error is a 401
+ * `AuthError` carrying its message (PROTOCOL.md §10.1).
+ */
+export class CustomFunctionProvider implements Provider {
+  readonly type = "custom-function";
+
+  constructor(private readonly functions: AppFunctions) {}
+
+  async verify({ app, provider, body }: LoginAttempt): Promise<VerifiedIdentity> {
+    const name = provider.config.authFunctionName;
+    if (typeof name !== "string" || !this.functions.callable(app, name)) {
+      throw new GatehouseError("AuthError", 401, `custom-function provider: function '${String(name)}' is not available`);
+    }
+    const { options: _options, provider: _provider, ...payload } = body;
+    let result: unknown;
+    try {
+      result = await this.functions.runtime(app)!.call(name, [payload], { user: null, fromClient: false, runAsSystem: true });
+    } catch (error) {
+      if (error instanceof FunctionError) throw new GatehouseError("AuthError", 401, error.message);
+      throw error;
+    }
+    const { id, displayName } = externalIdOf(result);
+    return {
+      externalId: id,
+      providerData: displayName ? { name: displayName } : {},
+      profileData: displayName ? { name: displayName } : {},
+    };
+  }
+}
+
+function externalIdOf(result: unknown): { id: string; displayName?: string } {
+  if (typeof result === "string" && result !== "") return { id: result };
+  if (result && typeof result === "object" && "id" in result) {
+    const { id, name } = result as { id: unknown; name?: unknown };
+    const text = typeof id === "string" ? id : id !== null && id !== undefined ? String(id) : "";
+    if (text !== "") return { id: text, ...(typeof name === "string" && name !== "" ? { displayName: name } : {}) };
+  }
+  throw new GatehouseError("AuthError", 401, "custom-function provider: the auth function must return an id string or {id, name}");
+}

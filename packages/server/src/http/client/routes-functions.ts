@@ -1,0 +1,83 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { EJSON } from "bson";
+import type { AppRuntime } from "../../apps/app-runtime.js";
+import { Errors, GatehouseError } from "../../errors.js";
+import { bodyObject, requireString } from "../../input.js";
+import type { Services } from "../../services.js";
+import { assertOrigin } from "../origin.js";
+import { bearerToken } from "../transport.js";
+import type { RequestInfo } from "../../functions/types.js";
+
+interface AppParams {
+  appId: string;
+}
+
+/** `functions/call` (PROTOCOL.md §6.1): canonical EJSON in and out; the streaming GET variant too. */
+export async function functionRoutes(app: FastifyInstance, { services }: { services: Services }): Promise<void> {
+  app.post<{ Params: AppParams }>("/app/:appId/functions/call", async (req, reply) => {
+    const token = bearerToken(req);
+    const result = await callFunction(services, req, token, bodyObject(req.body));
+    return reply.header("content-type", "application/json").send(Buffer.from(result));
+  });
+
+  app.get<{ Params: AppParams; Querystring: { baas_request?: string; baas_at?: string } }>("/app/:appId/functions/call", async (req, reply) => {
+    // realm-web sends the token in the header, core in `baas_at`.
+    const token = req.headers.authorization ? bearerToken(req) : req.query.baas_at;
+    if (!token) throw Errors.missingAuth();
+    let body: Record<string, unknown>;
+    try {
+      body = bodyObject(EJSON.parse(Buffer.from(req.query.baas_request ?? "", "base64").toString("utf8"), { relaxed: false }));
+    } catch (error) {
+      if (error instanceof GatehouseError) throw error;
+      throw Errors.badRequest("baas_request must be base64 of a JSON function call");
+    }
+    const result = await callFunction(services, req, token, body);
+    sendEvent(reply, result);
+  });
+}
+
+async function callFunction(services: Services, req: FastifyRequest<{ Params: AppParams }>, token: string, body: Record<string, unknown>): Promise<string> {
+  const caller = await services.sessions.authenticateAccess(token);
+  const target: AppRuntime | undefined = services.apps.get(req.params.appId);
+  if (!target) throw Errors.appNotFound(req.params.appId);
+  if (caller.app.id !== target.id) throw Errors.appMismatch();
+  assertOrigin(target, req);
+  const name = requireString(body, "name");
+  const args = body.arguments ?? [];
+  if (!Array.isArray(args)) throw Errors.invalidParameter("'arguments' must be an array");
+  if (body.service !== undefined) {
+    // Service calls are the remote MongoDB client: data access rules are not enforced yet, so no client gets it.
+    throw new GatehouseError("ServiceNotFound", 404, `service not found: '${String(body.service)}'`);
+  }
+  const runtime = services.functions.runtime(target);
+  if (!runtime || !target.config.functions.some((f) => f.name === name)) {
+    throw new GatehouseError("FunctionNotFound", 404, `function not found: '${name}'`);
+  }
+  if (!services.functions.callable(target, name)) throw new GatehouseError("FunctionNotFound", 404, `function not found: '${name}' (no source)`);
+  const user = await services.store.users.get(target.id, caller.userId);
+  if (!user) throw Errors.invalidSession("invalid session: user not found");
+  const contextUser = await services.functions.contextUser(target, user, caller.claims.user_data ?? {});
+  const result = await runtime.invoke(name, args, { user: contextUser, request: requestInfo(req, body), fromClient: true });
+  return result.ejson;
+}
+
+function requestInfo(req: FastifyRequest, body: Record<string, unknown>): RequestInfo {
+  const headers: Record<string, string[]> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (name === "authorization" || name === "cookie" || value === undefined) continue;
+    headers[name.replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => dash + c.toUpperCase())] = Array.isArray(value) ? value : [value];
+  }
+  return {
+    remoteIPAddress: req.ip,
+    requestHeaders: headers,
+    httpMethod: req.method,
+    httpUserAgent: String(req.headers["user-agent"] ?? ""),
+    ...(typeof body.service === "string" ? { service: body.service } : {}),
+  };
+}
+
+/** One server-sent event carrying the EJSON result, %-escaped as realm-web's WatchStream expects. */
+function sendEvent(reply: FastifyReply, ejson: string): FastifyReply {
+  const data = ejson.replace(/%/g, "%25").replace(/\n/g, "%0A").replace(/\r/g, "%0D");
+  return reply.header("content-type", "text/event-stream").header("cache-control", "no-cache").send(`data: ${data}\n\n`);
+}
