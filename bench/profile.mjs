@@ -1,0 +1,98 @@
+// `node bench/profile.mjs [profile|refresh|anon|userpass] [seconds]`: runs one hot path against a Gatehouse
+// started with --cpu-prof and prints where the server's CPU time went (self time by function and by
+// package). The raw .cpuprofile is kept (path printed) for Chrome DevTools.
+import autocannon from "autocannon";
+import { fork } from "node:child_process";
+import { mkdtemp, readdir, readFile } from "node:fs/promises";
+import os from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const which = process.argv[2] ?? "profile";
+const seconds = Number(process.argv[3] ?? 8);
+const APP_ID = "todo-gatehouse";
+
+const tmp = await mkdtemp(join(os.tmpdir(), "gatehouse-prof-"));
+const child = fork(join(root, "bench/server.mjs"), [join(tmp, "bench.db")], {
+  cwd: root,
+  execArgv: ["--cpu-prof", `--cpu-prof-dir=${tmp}`],
+  stdio: ["ignore", "inherit", "ignore", "ipc"],
+});
+const url = await new Promise((resolve) => child.on("message", (m) => m.type === "ready" && resolve(m.url)));
+const v2 = `${url}/api/client/v2.0`;
+
+async function post(path, body, token) {
+  const res = await fetch(`${v2}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}
+const credentials = { username: "bench-user@example.com", password: "bench-password-1" };
+await post(`/app/${APP_ID}/auth/providers/local-userpass/register`, { email: credentials.username, password: credentials.password });
+const session = await post(`/app/${APP_ID}/auth/providers/local-userpass/login`, credentials);
+const json = { "content-type": "application/json" };
+const requests = {
+  profile: { url: `${v2}/auth/profile`, headers: { authorization: `Bearer ${session.access_token}` } },
+  refresh: { url: `${v2}/auth/session`, method: "POST", headers: { authorization: `Bearer ${session.refresh_token}`, ...json } },
+  anon: {
+    url: `${v2}/app/${APP_ID}/auth/providers/anon-user/login`,
+    method: "POST",
+    headers: json,
+    body: JSON.stringify({ options: { device: { platform: "bench" } } }),
+  },
+  userpass: {
+    url: `${v2}/app/${APP_ID}/auth/providers/local-userpass/login`,
+    method: "POST",
+    headers: json,
+    body: JSON.stringify(credentials),
+  },
+};
+if (!requests[which]) throw new Error(`unknown path ${which}; one of ${Object.keys(requests).join(", ")}`);
+const result = await autocannon({ ...requests[which], connections: 20, duration: seconds });
+console.log(`${which}: ${Math.round(result["2xx"] / result.duration)} req/s, non-2xx ${result.non2xx}, errors ${result.errors}`);
+
+await new Promise((resolve) => {
+  child.once("exit", resolve);
+  child.send({ type: "stop" });
+});
+const file = (await readdir(tmp)).find((f) => f.endsWith(".cpuprofile"));
+const profile = JSON.parse(await readFile(join(tmp, file), "utf8"));
+
+// Self time per node = its share of samples (timeDeltas follow samples one to one).
+const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+const self = new Map();
+for (let i = 0; i < profile.samples.length; i++)
+  self.set(profile.samples[i], (self.get(profile.samples[i]) ?? 0) + (profile.timeDeltas[i] ?? 0));
+const total = [...self.values()].reduce((a, b) => a + b, 0);
+const pkgOf = (u) => {
+  if (!u) return "(native/vm)";
+  const m = u.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/);
+  if (m) return m[1];
+  if (u.includes("/packages/server/dist/")) return `gatehouse:${u.split("/packages/server/dist/")[1]}`;
+  if (u.startsWith("node:")) return u;
+  return u.replace(/^file:\/\//, "");
+};
+const fnTotals = new Map();
+const pkgTotals = new Map();
+for (const [id, t] of self) {
+  const n = byId.get(id);
+  const cf = n.callFrame;
+  const key = `${cf.functionName || "(anonymous)"} ${pkgOf(cf.url)}:${cf.lineNumber + 1}`;
+  fnTotals.set(key, (fnTotals.get(key) ?? 0) + t);
+  const pkg = cf.url ? pkgOf(cf.url).split(":")[0] : cf.functionName.startsWith("(") ? cf.functionName : "(native/vm)";
+  pkgTotals.set(pkg, (pkgTotals.get(pkg) ?? 0) + t);
+}
+const top = (m, n) =>
+  [...m.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(([k, v]) => `${((100 * v) / total).toFixed(1).padStart(5)}%  ${k}`)
+    .join("\n");
+console.log(`\nself time by package (${(total / 1e6).toFixed(1)} s sampled):\n${top(pkgTotals, 20)}`);
+console.log(`\nself time by function:\n${top(fnTotals, 40)}`);
+console.log(`\nprofile: ${join(tmp, file)}`);

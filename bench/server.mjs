@@ -1,0 +1,40 @@
+// Child process of bench/run.mjs: starts a Gatehouse server on a free port and reports its URL over IPC
+// (falling back to stdout). Answers {type:"rss"} with its resident set size and
+// {type:"cpu"} with process.cpuUsage() (all threads); exits on {type:"stop"} or
+// when the parent goes away.
+// BENCH_SERVER_ENTRY points at another build's index.js (an A/B experiment); default: this repo's dist.
+import { pathToFileURL } from "node:url";
+
+const entry = process.env.BENCH_SERVER_ENTRY
+  ? pathToFileURL(process.env.BENCH_SERVER_ENTRY).href
+  : new URL("../packages/server/dist/index.js", import.meta.url).href;
+const { startServer } = await import(entry);
+
+const dbPath = process.argv[2];
+if (!dbPath) {
+  console.error("usage: node bench/server.mjs <sqlite file>");
+  process.exit(2);
+}
+
+const server = await startServer({
+  apps: ["examples/todo"],
+  db: `sqlite:${dbPath}`,
+  port: 0,
+  logLevel: "warn",
+  config: { rateLimits: { enabled: false } },
+});
+
+const send = (message) => (process.send ? process.send(message) : console.log(JSON.stringify(message)));
+send({ type: "ready", url: server.url, pid: process.pid });
+
+const stop = async () => {
+  await server.close().catch(() => {});
+  process.exit(0);
+};
+process.on("message", (message) => {
+  if (message?.type === "rss") send({ type: "rss", ...process.memoryUsage(), maxRss: process.resourceUsage().maxRSS * 1024 });
+  else if (message?.type === "cpu") send({ type: "cpu", ...process.cpuUsage() });
+  else if (message?.type === "stop") void stop();
+});
+process.on("disconnect", () => void stop());
+process.on("SIGTERM", () => void stop());
