@@ -42,8 +42,34 @@ export function encode(value: unknown): unknown {
  */
 export function decode(value: unknown, numbers: NumberDecoding = "native"): unknown {
   if (value === null || typeof value !== "object") return value;
-  const strict = (EJSON.deserialize({ v: value } as never, { relaxed: false }) as { v: unknown }).v;
+  const strict = (EJSON.deserialize({ v: numericDates(value) } as never, { relaxed: false }) as { v: unknown }).v;
   return numbers === "bson" ? strict : toNative(strict);
+}
+
+/**
+ * Rewrites `{"$date": <number>}` as `{"$date": {"$numberLong": "<number>"}}`. A bare integer inside
+ * `$date` is valid EJSON (PROTOCOL §1.3), but bson's canonical-mode parser turns the number into an
+ * Int32/Double first and then rejects it. Copies only the paths that change.
+ */
+function numericDates(value: unknown): unknown {
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    value.forEach((item, i) => {
+      const fixed = numericDates(item);
+      if (fixed !== item) (out ??= [...value])[i] = fixed;
+    });
+    return out ?? value;
+  }
+  const record = value as Record<string, unknown>;
+  const date = record["$date"];
+  if (typeof date === "number" && Object.keys(record).length === 1) return { $date: { $numberLong: String(Math.trunc(date)) } };
+  let out: Record<string, unknown> | undefined;
+  for (const [key, item] of Object.entries(record)) {
+    const fixed = numericDates(item);
+    if (fixed !== item) (out ??= { ...record })[key] = fixed;
+  }
+  return out ?? value;
 }
 
 /** Replaces Int32/Double wrappers by numbers, and Longs by numbers when that is exact. */

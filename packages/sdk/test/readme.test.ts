@@ -8,14 +8,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { pathToFileURL } from "node:url";
-import { startGatehouse, type TestGatehouse } from "./helpers/server.ts";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import ts from "typescript";
+import { FUNCTIONS_APP, startGatehouse, TODO_APP, type TestGatehouse } from "./helpers/server.ts";
 
 const sdkRoot = new URL("../", import.meta.url);
 const README = new URL("README.md", sdkRoot);
 const MODULES: Record<string, string> = {
-  "@gatehouse/sdk": new URL("src/index.ts", sdkRoot).href,
-  "@gatehouse/sdk/node": new URL("src/node/index.ts", sdkRoot).href,
+  "@gatehouse/sdk": fileURLToPath(new URL("src/index.ts", sdkRoot)),
+  "@gatehouse/sdk/node": fileURLToPath(new URL("src/node/index.ts", sdkRoot)),
 };
 
 /** The runnable code blocks of a Markdown text. */
@@ -46,7 +47,7 @@ describe("README", () => {
   let work: string;
   const cwd = process.cwd();
   before(async () => {
-    gh = await startGatehouse();
+    gh = await startGatehouse({ apps: [TODO_APP, FUNCTIONS_APP] });
     work = mkdtempSync(join(tmpdir(), "gatehouse-readme-"));
   });
   after(async () => {
@@ -70,9 +71,34 @@ describe("README", () => {
       "refreshAccessToken",
       "customData",
       "refreshCustomData",
+      "functions.",
+      "callFunction",
     ]) {
       assert.ok(code.includes(operation), `no runnable README block uses ${operation}`);
     }
+  });
+
+  it("type-checks, as a realm-web or Gatehouse user would compile it", () => {
+    const file = join(work, "readme-typecheck.mts");
+    writeFileSync(file, toModule(runnableBlocks(readFileSync(README, "utf8")), "http://localhost:9090"));
+    const program = ts.createProgram([file], {
+      strict: true,
+      noEmit: true,
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      allowImportingTsExtensions: true,
+      lib: ["lib.es2022.d.ts", "lib.dom.d.ts"],
+      types: ["node"],
+      skipLibCheck: true,
+    });
+    const diagnostics = ts.getPreEmitDiagnostics(program).filter((d) => d.file?.fileName === file);
+    const text = ts.formatDiagnostics(diagnostics, {
+      getCanonicalFileName: (f) => f,
+      getCurrentDirectory: () => work,
+      getNewLine: () => "\n",
+    });
+    assert.equal(diagnostics.length, 0, text);
   });
 
   it("runs its code against a real server, and its `// true` claims hold", async () => {

@@ -52,6 +52,12 @@ describe("ejson", () => {
     assert.deepEqual(decode({ d: { $date: "1970-01-01T00:00:00Z" }, n: 3 }), { d: new Date(0), n: 3 });
   });
 
+  it("accepts a bare integer inside $date (valid EJSON that bson's canonical parser rejects)", () => {
+    const input = { a: { $date: 86_400_000 }, list: [{ $date: 0 }, { $date: { $numberLong: "1" } }] };
+    assert.deepEqual(decode(input), { a: new Date(86_400_000), list: [new Date(0), new Date(1)] });
+    assert.deepEqual(input.list[0], { $date: 0 }, "the input is not modified");
+  });
+
   it("round-trips every BSON type used by functions through a string", () => {
     const value = {
       date: new Date(1234),
