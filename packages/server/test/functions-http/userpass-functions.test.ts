@@ -128,6 +128,7 @@ describe("reset function (reset/call)", () => {
   it("success: the password changes at once; the function gets the new password and the extra arguments", async () => {
     const email = "ok-reset-success@example.com";
     await confirmedUser(email);
+    const before = await loginAs(email);
     const body = { email, password: "newpass1", arguments: ["success", new Int32(7), { at: new Date(0) }] };
     const res = await call(userpassRoute(server, "reset/call"), { body: EJSON.stringify(body, { relaxed: false }) });
     assert.equal(res.status, 204, res.text);
@@ -137,6 +138,9 @@ describe("reset function (reset/call)", () => {
     assert.equal(received!.password, "newpass1");
     assert.equal(received!.currentPasswordValid, false);
     assert.deepEqual(received!.args, ["success", 7, { at: new Date(0) }]);
+    // A reset ends the sessions opened with the old password (docs/functions.md).
+    const refresh = await call(`${server.api}/auth/session`, { method: "POST", token: before.body.refresh_token });
+    assertError(refresh, { status: 401, code: "InvalidSession" });
   });
 
   it("currentPasswordValid is true when the password sent is the current one", async () => {

@@ -1,0 +1,7 @@
+/* eslint-disable -- App Services function source: its runtime provides `exports` and `context`. */
+// Stores a note owned by the calling user.
+exports = async function (text) {
+  const notes = context.services.get("mongodb-atlas").db("app").collection("notes");
+  const { insertedId } = await notes.insertOne({ owner_id: context.user.id, text, createdAt: new Date() });
+  return insertedId;
+};
