@@ -86,8 +86,8 @@ describe("email/password accounts", () => {
     assert.equal(register?.authorization, null);
   });
 
-  it("custom confirmation and reset functions: requests reach the server, which answers per its config", async () => {
-    // This server build runs no confirmation/reset functions yet and says so with 400 BadRequest.
+  it("an app without confirmation/reset functions refuses confirm/call and reset/call with 400", async () => {
+    // The flows with functions are in function-auth.test.ts.
     const app = gh.app();
     const email = uniqueEmail();
     await app.emailPasswordAuth.registerUser({ email, password: "secret123" });
