@@ -115,6 +115,7 @@ describe("calling functions", () => {
     assert.match(request!.path, /\/functions\/call\?baas_request=/);
     assert.equal(request!.token, user.accessToken, "realm-web sends the token in the header");
     assert.match(request!.contentType ?? "", /^text\/event-stream/);
+    await rejectsRealm(user.functions.callFunctionStreaming("noSuchFunction"), { errorCode: "FunctionNotFound", statusCode: 404 });
   });
 
   test("an expired access token: the call gets 401, realm-web refreshes once and retries", async () => {

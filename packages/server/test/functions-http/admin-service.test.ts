@@ -75,6 +75,27 @@ describe("gatehouse-admin service", () => {
     assert.equal((await callFunction(server, caller.access_token, "echo", [1])).status, 200);
   });
 
+  it("logoutUser(context.user.id): every session ends at once; logging in again works", async () => {
+    const session = await login(server, "custom-function", { username: "log-me-out", password: "letmein" });
+    assert.equal(await callOk(server, session.access_token, "adminOnSelf", ["logoutUser"]), "logoutUser");
+    await assertSessionDead(session);
+    const again = await login(server, "custom-function", { username: "log-me-out", password: "letmein" });
+    assert.equal(again.user_id, session.user_id);
+    assert.equal((await callFunction(server, again.access_token, "echo", [1])).status, 200);
+  });
+
+  it("disableUser(context.user.id): sessions end and logins are refused until the operator enables the user", async () => {
+    const session = await login(server, "custom-function", { username: "disable-me", password: "letmein" });
+    assert.equal(await callOk(server, session.access_token, "adminOnSelf", ["disableUser"]), "disableUser");
+    await assertSessionDead(session);
+    const refused = await call(`${server.api}/app/functions-app/auth/providers/custom-function/login`, {
+      body: { username: "disable-me", password: "letmein" },
+    });
+    assertError(refused, { status: 401, code: "UserDisabled" });
+    await server.admin.enableUser("functions-app", session.user_id);
+    assert.equal((await login(server, "custom-function", { username: "disable-me", password: "letmein" })).user_id, session.user_id);
+  });
+
   it("deleting an unknown user, or with no id, fails the function call", async () => {
     const caller = await anonLogin(server);
     const unknown = await callFunction(server, caller.access_token, "deleteAsSystem", ["65f000000000000000000000"]);
