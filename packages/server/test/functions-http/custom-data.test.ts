@@ -51,6 +51,12 @@ describe("custom user data", () => {
     assert.equal(await collection(server, "users").countDocuments({ user_id: userpass.user_id }), 1);
   });
 
+  it("a failing onUserCreation does not fail the login: the token just has no user_data; CREATE still fires", async () => {
+    const session = await login(server, "custom-function", { username: "creation-fails", password: "letmein" });
+    assert.equal(claims(session.access_token).user_data, undefined);
+    assert.equal(await collection(server, "events").countDocuments({ userId: session.user_id, trigger: "recordCreate" }), 1);
+  });
+
   it("setMyData, then POST /auth/session: the new access token carries the change; the old one does not", async () => {
     const session = await anonLogin(server);
     const written = await callOk(server, session.access_token, "setMyData", [{ plan: "pro", visits: new Int32(2), tags: ["a", "b"] }]);

@@ -83,6 +83,11 @@ describe("AUTHENTICATION triggers", () => {
     assert.equal(await collection(server, "events").countDocuments({}), before);
   });
 
+  it("a failing trigger does not fail the login, nor stop the other triggers", async () => {
+    const session = await login(server, "custom-function", { username: "trigger-fails", password: "letmein" });
+    assert.deepEqual(await counts(session.user_id), { recordCreate: 1, recordLogin: 1, recordLoginNotAnon: 0, recordDelete: 0 });
+  });
+
   it("DELETE /auth/delete fires DELETE once, with the user's providers", async () => {
     const session = await login(server, "custom-function", { username: "trig-delete", password: "letmein" });
     const res = await call(`${server.api}/auth/delete`, { method: "DELETE", token: session.access_token });
