@@ -157,7 +157,13 @@ export class WorkerPool {
     let best: Slot | undefined;
     for (const slot of this.slots) {
       if (!slot.worker || slot.killReason) continue;
-      if (!best || score(slot) < score(best)) best = slot;
+      if (!best) {
+        best = slot;
+        continue;
+      }
+      const [mine, theirs] = [score(slot), score(best)];
+      // On a tie, the worker heard from most recently: a worker stuck in a loop goes quiet first.
+      if (mine < theirs || (mine === theirs && slot.lastHeardAt > best.lastHeardAt)) best = slot;
     }
     return best;
   }
