@@ -48,7 +48,8 @@ export const Errors = {
   invalidToken: () => new GatehouseError("BadRequest", 400, "invalid token data"),
   passwordLength: () => new GatehouseError("BadRequest", 400, "password must be between 6 and 128 characters"),
   domainNotAllowed: (origin: string) => new GatehouseError("DomainNotAllowed", 403, `origin '${origin}' is not allowed`),
-  appMismatch: () => new GatehouseError("UserAppDomainMismatch", 401, "token belongs to another app"),
+  // 403, not 401: the token is valid, so a refresh would not help (core retries any 401 once).
+  appMismatch: () => new GatehouseError("UserAppDomainMismatch", 403, "token belongs to another app"),
   tooManyRequests: (retryAfterSeconds: number) =>
     new GatehouseError("TooManyRequests", 429, "too many requests, try again later", {
       "retry-after": String(retryAfterSeconds),

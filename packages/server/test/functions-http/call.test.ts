@@ -190,7 +190,7 @@ describe("functions/call: errors", () => {
     }
   });
 
-  it("an unknown app id → 404 AppNotFound; another app's token → 401 UserAppDomainMismatch", async () => {
+  it("an unknown app id → 404 AppNotFound; another app's token → 403 UserAppDomainMismatch", async () => {
     const unknown = await call(`${server.api}/app/no-such-app/functions/call`, {
       token: user.access_token,
       body: { name: "echo", arguments: [] },
@@ -198,7 +198,7 @@ describe("functions/call: errors", () => {
     assertError(unknown, { status: 404, code: "AppNotFound" });
     const todo = await call(`${server.api}/app/todo-gatehouse/auth/providers/anon-user/login`, { body: {} });
     assert.equal(todo.status, 200);
-    assertError(await callFunction(server, todo.body.access_token, "echo"), { status: 401, code: "UserAppDomainMismatch" });
+    assertError(await callFunction(server, todo.body.access_token, "echo"), { status: 403, code: "UserAppDomainMismatch" });
   });
 });
 

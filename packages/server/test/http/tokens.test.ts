@@ -101,7 +101,7 @@ describe("every way a token can be wrong is a 401 InvalidSession", () => {
       token: other.access_token,
       body: {},
     });
-    assert.equal(res.status, 401);
+    assert.equal(res.status, 403);
     assert.equal(res.body.error_code, "UserAppDomainMismatch");
   });
 
