@@ -13,7 +13,7 @@
 // profile,refresh,anon,userpass), BENCH_SERVER_ENTRY (another build's index.js, for A/B experiments).
 import autocannon from "autocannon";
 import { execSync, fork } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import os from "node:os";
@@ -313,6 +313,21 @@ try {
       return "unknown";
     }
   })();
+  // The bench runs whatever was last built (it builds only when dist is missing): say so when src is newer.
+  const stale = (() => {
+    if (process.env.BENCH_SERVER_ENTRY) return false;
+    try {
+      const built = statSync(join(root, "packages/server/tsconfig.tsbuildinfo")).mtimeMs;
+      const newest = (dir) =>
+        readdirSync(dir, { withFileTypes: true }).reduce((max, e) => {
+          const path = join(dir, e.name);
+          return Math.max(max, e.isDirectory() ? newest(path) : statSync(path).mtimeMs);
+        }, 0);
+      return newest(join(root, "packages/server/src")) > built;
+    } catch {
+      return false;
+    }
+  })();
   const cpu = os.cpus()[0]?.model?.trim() ?? "unknown CPU";
   const mb = (bytes) => bytes / (1024 * 1024);
   const lines = [];
@@ -322,7 +337,8 @@ try {
     `Machine: ${CORES} cores (${cpu}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}. ` +
       `Commit ${commit}${process.env.BENCH_SERVER_ENTRY ? `, server build ${process.env.BENCH_SERVER_ENTRY}` : ""}. Load: autocannon ${autocannonVersion}, ${CONNECTIONS} connections, ${DURATION}s per HTTP measurement ` +
       `(${LOGIN_DURATION}s for email/password login), each after a ${WARMUP}s warm-up; load generator, Gatehouse and hello-world ` +
-      `are three separate processes on the same cores.`,
+      `are three separate processes on the same cores.` +
+      (stale ? " **packages/server/src is newer than its last build: these figures are of the older build (npm run build first).**" : ""),
   );
   lines.push("");
   lines.push(
