@@ -3,6 +3,33 @@ import { hash, verify } from "@node-rs/argon2";
 // Algorithm.Argon2id of @node-rs/argon2 (an ambient const enum, which verbatimModuleSyntax cannot import).
 const ARGON2ID = 2;
 
+/**
+ * At most this many argon2 computations are handed to libuv's pool at once, one fewer than its threads: the
+ * pool is one FIFO queue shared with file system calls (and anything else async in native code), so
+ * argon2 jobs queued past the pool's size would make every other pool user wait behind them (14 ms each).
+ * Two or more threads still keep two cores busy with argon2.
+ */
+const ARGON2_SLOTS = Math.max(1, (Number(process.env.UV_THREADPOOL_SIZE) || 4) - 1);
+
+/** A counting semaphore: `run` starts `task` once fewer than `slots` are running. */
+class Slots {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(private readonly slots: number) {}
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.running >= this.slots) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.running++;
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
+    }
+  }
+}
+const argon2Slots = new Slots(ARGON2_SLOTS);
+
 /** argon2id parameters (memory in KiB). */
 export interface PasswordHashingParams {
   memoryCost: number;
@@ -23,7 +50,7 @@ export class PasswordHasher {
   }
 
   hash(password: string): Promise<string> {
-    return hash(password, { algorithm: ARGON2ID, ...this.params, outputLen: 32 });
+    return argon2Slots.run(() => hash(password, { algorithm: ARGON2ID, ...this.params, outputLen: 32 }));
   }
 
   /**
@@ -34,7 +61,7 @@ export class PasswordHasher {
     const target = storedHash ?? (await this.dummyHash);
     let ok: boolean;
     try {
-      ok = await verify(target, password);
+      ok = await argon2Slots.run(() => verify(target, password));
     } catch {
       ok = false;
     }

@@ -1,5 +1,5 @@
-import { SignJWT, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
-import { createSecretKey, type KeyObject } from "node:crypto";
+import type { JWTPayload } from "jose";
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from "node:crypto";
 import { Errors } from "../errors.js";
 
 /** The claim naming the client app in both tokens: `/auth/*` routes carry no app id (PROTOCOL.md §1.5). */
@@ -41,10 +41,16 @@ export interface SigningKey {
 /**
  * Signs and verifies one app's tokens. HS256 only, pinned: a token with any other `alg` (including
  * `none`) is rejected before its signature is looked at. Several keys verify; the newest signs.
+ *
+ * HMAC-SHA256 runs synchronously through node:crypto (a few microseconds). WebCrypto, which jose uses,
+ * runs every HMAC as a job on libuv's thread pool, where it queues behind argon2 jobs during password
+ * logins: that stalled every authenticated request, and cost ten times the CPU.
  */
 export class TokenSigner {
   private readonly keys = new Map<string, KeyObject>();
   private readonly signingKid: string;
+  /** The encoded protected header of every token this signer issues. */
+  private readonly header: string;
 
   constructor(
     readonly clientAppId: string,
@@ -53,13 +59,13 @@ export class TokenSigner {
     if (keys.length === 0) throw new Error(`app ${clientAppId}: no signing key`);
     for (const key of keys) this.keys.set(key.kid, createSecretKey(Buffer.from(key.secret, "utf8")));
     this.signingKid = keys[keys.length - 1]!.kid;
+    this.header = base64url(JSON.stringify({ alg: "HS256", typ: "JWT", kid: this.signingKid }));
   }
 
   /** Signs claims (which must carry integer `iat`/`exp`). */
   async sign(claims: AccessClaims | RefreshClaims): Promise<string> {
-    return new SignJWT(claims)
-      .setProtectedHeader({ alg: "HS256", typ: "JWT", kid: this.signingKid })
-      .sign(this.keys.get(this.signingKid)!);
+    const input = `${this.header}.${base64url(JSON.stringify(claims))}`;
+    return `${input}.${mac(this.keys.get(this.signingKid)!, input)}`;
   }
 
   /**
@@ -67,28 +73,42 @@ export class TokenSigner {
    * `InvalidSession`, which is what makes both SDKs refresh (PROTOCOL.md §8.3).
    */
   async verify<T extends AccessClaims | RefreshClaims>(token: string, typ: T["typ"], nowMs: number): Promise<T> {
-    let kid: string | undefined;
-    try {
-      kid = decodeProtectedHeader(token).kid;
-    } catch {
-      throw Errors.invalidSession(`invalid session: malformed ${typ} token`);
-    }
-    const key = kid === undefined ? undefined : this.keys.get(kid);
+    const parts = token.split(".");
+    const header = parts.length === 3 ? decodeSegment(parts[0]!) : undefined;
+    if (!header) throw Errors.invalidSession(`invalid session: malformed ${typ} token`);
+    const key = typeof header.kid === "string" ? this.keys.get(header.kid) : undefined;
     if (!key) throw Errors.invalidSession(`invalid session: unknown signing key`);
-    let payload: JWTPayload;
-    try {
-      ({ payload } = await jwtVerify(token, key, { algorithms: ["HS256"], currentDate: new Date(nowMs), clockTolerance: 0 }));
-    } catch (error) {
-      if (error instanceof joseErrors.JWTExpired) throw Errors.invalidSession(`invalid session: ${typ} token expired`);
-      throw Errors.invalidSession(`invalid session: invalid ${typ} token`);
-    }
+    const invalid = () => Errors.invalidSession(`invalid session: invalid ${typ} token`);
+    // Pinned algorithm; no critical header extensions are understood.
+    if (header.alg !== "HS256" || header.crit !== undefined) throw invalid();
+    const expected = Buffer.from(mac(key, `${parts[0]}.${parts[1]}`));
+    const given = Buffer.from(parts[2]!);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalid();
+    const payload = decodeSegment(parts[1]!);
+    if (!payload) throw invalid();
+    const now = Math.floor(nowMs / 1000);
+    if (typeof payload.exp !== "number" || !Number.isFinite(payload.exp)) throw invalid();
+    if (payload.iat !== undefined && typeof payload.iat !== "number") throw invalid();
+    if (payload.nbf !== undefined && (typeof payload.nbf !== "number" || payload.nbf > now)) throw invalid();
+    if (payload.exp <= now) throw Errors.invalidSession(`invalid session: ${typ} token expired`);
     if (payload.typ !== typ) {
       throw Errors.invalidSession(typ === "refresh" ? "invalid refresh token: incorrect token type" : "invalid session: incorrect token type");
     }
-    if (payload[APP_CLAIM] !== this.clientAppId || typeof payload.sub !== "string") {
-      throw Errors.invalidSession(`invalid session: invalid ${typ} token`);
-    }
+    if (payload[APP_CLAIM] !== this.clientAppId || typeof payload.sub !== "string") throw invalid();
     return payload as T;
+  }
+}
+
+const base64url = (text: string) => Buffer.from(text, "utf8").toString("base64url");
+const mac = (key: KeyObject, input: string) => createHmac("sha256", key).update(input).digest("base64url");
+
+/** A base64url JSON object segment, or undefined. */
+function decodeSegment(segment: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(segment, "base64url").toString("utf8"));
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -48,7 +48,28 @@ function openSqlite(url: string): Connection {
   database.pragma("synchronous = NORMAL");
   database.pragma("busy_timeout = 5000");
   database.pragma("foreign_keys = ON");
+  cachePreparedStatements(database);
   return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), dialect: "sqlite", description: `sqlite:${path}` };
+}
+
+/**
+ * Kysely's SQLite driver calls `prepare` for every query it runs, and better-sqlite3 compiles the SQL anew each
+ * time: on the hot paths that compile costs more than the query. The query builders produce a small fixed set
+ * of SQL texts, so the compiled statements are kept (the oldest dropped past `max`). Safe because Kysely runs
+ * one query at a time per connection, and SQLite recompiles a kept statement itself after a schema change.
+ */
+function cachePreparedStatements(database: BetterSqlite3.Database, max = 500): void {
+  const prepare = database.prepare.bind(database);
+  const statements = new Map<string, BetterSqlite3.Statement>();
+  database.prepare = ((sql: string) => {
+    let statement = statements.get(sql);
+    if (statement === undefined) {
+      statement = prepare(sql);
+      if (statements.size >= max) statements.delete(statements.keys().next().value!);
+      statements.set(sql, statement);
+    }
+    return statement;
+  }) as typeof database.prepare;
 }
 
 // int8 (COUNT, bigint columns) arrives as a string by default; our times fit in a double.
