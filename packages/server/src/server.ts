@@ -1,6 +1,5 @@
 import type { FastifyInstance } from "fastify";
 import { pino } from "pino";
-import { documentsMigration } from "./data/index.js";
 import { systemClock, type Clock } from "./clock.js";
 import { describeSupport, loadAppDirectory } from "./config/index.js";
 import type { AppConfig } from "./config/types.js";
@@ -62,7 +61,7 @@ export async function startServer(options: StartOptions): Promise<GatehouseServe
     const { dir, clientAppId } = typeof entry === "string" ? { dir: entry, clientAppId: undefined } : entry;
     apps.push(await loadAppDirectory(dir, clientAppId ? { clientAppId } : {}));
   }
-  const store = await Store.open(options.db, { "0100_documents": documentsMigration });
+  const store = await Store.open(options.db);
   // Tokens travel in headers; never log them.
   const log = pino({ level: options.logLevel ?? "info", redact: ["req.headers.authorization", "req.headers.cookie"] });
   let services: Services | undefined;

@@ -5,7 +5,7 @@ import type { Clock } from "../clock.js";
 import { Errors, GatehouseError } from "../errors.js";
 import { newObjectId } from "../ids.js";
 import type { ResolvedServerConfig } from "../server-config.js";
-import type { SessionRecord, SessionState } from "../store/records.js";
+import type { SessionRecord, SessionState, UserRecord } from "../store/records.js";
 import type { Store } from "../store/store.js";
 import { peekAppId, type AccessClaims, type RefreshClaims } from "./tokens.js";
 
@@ -22,6 +22,8 @@ export interface LoginResponse {
 export interface AccessContext {
   app: AppRuntime;
   userId: string;
+  /** The caller as stored, identities included (read with the session check, in the same statement). */
+  user: UserRecord;
   session: SessionState;
   claims: AccessClaims;
 }
@@ -127,9 +129,9 @@ export class SessionService {
   async authenticateAccess(token: string): Promise<AccessContext> {
     const app = this.appOf(token);
     const claims = await app.signer.verify<AccessClaims>(token, "access", this.clock.now());
-    const session = await this.store.sessions.state(claims.iss);
-    this.assertLive(session, app, claims.sub);
-    return { app, userId: claims.sub, session: session!, claims };
+    const found = await this.store.sessions.stateWithUser(claims.iss);
+    this.assertLive(found?.session, app, claims.sub);
+    return { app, userId: claims.sub, user: found!.user, session: found!.session, claims };
   }
 
   /** Verifies a refresh token and that its session and user are still good. */

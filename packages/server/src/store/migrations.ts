@@ -1,4 +1,5 @@
 import type { Kysely, Migration } from "kysely";
+import { documentsMigration } from "../data/documents-table.js";
 import type { Dialect } from "./connect.js";
 
 /**
@@ -121,6 +122,8 @@ export function migrations(dialect: Dialect, extra: Record<string, Migration> = 
           .execute();
       },
     },
+    // Builtin collections (custom user data, data from functions): part of every store.
+    "0100_documents": documentsMigration,
     ...extra,
   };
 }

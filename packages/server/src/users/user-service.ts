@@ -30,13 +30,6 @@ export class UserService {
     return user;
   }
 
-  async profile(app: AppRuntime, userId: string): Promise<ProfileResponse> {
-    const user = await this.store.users.get(app.id, userId);
-    // The session check passed a moment ago; a user gone since is a dead session, which SDKs handle.
-    if (!user) throw Errors.invalidSession("invalid session: user not found");
-    return toProfile(app, user);
-  }
-
   /** Deletes a user, its identities, accounts, sessions and devices in one transaction. */
   async delete(app: AppRuntime, userId: string, by: { ip?: string; actor: "user" | "admin" }): Promise<void> {
     const user = await this.get(app, userId);

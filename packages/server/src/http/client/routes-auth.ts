@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { Services } from "../../services.js";
+import { toProfile } from "../../users/user-service.js";
 import { assertOrigin } from "../origin.js";
 import { bearerToken } from "../transport.js";
 import { accessTokenResponseSchema, profileResponseSchema } from "./schemas.js";
@@ -20,7 +21,7 @@ export async function authRoutes(app: FastifyInstance, { services }: { services:
   app.get("/auth/profile", { schema: { response: { 200: profileResponseSchema } } }, async (req) => {
     const caller = await services.sessions.authenticateAccess(bearerToken(req));
     assertOrigin(caller.app, req);
-    return services.users.profile(caller.app, caller.userId);
+    return toProfile(caller.app, caller.user);
   });
 
   app.delete("/auth/delete", async (req, reply) => {

@@ -54,9 +54,7 @@ async function callFunction(services: Services, req: FastifyRequest<{ Params: Ap
     throw new GatehouseError("FunctionNotFound", 404, `function not found: '${name}'`);
   }
   if (!services.functions.callable(target, name)) throw new GatehouseError("FunctionNotFound", 404, `function not found: '${name}' (no source)`);
-  const user = await services.store.users.get(target.id, caller.userId);
-  if (!user) throw Errors.invalidSession("invalid session: user not found");
-  const contextUser = await services.functions.contextUser(target, user, caller.claims.user_data ?? {});
+  const contextUser = await services.functions.contextUser(target, caller.user, caller.claims.user_data ?? {});
   const result = await runtime.invoke(name, args, { user: contextUser, request: requestInfo(req, body), fromClient: true });
   return result.ejson;
 }
