@@ -43,7 +43,11 @@ export class AccountRepository {
   }
 
   async setPasswordHash(accountId: string, passwordHash: string, at: number): Promise<void> {
-    await this.db.updateTable("userpass_accounts").set({ password_hash: passwordHash, updated_at: at }).where("id", "=", accountId).execute();
+    await this.db
+      .updateTable("userpass_accounts")
+      .set({ password_hash: passwordHash, updated_at: at })
+      .where("id", "=", accountId)
+      .execute();
   }
 
   async delete(accountId: string): Promise<void> {

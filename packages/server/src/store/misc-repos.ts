@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { PreparedQuery } from "./prepared.js";
 import type { AuditEvent } from "./records.js";
 import type { Database } from "./schema.js";
 
@@ -11,23 +12,8 @@ export class RateLimitRepository {
    * One statement, so concurrent hits from several instances never lose an increment.
    */
   async hit(key: string, windowStart: number): Promise<number> {
-    const row = await this.db
-      .insertInto("rate_limits")
-      .values({ key, window_start: windowStart, count: 1 })
-      .onConflict((oc) =>
-        oc.column("key").doUpdateSet((eb) => ({
-          count: eb
-            .case()
-            .when("rate_limits.window_start", "=", windowStart)
-            .then(eb(eb.ref("rate_limits.count"), "+", 1))
-            .else(1)
-            .end(),
-          window_start: windowStart,
-        })),
-      )
-      .returning("count")
-      .executeTakeFirstOrThrow();
-    return Number(row.count);
+    const { rows } = await rateLimitHit.run(this.db, { key, windowStart });
+    return Number(rows[0]!.count);
   }
 
   /** Drops counters of windows that ended before `before`. */
@@ -41,19 +27,16 @@ export class AuditRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   async append(event: AuditEvent): Promise<void> {
-    await this.db
-      .insertInto("audit_events")
-      .values({
-        app_id: event.appId,
-        at: event.at,
-        type: event.type,
-        user_id: event.userId ?? null,
-        provider: event.provider ?? null,
-        ip: event.ip ?? null,
-        result: event.result,
-        detail: event.detail ?? null,
-      })
-      .execute();
+    await appendAudit.run(this.db, {
+      appId: event.appId,
+      at: event.at,
+      type: event.type,
+      userId: event.userId ?? null,
+      provider: event.provider ?? null,
+      ip: event.ip ?? null,
+      result: event.result,
+      detail: event.detail ?? null,
+    });
   }
 
   /** Events of an app, oldest first, optionally of one type or one user. */
@@ -61,7 +44,10 @@ export class AuditRepository {
     let q = this.db.selectFrom("audit_events").selectAll().where("app_id", "=", query.appId);
     if (query.type) q = q.where("type", "=", query.type);
     if (query.userId) q = q.where("user_id", "=", query.userId);
-    const rows = await q.orderBy("id").limit(query.limit ?? 10_000).execute();
+    const rows = await q
+      .orderBy("id")
+      .limit(query.limit ?? 10_000)
+      .execute();
     return rows.map((r) => ({
       appId: r.app_id,
       at: Number(r.at),
@@ -93,3 +79,34 @@ export class SigningKeyRepository {
       .execute();
   }
 }
+
+// One statement, so concurrent hits from several instances never lose an increment.
+const rateLimitHit = new PreparedQuery((db: Kysely<Database>, p) =>
+  db
+    .insertInto("rate_limits")
+    .values({ key: p("key"), window_start: p("windowStart"), count: 1 })
+    .onConflict((oc) =>
+      oc.column("key").doUpdateSet((eb) => ({
+        count: eb
+          .case()
+          .when("rate_limits.window_start", "=", p("windowStart"))
+          .then(eb(eb.ref("rate_limits.count"), "+", 1))
+          .else(1)
+          .end(),
+        window_start: p("windowStart"),
+      })),
+    )
+    .returning("count"),
+);
+const appendAudit = new PreparedQuery((db: Kysely<Database>, p) =>
+  db.insertInto("audit_events").values({
+    app_id: p("appId"),
+    at: p("at"),
+    type: p("type"),
+    user_id: p("userId"),
+    provider: p("provider"),
+    ip: p("ip"),
+    result: p("result"),
+    detail: p("detail"),
+  }),
+);

@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { PreparedQuery } from "./prepared.js";
 import type { SessionRecord, SessionState, UserRecord } from "./records.js";
 import type { Database } from "./schema.js";
 
@@ -7,20 +8,16 @@ export class SessionRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   async create(session: SessionRecord): Promise<void> {
-    await this.db
-      .insertInto("sessions")
-      .values({
-        id: session.id,
-        app_id: session.appId,
-        user_id: session.userId,
-        provider_type: session.providerType,
-        external_id: session.externalId,
-        device_id: session.deviceId,
-        created_at: session.createdAt,
-        expires_at: session.expiresAt,
-        revoked_at: null,
-      })
-      .execute();
+    await insertSession.run(this.db, {
+      id: session.id,
+      appId: session.appId,
+      userId: session.userId,
+      providerType: session.providerType,
+      externalId: session.externalId,
+      deviceId: session.deviceId,
+      createdAt: session.createdAt,
+      expiresAt: session.expiresAt,
+    });
   }
 
   /**
@@ -28,24 +25,7 @@ export class SessionRepository {
    * request. Undefined when the session (or its user) no longer exists.
    */
   async state(sessionId: string): Promise<SessionState | undefined> {
-    const row = await this.db
-      .selectFrom("sessions as s")
-      .innerJoin("users as u", "u.id", "s.user_id")
-      .select([
-        "s.id",
-        "s.app_id",
-        "s.user_id",
-        "s.provider_type",
-        "s.external_id",
-        "s.device_id",
-        "s.created_at",
-        "s.expires_at",
-        "s.revoked_at",
-        "u.disabled",
-        "u.sessions_valid_since",
-      ])
-      .where("s.id", "=", sessionId)
-      .executeTakeFirst();
+    const row = (await stateQuery.run(this.db, { sessionId })).rows[0];
     if (!row) return undefined;
     return {
       id: row.id,
@@ -67,35 +47,7 @@ export class SessionRepository {
    * access-token request needs, for the price of one indexed lookup.
    */
   async stateWithUser(sessionId: string): Promise<{ session: SessionState; user: UserRecord } | undefined> {
-    const rows = await this.db
-      .selectFrom("sessions as s")
-      .innerJoin("users as u", "u.id", "s.user_id")
-      .leftJoin("identities as i", "i.user_id", "u.id")
-      .select([
-        "s.id",
-        "s.app_id",
-        "s.user_id",
-        "s.provider_type",
-        "s.external_id",
-        "s.device_id",
-        "s.created_at",
-        "s.expires_at",
-        "s.revoked_at",
-        "u.type as user_type",
-        "u.disabled",
-        "u.data as user_data",
-        "u.created_at as user_created_at",
-        "u.last_login_at",
-        "u.sessions_valid_since",
-        "i.provider_type as i_provider_type",
-        "i.provider_name as i_provider_name",
-        "i.external_id as i_external_id",
-        "i.provider_data as i_provider_data",
-        "i.created_at as i_created_at",
-      ])
-      .where("s.id", "=", sessionId)
-      .orderBy("i.created_at")
-      .execute();
+    const { rows } = await stateWithUserQuery.run(this.db, { sessionId });
     const first = rows[0];
     if (!first) return undefined;
     const session: SessionState = {
@@ -164,26 +116,18 @@ export class SessionRepository {
 
   /** Records a device, or refreshes `last_seen_at` of a known one owned by the same app. */
   async upsertDevice(device: { id: string; appId: string; userId: string; info: Record<string, unknown>; at: number }): Promise<void> {
-    await this.db
-      .insertInto("devices")
-      .values({
-        id: device.id,
-        app_id: device.appId,
-        user_id: device.userId,
-        info: JSON.stringify(device.info),
-        created_at: device.at,
-        last_seen_at: device.at,
-      })
-      .onConflict((oc) =>
-        oc.column("id").doUpdateSet({ last_seen_at: device.at, user_id: device.userId, info: JSON.stringify(device.info) }),
-      )
-      .execute();
+    await upsertDevice.run(this.db, {
+      id: device.id,
+      appId: device.appId,
+      userId: device.userId,
+      info: JSON.stringify(device.info),
+      at: device.at,
+    });
   }
 
   /** The app a device id belongs to, if the device is known. */
   async deviceApp(deviceId: string): Promise<string | undefined> {
-    const row = await this.db.selectFrom("devices").select("app_id").where("id", "=", deviceId).executeTakeFirst();
-    return row?.app_id;
+    return (await deviceAppQuery.run(this.db, { deviceId })).rows[0]?.app_id;
   }
 
   /** Devices a user has logged in from. */
@@ -192,3 +136,79 @@ export class SessionRepository {
     return rows.map((r) => ({ id: r.id, info: JSON.parse(r.info), createdAt: Number(r.created_at), lastSeenAt: Number(r.last_seen_at) }));
   }
 }
+
+/** The access-token hot path: session, user and identities of one session id. */
+const stateWithUserQuery = new PreparedQuery((db: Kysely<Database>, p) =>
+  db
+    .selectFrom("sessions as s")
+    .innerJoin("users as u", "u.id", "s.user_id")
+    .leftJoin("identities as i", "i.user_id", "u.id")
+    .select([
+      "s.id",
+      "s.app_id",
+      "s.user_id",
+      "s.provider_type",
+      "s.external_id",
+      "s.device_id",
+      "s.created_at",
+      "s.expires_at",
+      "s.revoked_at",
+      "u.type as user_type",
+      "u.disabled",
+      "u.data as user_data",
+      "u.created_at as user_created_at",
+      "u.last_login_at",
+      "u.sessions_valid_since",
+      "i.provider_type as i_provider_type",
+      "i.provider_name as i_provider_name",
+      "i.external_id as i_external_id",
+      "i.provider_data as i_provider_data",
+      "i.created_at as i_created_at",
+    ])
+    .where("s.id", "=", p("sessionId"))
+    .orderBy("i.created_at"),
+);
+
+/** The refresh hot path: a session and its user's standing. */
+const stateQuery = new PreparedQuery((db: Kysely<Database>, p) =>
+  db
+    .selectFrom("sessions as s")
+    .innerJoin("users as u", "u.id", "s.user_id")
+    .select([
+      "s.id",
+      "s.app_id",
+      "s.user_id",
+      "s.provider_type",
+      "s.external_id",
+      "s.device_id",
+      "s.created_at",
+      "s.expires_at",
+      "s.revoked_at",
+      "u.disabled",
+      "u.sessions_valid_since",
+    ])
+    .where("s.id", "=", p("sessionId")),
+);
+
+const insertSession = new PreparedQuery((db: Kysely<Database>, p) =>
+  db.insertInto("sessions").values({
+    id: p("id"),
+    app_id: p("appId"),
+    user_id: p("userId"),
+    provider_type: p("providerType"),
+    external_id: p("externalId"),
+    device_id: p("deviceId"),
+    created_at: p("createdAt"),
+    expires_at: p("expiresAt"),
+    revoked_at: null,
+  }),
+);
+const upsertDevice = new PreparedQuery((db: Kysely<Database>, p) =>
+  db
+    .insertInto("devices")
+    .values({ id: p("id"), app_id: p("appId"), user_id: p("userId"), info: p("info"), created_at: p("at"), last_seen_at: p("at") })
+    .onConflict((oc) => oc.column("id").doUpdateSet({ last_seen_at: p("at"), user_id: p("userId"), info: p("info") })),
+);
+const deviceAppQuery = new PreparedQuery((db: Kysely<Database>, p) =>
+  db.selectFrom("devices").select("app_id").where("id", "=", p("deviceId")),
+);

@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { PreparedQuery } from "./prepared.js";
 import type { IdentityRecord, UserRecord } from "./records.js";
 import type { Database } from "./schema.js";
 
@@ -8,60 +9,42 @@ export class UserRepository {
 
   /** Inserts a user and its first identity. Throws a unique violation if the identity exists. */
   async create(user: Omit<UserRecord, "identities" | "lastLoginAt">, identity: IdentityRecord): Promise<void> {
-    await this.db
-      .insertInto("users")
-      .values({
-        id: user.id,
-        app_id: user.appId,
-        type: user.type,
-        disabled: user.disabled ? 1 : 0,
-        data: JSON.stringify(user.data),
-        created_at: user.createdAt,
-        last_login_at: null,
-        sessions_valid_since: user.sessionsValidSince,
-      })
-      .execute();
+    await insertUser.run(this.db, {
+      id: user.id,
+      appId: user.appId,
+      type: user.type,
+      disabled: user.disabled ? 1 : 0,
+      data: JSON.stringify(user.data),
+      createdAt: user.createdAt,
+      validSince: user.sessionsValidSince,
+    });
     await this.addIdentity(user.appId, identity);
   }
 
   /** Links one more identity to an existing user. */
   async addIdentity(appId: string, identity: IdentityRecord): Promise<void> {
-    await this.db
-      .insertInto("identities")
-      .values({
-        app_id: appId,
-        provider_type: identity.providerType,
-        external_id: identity.externalId,
-        user_id: identity.userId,
-        provider_name: identity.providerName,
-        provider_data: JSON.stringify(identity.providerData),
-        created_at: identity.createdAt,
-      })
-      .execute();
+    await insertIdentity.run(this.db, {
+      appId,
+      providerType: identity.providerType,
+      externalId: identity.externalId,
+      userId: identity.userId,
+      providerName: identity.providerName,
+      providerData: JSON.stringify(identity.providerData),
+      createdAt: identity.createdAt,
+    });
   }
 
   /** The user owning an identity, if any. */
   async findIdByIdentity(appId: string, providerType: string, externalId: string): Promise<string | undefined> {
-    const row = await this.db
-      .selectFrom("identities")
-      .select("user_id")
-      .where("app_id", "=", appId)
-      .where("provider_type", "=", providerType)
-      .where("external_id", "=", externalId)
-      .executeTakeFirst();
-    return row?.user_id;
+    const { rows } = await identityOwner.run(this.db, { appId, providerType, externalId });
+    return rows[0]?.user_id;
   }
 
   /** A user with its identities, or undefined. */
   async get(appId: string, userId: string): Promise<UserRecord | undefined> {
-    const row = await this.db.selectFrom("users").selectAll().where("id", "=", userId).where("app_id", "=", appId).executeTakeFirst();
+    const row = (await userById.run(this.db, { appId, userId })).rows[0];
     if (!row) return undefined;
-    const identities = await this.db
-      .selectFrom("identities")
-      .selectAll()
-      .where("user_id", "=", userId)
-      .orderBy("created_at")
-      .execute();
+    const { rows: identities } = await identitiesOfUser.run(this.db, { userId });
     return {
       id: row.id,
       appId: row.app_id,
@@ -88,12 +71,16 @@ export class UserRepository {
     const row = await this.db.selectFrom("users").select("data").where("id", "=", userId).executeTakeFirst();
     if (!row) return;
     const merged = { ...data, ...(JSON.parse(row.data) as Record<string, unknown>) };
-    await this.db.updateTable("users").set({ data: JSON.stringify(merged) }).where("id", "=", userId).execute();
+    await this.db
+      .updateTable("users")
+      .set({ data: JSON.stringify(merged) })
+      .where("id", "=", userId)
+      .execute();
   }
 
   /** Records a successful login. */
   async touchLogin(userId: string, at: number): Promise<void> {
-    await this.db.updateTable("users").set({ last_login_at: at }).where("id", "=", userId).execute();
+    await touchLogin.run(this.db, { userId, at });
   }
 
   /** Disables or enables a user; disabling voids every session issued before `at`. */
@@ -135,7 +122,56 @@ export class UserRepository {
 
   /** How many users an app has (for reports and benchmarks). */
   async count(appId: string): Promise<number> {
-    const row = await this.db.selectFrom("users").select((eb) => eb.fn.countAll<number>().as("n")).where("app_id", "=", appId).executeTakeFirstOrThrow();
+    const row = await this.db
+      .selectFrom("users")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("app_id", "=", appId)
+      .executeTakeFirstOrThrow();
     return Number(row.n);
   }
 }
+
+// The login path's statements, compiled once (see PreparedQuery).
+const insertUser = new PreparedQuery((db: Kysely<Database>, p) =>
+  db.insertInto("users").values({
+    id: p("id"),
+    app_id: p("appId"),
+    type: p("type"),
+    disabled: p("disabled"),
+    data: p("data"),
+    created_at: p("createdAt"),
+    last_login_at: null,
+    sessions_valid_since: p("validSince"),
+  }),
+);
+const insertIdentity = new PreparedQuery((db: Kysely<Database>, p) =>
+  db.insertInto("identities").values({
+    app_id: p("appId"),
+    provider_type: p("providerType"),
+    external_id: p("externalId"),
+    user_id: p("userId"),
+    provider_name: p("providerName"),
+    provider_data: p("providerData"),
+    created_at: p("createdAt"),
+  }),
+);
+const identityOwner = new PreparedQuery((db: Kysely<Database>, p) =>
+  db
+    .selectFrom("identities")
+    .select("user_id")
+    .where("app_id", "=", p("appId"))
+    .where("provider_type", "=", p("providerType"))
+    .where("external_id", "=", p("externalId")),
+);
+const userById = new PreparedQuery((db: Kysely<Database>, p) =>
+  db.selectFrom("users").selectAll().where("id", "=", p("userId")).where("app_id", "=", p("appId")),
+);
+const identitiesOfUser = new PreparedQuery((db: Kysely<Database>, p) =>
+  db.selectFrom("identities").selectAll().where("user_id", "=", p("userId")).orderBy("created_at"),
+);
+const touchLogin = new PreparedQuery((db: Kysely<Database>, p) =>
+  db
+    .updateTable("users")
+    .set({ last_login_at: p("at") })
+    .where("id", "=", p("userId")),
+);
