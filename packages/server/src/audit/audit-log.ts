@@ -2,24 +2,62 @@ import type { Clock } from "../clock.js";
 import type { AuditEvent } from "../store/records.js";
 import type { Store } from "../store/store.js";
 
-/** What a service knows about the request behind an event. */
-export interface RequestInfo {
-  ip: string;
+/** An event waiting for the next group commit, and the caller waiting for it. */
+interface Pending {
+  event: AuditEvent;
+  resolve: () => void;
+  reject: (error: unknown) => void;
 }
 
-/** Records auth events (register, confirm, login, refresh, logout, delete, ...) in the store. */
+/**
+ * Records auth events (register, confirm, login, refresh, logout, delete, ...) in the store.
+ *
+ * Events recorded inside a transaction land with the change they record. Events recorded on their own
+ * (refresh, failed logins) are group-committed: the events that arrive while one commit is being
+ * written go into the next, in one transaction. Each caller still waits until its event is committed,
+ * so no acknowledged event is lost; the store pays one commit per batch instead of one per request.
+ */
 export class AuditLog {
+  private queue: Pending[] = [];
+  private flushing = false;
+
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
   ) {}
 
-  /** Appends an event. `store` may be a transaction, so the event lands with the change it records. */
-  async record(event: Omit<AuditEvent, "at">, store: Store = this.store): Promise<void> {
-    await store.audit.append({ ...event, at: this.clock.now() });
+  /** Appends an event, in `store` when it is a transaction, else through the group commit. */
+  record(event: Omit<AuditEvent, "at">, store?: Store): Promise<void> {
+    const stamped = { ...event, at: this.clock.now() };
+    if (store && store !== this.store) return store.audit.append(stamped);
+    return new Promise((resolve, reject) => {
+      this.queue.push({ event: stamped, resolve, reject });
+      if (!this.flushing) void this.flush();
+    });
   }
 
   list(query: { appId: string; type?: string; userId?: string; limit?: number }): Promise<AuditEvent[]> {
     return this.store.audit.list(query);
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    // Let the requests of this event-loop turn join the batch.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    while (this.queue.length > 0) {
+      const batch = this.queue;
+      this.queue = [];
+      try {
+        if (batch.length === 1) await this.store.audit.append(batch[0]!.event);
+        else
+          await this.store.transaction(async (tx) => {
+            for (const { event } of batch) await tx.audit.append(event);
+          });
+        for (const pending of batch) pending.resolve();
+      } catch (error) {
+        for (const pending of batch) pending.reject(error);
+      }
+    }
+    this.flushing = false;
   }
 }

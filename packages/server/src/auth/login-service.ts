@@ -6,6 +6,7 @@ import { NO_DEVICE_ID, newObjectId } from "../ids.js";
 import { deviceInfo } from "../input.js";
 import type { AccessContext, LoginResponse, SessionService } from "../sessions/session-service.js";
 import { isUniqueViolation, type Store } from "../store/store.js";
+import type { UserRecord } from "../store/records.js";
 import type { AuthHooks } from "./hooks.js";
 import type { Provider, VerifiedIdentity } from "./provider.js";
 
@@ -58,7 +59,14 @@ export class LoginService {
         : await this.signIn(request, config.type, identity);
     } catch (error) {
       const result = error instanceof GatehouseError ? error.code : "error";
-      await this.audit.record({ appId: app.id, type: request.linkTo ? "link" : "login", provider: config.type, ip, result, userId: request.linkTo?.userId ?? null });
+      await this.audit.record({
+        appId: app.id,
+        type: request.linkTo ? "link" : "login",
+        provider: config.type,
+        ip,
+        result,
+        userId: request.linkTo?.userId ?? null,
+      });
       throw error;
     }
   }
@@ -68,18 +76,37 @@ export class LoginService {
     const device = deviceInfo(request.body);
     const now = this.clock.now();
     const outcome = await this.store.transaction(async (tx) => {
-      let userId = identity.alwaysNew ? undefined : await tx.users.findIdByIdentity(app.id, providerType, identity.externalId);
-      const created = userId === undefined;
-      if (userId === undefined) {
-        userId = newObjectId();
-        await tx.users.create(
-          { id: userId, appId: app.id, type: "normal", disabled: false, data: identity.profileData, createdAt: now, sessionsValidSince: now },
-          { userId, providerType, providerName, externalId: identity.externalId, providerData: identity.providerData, createdAt: now },
-        );
+      const existingId = identity.alwaysNew ? undefined : await tx.users.findIdByIdentity(app.id, providerType, identity.externalId);
+      const created = existingId === undefined;
+      let user: UserRecord;
+      if (existingId === undefined) {
+        const userId = newObjectId();
+        const first = {
+          userId,
+          providerType,
+          providerName,
+          externalId: identity.externalId,
+          providerData: identity.providerData,
+          createdAt: now,
+        };
+        user = {
+          id: userId,
+          appId: app.id,
+          type: "normal",
+          disabled: false,
+          data: identity.profileData,
+          createdAt: now,
+          lastLoginAt: now,
+          sessionsValidSince: now,
+          identities: [first],
+        };
+        await tx.users.create(user, first);
+      } else {
+        user = (await tx.users.get(app.id, existingId))!;
+        if (user.disabled) throw Errors.userDisabled();
+        await tx.users.touchLogin(existingId, now);
       }
-      const user = (await tx.users.get(app.id, userId))!;
-      if (user.disabled) throw Errors.userDisabled();
-      await tx.users.touchLogin(userId, now);
+      const userId = user.id;
       const deviceId = device ? await this.resolveDevice(tx, app, userId, device, now) : NO_DEVICE_ID;
       const pending = { app, userId, providerType, providerName, externalId: identity.externalId, deviceId };
       const session = this.sessions.newSession(pending);
@@ -109,7 +136,13 @@ export class LoginService {
   }
 
   /** `?link=true`: adds the identity to the caller; the caller's session (and refresh token) stays. */
-  private async link(caller: AccessContext, providerName: string, providerType: string, identity: VerifiedIdentity, ip: string): Promise<LoginResponse> {
+  private async link(
+    caller: AccessContext,
+    providerName: string,
+    providerType: string,
+    identity: VerifiedIdentity,
+    ip: string,
+  ): Promise<LoginResponse> {
     const { app } = caller;
     if (providerType === "anon-user") throw Errors.badRequest("linking an anonymous identity is not allowed");
     const now = this.clock.now();
@@ -142,4 +175,3 @@ export class LoginService {
     return { access_token, refresh_token: null, user_id: caller.userId, device_id: caller.session.deviceId };
   }
 }
-

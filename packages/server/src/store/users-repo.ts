@@ -8,7 +8,10 @@ export class UserRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   /** Inserts a user and its first identity. Throws a unique violation if the identity exists. */
-  async create(user: Omit<UserRecord, "identities" | "lastLoginAt">, identity: IdentityRecord): Promise<void> {
+  async create(
+    user: Omit<UserRecord, "identities" | "lastLoginAt"> & { lastLoginAt?: number | null },
+    identity: IdentityRecord,
+  ): Promise<void> {
     await insertUser.run(this.db, {
       id: user.id,
       appId: user.appId,
@@ -17,6 +20,7 @@ export class UserRepository {
       data: JSON.stringify(user.data),
       createdAt: user.createdAt,
       validSince: user.sessionsValidSince,
+      lastLoginAt: user.lastLoginAt ?? null,
     });
     await this.addIdentity(user.appId, identity);
   }
@@ -140,7 +144,7 @@ const insertUser = new PreparedQuery((db: Kysely<Database>, p) =>
     disabled: p("disabled"),
     data: p("data"),
     created_at: p("createdAt"),
-    last_login_at: null,
+    last_login_at: p("lastLoginAt"),
     sessions_valid_since: p("validSince"),
   }),
 );

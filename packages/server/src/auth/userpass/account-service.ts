@@ -193,7 +193,9 @@ export class AccountService {
   }
 
   private mailError(app: AppRuntime, error: unknown) {
-    void this.audit.record({ appId: app.id, type: "mail", provider: "local-userpass", result: "error", detail: String((error as Error)?.message ?? error) });
+    const detail = String((error as Error)?.message ?? error);
+    // The mail error is what the caller needs to hear about; a failing audit write must not replace it.
+    this.audit.record({ appId: app.id, type: "mail", provider: "local-userpass", result: "error", detail }).catch(() => {});
     return Errors.mailFailed();
   }
 }
