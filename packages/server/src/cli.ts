@@ -13,47 +13,55 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 program
   .command("serve")
   .description("serve one or more App Services app directories")
-  .addOption(new Option("--app <dir>", "app directory (repeat for several apps; env GATEHOUSE_APPS, separated by the path delimiter)").argParser(collect))
+  .addOption(
+    new Option("--app <dir>", "app directory (repeat for several apps; env GATEHOUSE_APPS, separated by the path delimiter)").argParser(
+      collect,
+    ),
+  )
   .addOption(new Option("--db <url>", "sqlite:PATH or postgres://...").env("GATEHOUSE_DB").default("sqlite:data/gatehouse.db"))
   .addOption(new Option("--port <n>", "port to listen on").env("GATEHOUSE_PORT").default("9090"))
-  .addOption(new Option("--host <host>", "interface to listen on (localhost = loopback, IPv4 and IPv6)").env("GATEHOUSE_HOST").default("localhost"))
+  .addOption(
+    new Option("--host <host>", "interface to listen on (localhost = loopback, IPv4 and IPv6)").env("GATEHOUSE_HOST").default("localhost"),
+  )
   .addOption(new Option("--public-url <url>", "base URL clients use (reported by /location)").env("GATEHOUSE_PUBLIC_URL"))
   .addOption(new Option("--config <file>", "server config file (JSON: secrets, SMTP, limits)").env("GATEHOUSE_CONFIG"))
   .addOption(new Option("--log-level <level>", "pino log level").env("GATEHOUSE_LOG_LEVEL").default("info"))
-  .action(async (opts: { app?: string[]; db: string; port: string; host: string; publicUrl?: string; config?: string; logLevel: string }) => {
-    const apps = opts.app ?? (process.env.GATEHOUSE_APPS ? process.env.GATEHOUSE_APPS.split(delimiter).filter(Boolean) : []);
-    if (apps.length === 0) fail("no app: pass --app DIR (or set GATEHOUSE_APPS)");
-    const port = Number(opts.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port: '${opts.port}' is not a port number`);
-    const config: ServerConfig = opts.config ? await readServerConfigFile(opts.config) : {};
-    const server = await startServer({
-      apps,
-      db: opts.db,
-      port,
-      host: opts.host,
-      ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
-      config,
-      logLevel: opts.logLevel,
-    });
-    for (const line of server.report) console.log(line);
-    console.log(`database: ${server.services.store.description}`);
-    console.log(`gatehouse listening on ${server.url}`);
-    let closing = false;
-    const shutdown = (signal: string) => {
-      if (closing) return;
-      closing = true;
-      console.log(`${signal}: finishing requests in flight, then stopping`);
-      server.close().then(
-        () => process.exit(0),
-        (error: unknown) => {
-          console.error(error);
-          process.exit(1);
-        },
-      );
-    };
-    process.on("SIGTERM", () => shutdown("SIGTERM"));
-    process.on("SIGINT", () => shutdown("SIGINT"));
-  });
+  .action(
+    async (opts: { app?: string[]; db: string; port: string; host: string; publicUrl?: string; config?: string; logLevel: string }) => {
+      const apps = opts.app ?? (process.env.GATEHOUSE_APPS ? process.env.GATEHOUSE_APPS.split(delimiter).filter(Boolean) : []);
+      if (apps.length === 0) fail("no app: pass --app DIR (or set GATEHOUSE_APPS)");
+      const port = Number(opts.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port: '${opts.port}' is not a port number`);
+      const config: ServerConfig = opts.config ? await readServerConfigFile(opts.config) : {};
+      const server = await startServer({
+        apps,
+        db: opts.db,
+        port,
+        host: opts.host,
+        ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
+        config,
+        logLevel: opts.logLevel,
+      });
+      for (const line of server.report) console.log(line);
+      console.log(`database: ${server.services.store.description}`);
+      console.log(`gatehouse listening on ${server.url}`);
+      let closing = false;
+      const shutdown = (signal: string) => {
+        if (closing) return;
+        closing = true;
+        console.log(`${signal}: finishing requests in flight, then stopping`);
+        server.close().then(
+          () => process.exit(0),
+          (error: unknown) => {
+            console.error(error);
+            process.exit(1);
+          },
+        );
+      };
+      process.on("SIGTERM", () => shutdown("SIGTERM"));
+      process.on("SIGINT", () => shutdown("SIGINT"));
+    },
+  );
 
 program
   .command("check")

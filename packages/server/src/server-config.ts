@@ -119,9 +119,14 @@ export function resolveServerConfig(config: ServerConfig = {}): ResolvedServerCo
     parallelism: config.passwordHashing?.parallelism ?? 1,
   };
   if (passwordHashing.memoryCost < 19_456 || passwordHashing.timeCost < 2 || passwordHashing.parallelism < 1) {
-    throw new Error("server config: passwordHashing may not go below OWASP's argon2id minimum (memoryCost 19456, timeCost 2, parallelism 1)");
+    throw new Error(
+      "server config: passwordHashing may not go below OWASP's argon2id minimum (memoryCost 19456, timeCost 2, parallelism 1)",
+    );
   }
-  if (config.smtp && (typeof config.smtp.host !== "string" || !Number.isInteger(config.smtp.port) || typeof config.smtp.from !== "string")) {
+  if (
+    config.smtp &&
+    (typeof config.smtp.host !== "string" || !Number.isInteger(config.smtp.port) || typeof config.smtp.from !== "string")
+  ) {
     throw new Error("server config: smtp needs host (string), port (integer) and from (string)");
   }
   return {

@@ -94,7 +94,8 @@ export async function startServer(options: StartOptions): Promise<GatehouseServe
     report,
     services,
     http,
-    listAuditEvents: (q) => services.audit.list({ appId: q.clientAppId, ...(q.type ? { type: q.type } : {}), ...(q.userId ? { userId: q.userId } : {}) }),
+    listAuditEvents: (q) =>
+      services.audit.list({ appId: q.clientAppId, ...(q.type ? { type: q.type } : {}), ...(q.userId ? { userId: q.userId } : {}) }),
     admin: {
       deleteUser: (appId, userId) => services.users.delete(appOf(appId), userId, { actor: "admin" }),
       disableUser: (appId, userId) => services.users.setDisabled(appOf(appId), userId, true),

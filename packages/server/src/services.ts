@@ -56,9 +56,7 @@ export async function createServices(input: {
   const functions = new AppFunctions(store, config.functions, (appId, functionName, line) =>
     log.info({ app: appId, function: functionName }, line),
   );
-  const hooks = new FunctionAuthHooks(functions, clock, (appId, what, error) =>
-    log.error({ app: appId, err: error }, `${what} failed`),
-  );
+  const hooks = new FunctionAuthHooks(functions, clock, (appId, what, error) => log.error({ app: appId, err: error }, `${what} failed`));
   const audit = new AuditLog(store, clock);
   const hasher = new PasswordHasher(config.passwordHashing);
   const limiter = new RateLimiter(store, clock, config.rateLimits);
@@ -73,7 +71,19 @@ export async function createServices(input: {
   const users = new UserService(store, clock, hooks, audit);
   await functions.start(apps.all(), (app) => ({ "gatehouse-admin": adminService(app, users) }));
   return {
-    config, clock, store, apps, audit, sessions, logins, accounts, users, mailer, hooks, functions, log,
+    config,
+    clock,
+    store,
+    apps,
+    audit,
+    sessions,
+    logins,
+    accounts,
+    users,
+    mailer,
+    hooks,
+    functions,
+    log,
     async close() {
       await functions.close();
       mailer.close();

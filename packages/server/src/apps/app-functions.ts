@@ -80,7 +80,9 @@ export class AppFunctions {
       const collection = service.collection(config.databaseName, config.collectionName);
       const field = config.userIdField;
       // The string form wins over the ObjectId form, as App Services did (PROTOCOL.md §6.3).
-      document = (await collection.findOne({ [field]: userId })) ?? (ObjectId.isValid(userId) ? await collection.findOne({ [field]: new ObjectId(userId) }) : null);
+      document =
+        (await collection.findOne({ [field]: userId })) ??
+        (ObjectId.isValid(userId) ? await collection.findOne({ [field]: new ObjectId(userId) }) : null);
     }
     return document ? toUserDataClaim(document) : undefined;
   }
@@ -94,7 +96,11 @@ export class AppFunctions {
       id: user.id,
       type: user.type,
       data: user.data,
-      identities: user.identities.map((i) => ({ id: i.externalId, provider_type: i.providerType, provider_id: app.providerId(i.providerName) })),
+      identities: user.identities.map((i) => ({
+        id: i.externalId,
+        provider_type: i.providerType,
+        provider_id: app.providerId(i.providerName),
+      })),
       custom_data: customData ?? (await this.customUserData(app, user.id)) ?? {},
       creation_date: Math.floor(user.createdAt / 1000),
     };

@@ -45,7 +45,12 @@ export class FunctionAuthHooks implements AuthHooks {
   }
 
   async userDeleted(app: AppRuntime, user: UserRecord): Promise<void> {
-    await this.fire(app, "DELETE", user, user.identities.map((i) => i.providerType));
+    await this.fire(
+      app,
+      "DELETE",
+      user,
+      user.identities.map((i) => i.providerType),
+    );
   }
 
   /** Runs each enabled AUTHENTICATION trigger for the operation whose provider filter matches, once. */
@@ -65,7 +70,8 @@ export class FunctionAuthHooks implements AuthHooks {
     const event = { operationType, providers, user: contextUser, time: new Date(this.clock.now()) };
     for (const trigger of triggers) {
       try {
-        if (!runtime || !this.functions.callable(app, trigger.functionName!)) throw new Error(`function '${trigger.functionName}' has no source`);
+        if (!runtime || !this.functions.callable(app, trigger.functionName!))
+          throw new Error(`function '${trigger.functionName}' has no source`);
         await runtime.call(trigger.functionName!, [event], { user: null, fromClient: false, runAsSystem: true });
       } catch (error) {
         this.onError(app.id, `trigger ${trigger.name}`, error);

@@ -167,7 +167,10 @@ export class SessionService {
     const { app, session } = context;
     await this.store.transaction(async (tx) => {
       await tx.sessions.revoke(session.id, this.clock.now());
-      await this.audit.record({ appId: app.id, type: "logout", userId: session.userId, provider: session.providerType, ip, result: "ok" }, tx);
+      await this.audit.record(
+        { appId: app.id, type: "logout", userId: session.userId, provider: session.providerType, ip, result: "ok" },
+        tx,
+      );
     });
   }
 

@@ -92,7 +92,9 @@ export class TokenSigner {
     if (payload.nbf !== undefined && (typeof payload.nbf !== "number" || payload.nbf > now)) throw invalid();
     if (payload.exp <= now) throw Errors.invalidSession(`invalid session: ${typ} token expired`);
     if (payload.typ !== typ) {
-      throw Errors.invalidSession(typ === "refresh" ? "invalid refresh token: incorrect token type" : "invalid session: incorrect token type");
+      throw Errors.invalidSession(
+        typ === "refresh" ? "invalid refresh token: incorrect token type" : "invalid session: incorrect token type",
+      );
     }
     if (payload[APP_CLAIM] !== this.clientAppId || typeof payload.sub !== "string") throw invalid();
     return payload as T;

@@ -70,11 +70,33 @@ describe("gatehouse CLI", () => {
 
   it("reads secrets and limits from a config file", async () => {
     const config = join(dir, "server.json");
-    await writeFile(config, JSON.stringify({ sessions: { refreshTokenLifetimeSeconds: 3600 }, apps: { "todo-gatehouse": { signingKeys: [{ kid: "ops-1", secret: "x".repeat(40) }] } } }));
-    const run = runCli(["serve", "--app", todoApp, "--db", `sqlite:${join(dir, "c.db")}`, "--port", "0", "--config", config, "--log-level", "warn"]);
+    await writeFile(
+      config,
+      JSON.stringify({
+        sessions: { refreshTokenLifetimeSeconds: 3600 },
+        apps: { "todo-gatehouse": { signingKeys: [{ kid: "ops-1", secret: "x".repeat(40) }] } },
+      }),
+    );
+    const run = runCli([
+      "serve",
+      "--app",
+      todoApp,
+      "--db",
+      `sqlite:${join(dir, "c.db")}`,
+      "--port",
+      "0",
+      "--config",
+      config,
+      "--log-level",
+      "warn",
+    ]);
     const url = await run.listening;
     const login = await (
-      await fetch(`${url}/api/client/v2.0/app/todo-gatehouse/auth/providers/anon-user/login`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })
+      await fetch(`${url}/api/client/v2.0/app/todo-gatehouse/auth/providers/anon-user/login`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: "{}",
+      })
     ).json();
     const header = JSON.parse(Buffer.from(login.access_token.split(".")[0], "base64url").toString());
     assert.equal(header.kid, "ops-1");
@@ -86,7 +108,10 @@ describe("gatehouse CLI", () => {
     const bad = join(dir, "bad-app");
     await mkdir(join(bad, "auth"), { recursive: true });
     await writeFile(join(bad, "realm_config.json"), JSON.stringify({ app_id: "bad-app", name: "bad" }));
-    await writeFile(join(bad, "auth/providers.json"), JSON.stringify({ "anon-user": { name: "anon-user", type: "anon-user", disabled: "yes" } }));
+    await writeFile(
+      join(bad, "auth/providers.json"),
+      JSON.stringify({ "anon-user": { name: "anon-user", type: "anon-user", disabled: "yes" } }),
+    );
     const run = runCli(["serve", "--app", bad, "--db", `sqlite:${join(dir, "b.db")}`, "--port", "0"]);
     const code = await run.exited;
     assert.equal(code, 1);

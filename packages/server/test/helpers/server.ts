@@ -20,9 +20,7 @@ export interface TestServer extends GatehouseServer {
 }
 
 /** Starts a server on port 0 with rate limits off (unless the config turns them on) and silent logs. */
-export async function startTestServer(
-  options: Partial<StartOptions> & { config?: ServerConfig } = {},
-): Promise<TestServer> {
+export async function startTestServer(options: Partial<StartOptions> & { config?: ServerConfig } = {}): Promise<TestServer> {
   const dir = await mkdtemp(join(tmpdir(), "gatehouse-test-"));
   const clock = new TestClock();
   const server = await startServer({

@@ -9,7 +9,9 @@ describe("concurrency", () => {
     const server = await startTestServer();
     try {
       const results = await Promise.all(
-        Array.from({ length: 50 }, (_, i) => call(route(server.api, "register"), { body: { email: "race@example.com", password: `secret-${i}` } })),
+        Array.from({ length: 50 }, (_, i) =>
+          call(route(server.api, "register"), { body: { email: "race@example.com", password: `secret-${i}` } }),
+        ),
       );
       const statuses = results.map((r) => r.status);
       assert.equal(statuses.filter((s) => s === 201).length, 1, `statuses: ${statuses.join(",")}`);
@@ -27,7 +29,9 @@ describe("concurrency", () => {
   it("anonymous logins in parallel all succeed with distinct users", async () => {
     const server = await startTestServer();
     try {
-      const results = await Promise.all(Array.from({ length: 40 }, () => call(`${server.api}/app/todo-gatehouse/auth/providers/anon-user/login`, { body: {} })));
+      const results = await Promise.all(
+        Array.from({ length: 40 }, () => call(`${server.api}/app/todo-gatehouse/auth/providers/anon-user/login`, { body: {} })),
+      );
       assert.ok(results.every((r) => r.status === 200));
       assert.equal(new Set(results.map((r) => r.body.user_id)).size, 40);
     } finally {
@@ -42,8 +46,12 @@ describe("rate limits on credential routes", () => {
     try {
       await call(route(server.api, "register"), { body: { email: "limited@example.com", password: "secret1" } });
       const attempts = [];
-      for (let i = 0; i < 4; i++) attempts.push(await call(route(server.api, "login"), { body: { username: "limited@example.com", password: "wrong12" } }));
-      assert.deepEqual(attempts.map((a) => a.status), [401, 401, 401, 429]);
+      for (let i = 0; i < 4; i++)
+        attempts.push(await call(route(server.api, "login"), { body: { username: "limited@example.com", password: "wrong12" } }));
+      assert.deepEqual(
+        attempts.map((a) => a.status),
+        [401, 401, 401, 429],
+      );
       assert.equal(attempts[3]!.body.error_code, "TooManyRequests");
       assert.ok(Number(attempts[3]!.headers.get("retry-after")) > 0);
       const right = await call(route(server.api, "login"), { body: { username: "limited@example.com", password: "secret1" } });

@@ -21,7 +21,10 @@ describe("the server starts on every real App Services export", () => {
         assert.equal(location.status, 200);
         // Every provider type in the export is named in the start-up report, supported or not.
         for (const provider of Object.values(app.config.providers)) {
-          assert.ok(server.report.some((line) => line.includes(provider.type)), `${provider.type} missing from report`);
+          assert.ok(
+            server.report.some((line) => line.includes(provider.type)),
+            `${provider.type} missing from report`,
+          );
         }
         const anon = app.provider("anon-user");
         const login = await call(`${server.api}/app/${id}/auth/providers/anon-user/login`, { body: {} });
@@ -48,9 +51,13 @@ describe("the server starts on every real App Services export", () => {
         }
         const userpass = app.provider("local-userpass");
         if (userpass?.config.autoConfirm === true && userpass.config.runConfirmationFunction !== true) {
-          const reg = await call(`${server.api}/app/${id}/auth/providers/local-userpass/register`, { body: { email: "f@example.com", password: "secret1" } });
+          const reg = await call(`${server.api}/app/${id}/auth/providers/local-userpass/register`, {
+            body: { email: "f@example.com", password: "secret1" },
+          });
           assert.equal(reg.status, 201);
-          const li = await call(`${server.api}/app/${id}/auth/providers/local-userpass/login`, { body: { username: "f@example.com", password: "secret1" } });
+          const li = await call(`${server.api}/app/${id}/auth/providers/local-userpass/login`, {
+            body: { username: "f@example.com", password: "secret1" },
+          });
           assert.equal(li.status, 200);
         }
       } finally {

@@ -63,7 +63,9 @@ describe("every way a token can be wrong is a 401 InvalidSession", () => {
   it("refuses another algorithm even with a valid MAC (HS512 with the same key is not HS256)", async () => {
     const payload = decode(good.access_token, 1);
     const header = b64({ alg: "HS512", typ: "JWT", kid: "k1" });
-    const mac = createHmac("sha512", "wrong-key-we-do-not-know").update(`${header}.${b64(payload)}`).digest("base64url");
+    const mac = createHmac("sha512", "wrong-key-we-do-not-know")
+      .update(`${header}.${b64(payload)}`)
+      .digest("base64url");
     await assertInvalid(profile(`${header}.${b64(payload)}.${mac}`));
   });
 

@@ -38,7 +38,11 @@ describe("transport rules of PROTOCOL.md §1 (raw HTTP)", () => {
   });
 
   it("accepts a JSON content type with an empty body (core's refresh) and on GET/DELETE", async () => {
-    const headers = { "content-type": "application/json;charset=utf-8", accept: "application/json", authorization: `Bearer ${tokens.refresh_token}` };
+    const headers = {
+      "content-type": "application/json;charset=utf-8",
+      accept: "application/json",
+      authorization: `Bearer ${tokens.refresh_token}`,
+    };
     const refresh = await raw("POST", `${V2}/auth/session`, headers);
     assert.equal(refresh.status, 201);
     const access = JSON.parse(refresh.body).access_token;
@@ -47,8 +51,16 @@ describe("transport rules of PROTOCOL.md §1 (raw HTTP)", () => {
   });
 
   it("reads a login body sent as application/json;charset=utf-8 with core's provider key and EJSON", async () => {
-    const body = JSON.stringify({ provider: "anon-user", options: { device: { appId: "todo-gatehouse", platform: "Linux", sdk: "Realm Cpp", deviceId: { $oid: "65f0000000000000000000d1" } } } });
-    const res = await raw("POST", `${V2}/app/todo-gatehouse/auth/providers/anon-user/login`, { "content-type": "application/json;charset=utf-8" }, body);
+    const body = JSON.stringify({
+      provider: "anon-user",
+      options: { device: { appId: "todo-gatehouse", platform: "Linux", sdk: "Realm Cpp", deviceId: { $oid: "65f0000000000000000000d1" } } },
+    });
+    const res = await raw(
+      "POST",
+      `${V2}/app/todo-gatehouse/auth/providers/anon-user/login`,
+      { "content-type": "application/json;charset=utf-8" },
+      body,
+    );
     assert.equal(res.status, 200);
     assert.match(JSON.parse(res.body).device_id, /^[0-9a-f]{24}$/);
   });
@@ -64,7 +76,10 @@ describe("transport rules of PROTOCOL.md §1 (raw HTTP)", () => {
 
   it("omits the content type on empty successes", async () => {
     const login = (await call(`${server.api}/app/todo-gatehouse/auth/providers/anon-user/login`, { body: {} })).body;
-    const res = await raw("DELETE", `${V2}/auth/session`, { authorization: `Bearer ${login.refresh_token}`, "content-type": "application/json" });
+    const res = await raw("DELETE", `${V2}/auth/session`, {
+      authorization: `Bearer ${login.refresh_token}`,
+      "content-type": "application/json",
+    });
     assert.equal(res.status, 204);
     assert.equal(res.headers["content-type"], undefined);
     assert.equal(res.body, "");
@@ -114,7 +129,12 @@ describe("transport rules of PROTOCOL.md §1 (raw HTTP)", () => {
   });
 
   it("refuses an oversized body with 413", async () => {
-    const res = await raw("POST", `${V2}/app/todo-gatehouse/auth/providers/anon-user/login`, { "content-type": "application/json" }, JSON.stringify({ pad: "x".repeat(2 * 1024 * 1024) }));
+    const res = await raw(
+      "POST",
+      `${V2}/app/todo-gatehouse/auth/providers/anon-user/login`,
+      { "content-type": "application/json" },
+      JSON.stringify({ pad: "x".repeat(2 * 1024 * 1024) }),
+    );
     assert.equal(res.status, 413);
   });
 
@@ -139,12 +159,21 @@ describe("transport rules of PROTOCOL.md §1 (raw HTTP)", () => {
   });
 
   it("enforces allowed_request_origins for browser requests", async () => {
-    const denied = await call(`${server.api}/app/second-app/auth/providers/anon-user/login`, { body: {}, headers: { origin: "https://evil.example" } });
+    const denied = await call(`${server.api}/app/second-app/auth/providers/anon-user/login`, {
+      body: {},
+      headers: { origin: "https://evil.example" },
+    });
     assert.equal(denied.status, 403);
     assert.equal(denied.body.error_code, "DomainNotAllowed");
-    const allowed = await call(`${server.api}/app/second-app/auth/providers/anon-user/login`, { body: {}, headers: { origin: "https://allowed.example" } });
+    const allowed = await call(`${server.api}/app/second-app/auth/providers/anon-user/login`, {
+      body: {},
+      headers: { origin: "https://allowed.example" },
+    });
     assert.equal(allowed.status, 200);
-    const profile = await call(`${server.api}/auth/profile`, { token: allowed.body.access_token, headers: { origin: "https://evil.example" } });
+    const profile = await call(`${server.api}/auth/profile`, {
+      token: allowed.body.access_token,
+      headers: { origin: "https://evil.example" },
+    });
     assert.equal(profile.status, 403);
     const noOrigin = await call(`${server.api}/app/second-app/auth/providers/anon-user/login`, { body: {} });
     assert.equal(noOrigin.status, 200, "non-browser clients send no Origin");

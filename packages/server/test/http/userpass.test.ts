@@ -192,7 +192,10 @@ describe("email/password: register, confirm, reset, login", () => {
     assert.equal(link.status, 200);
     assert.equal(link.body.user_id, anon.user_id);
     const profile = await call(`${server.api}/auth/profile`, { token: link.body.access_token });
-    assert.deepEqual(profile.body.identities.map((i: any) => i.provider_type), ["anon-user", "local-userpass"]);
+    assert.deepEqual(
+      profile.body.identities.map((i: any) => i.provider_type),
+      ["anon-user", "local-userpass"],
+    );
     assert.equal((await call(`${server.api}/auth/session`, { method: "POST", token: anon.refresh_token })).status, 201);
     const direct = await login("todo-gatehouse", "linked@example.com", "secret1");
     assert.equal(direct.body.user_id, anon.user_id);

@@ -91,7 +91,14 @@ for (const engine of engines) {
         store.transaction(async (tx) => {
           await tx.users.create(
             { id, appId: app, type: "normal", disabled: false, data: {}, createdAt: 1, sessionsValidSince: 1 },
-            { userId: id, providerType: "anon-user", providerName: "anon-user", externalId: "ext-rollback", providerData: {}, createdAt: 1 },
+            {
+              userId: id,
+              providerType: "anon-user",
+              providerName: "anon-user",
+              externalId: "ext-rollback",
+              providerData: {},
+              createdAt: 1,
+            },
           );
           throw new Error("boom");
         }),
@@ -103,7 +110,17 @@ for (const engine of engines) {
 
     it("tracks session state with its user's standing, and revokes", async () => {
       const userId = await newUser();
-      const session = { id: newObjectId(), appId: app, userId, providerType: "anon-user", externalId: "x", deviceId: "d", createdAt: 2000, expiresAt: 9_000_000_000_000, revokedAt: null };
+      const session = {
+        id: newObjectId(),
+        appId: app,
+        userId,
+        providerType: "anon-user",
+        externalId: "x",
+        deviceId: "d",
+        createdAt: 2000,
+        expiresAt: 9_000_000_000_000,
+        revokedAt: null,
+      };
       await store.sessions.create(session);
       let state = await store.sessions.state(session.id);
       assert.equal(state?.userDisabled, false);
@@ -120,8 +137,26 @@ for (const engine of engines) {
 
     it("deletes a user with its identities, sessions, devices and accounts", async () => {
       const userId = await newUser("acct-1", "local-userpass");
-      await store.accounts.create({ id: "acct-1", appId: app, email: "d@x.io", emailKey: "d@x.io", passwordHash: "h", confirmed: true, createdAt: 1 });
-      await store.sessions.create({ id: newObjectId(), appId: app, userId, providerType: "local-userpass", externalId: "acct-1", deviceId: "d", createdAt: 1, expiresAt: 2, revokedAt: null });
+      await store.accounts.create({
+        id: "acct-1",
+        appId: app,
+        email: "d@x.io",
+        emailKey: "d@x.io",
+        passwordHash: "h",
+        confirmed: true,
+        createdAt: 1,
+      });
+      await store.sessions.create({
+        id: newObjectId(),
+        appId: app,
+        userId,
+        providerType: "local-userpass",
+        externalId: "acct-1",
+        deviceId: "d",
+        createdAt: 1,
+        expiresAt: 2,
+        revokedAt: null,
+      });
       await store.sessions.upsertDevice({ id: newObjectId(), appId: app, userId, info: { platform: "x" }, at: 1 });
       assert.equal(await store.users.delete(app, userId), true);
       assert.equal(await store.users.get(app, userId), undefined);
@@ -131,11 +166,27 @@ for (const engine of engines) {
     });
 
     it("keeps emails unique per app and uses one-time tokens once", async () => {
-      const account = { id: newObjectId(), appId: app, email: "u@x.io", emailKey: "u@x.io", passwordHash: "h", confirmed: false, createdAt: 1 };
+      const account = {
+        id: newObjectId(),
+        appId: app,
+        email: "u@x.io",
+        emailKey: "u@x.io",
+        passwordHash: "h",
+        confirmed: false,
+        createdAt: 1,
+      };
       await store.accounts.create(account);
       await assert.rejects(store.accounts.create({ ...account, id: newObjectId() }), (e) => isUniqueViolation(e));
       await store.accounts.create({ ...account, id: newObjectId(), appId: "another-app" });
-      await store.accounts.createToken({ id: "tok-1", appId: app, accountId: account.id, purpose: "confirm", tokenHash: "ab", expiresAt: 10, usedAt: null });
+      await store.accounts.createToken({
+        id: "tok-1",
+        appId: app,
+        accountId: account.id,
+        purpose: "confirm",
+        tokenHash: "ab",
+        expiresAt: 10,
+        usedAt: null,
+      });
       assert.equal((await store.accounts.getToken("tok-1"))?.tokenHash, "ab");
       const [a, b] = await Promise.all([store.accounts.consumeToken("tok-1", 5), store.accounts.consumeToken("tok-1", 5)]);
       assert.deepEqual([a, b].sort(), [false, true]);
@@ -145,7 +196,10 @@ for (const engine of engines) {
 
     it("counts rate-limit hits per window without losing concurrent increments", async () => {
       const counts = await Promise.all(Array.from({ length: 20 }, () => store.rateLimits.hit("k", 60_000)));
-      assert.deepEqual(counts.sort((x, y) => x - y), Array.from({ length: 20 }, (_, i) => i + 1));
+      assert.deepEqual(
+        counts.sort((x, y) => x - y),
+        Array.from({ length: 20 }, (_, i) => i + 1),
+      );
       assert.equal(await store.rateLimits.hit("k", 120_000), 1, "a new window starts over");
     });
 
@@ -153,7 +207,10 @@ for (const engine of engines) {
       await store.audit.append({ appId: app, at: 1, type: "login", userId: "u1", provider: "anon-user", ip: "1.2.3.4", result: "ok" });
       await store.audit.append({ appId: app, at: 2, type: "logout", userId: "u1", result: "ok" });
       const events = await store.audit.list({ appId: app, userId: "u1" });
-      assert.deepEqual(events.map((e) => e.type), ["login", "logout"]);
+      assert.deepEqual(
+        events.map((e) => e.type),
+        ["login", "logout"],
+      );
       assert.equal(events[0]?.ip, "1.2.3.4");
       assert.equal((await store.audit.list({ appId: app, type: "logout" })).length, 1);
     });

@@ -40,7 +40,15 @@ export class AccountService {
     // Hash before the transaction: argon2 takes milliseconds and must not hold the database.
     const passwordHash = await this.hasher.hash(password);
     const now = this.clock.now();
-    const account: AccountRecord = { id: newObjectId(), appId: app.id, email, emailKey, passwordHash, confirmed: autoConfirm, createdAt: now };
+    const account: AccountRecord = {
+      id: newObjectId(),
+      appId: app.id,
+      email,
+      emailKey,
+      passwordHash,
+      confirmed: autoConfirm,
+      createdAt: now,
+    };
     const token = autoConfirm || byFunction ? undefined : newSecret();
     const tokenId = newObjectId();
     try {
@@ -139,7 +147,11 @@ export class AccountService {
     const subject = typeof config.resetPasswordSubject === "string" ? config.resetPasswordSubject : "Reset your password";
     const link = linkWithToken(String(config.resetPasswordUrl), token, tokenId);
     try {
-      await this.mailer.send({ to: account.email, subject, text: `To choose a new password for ${app.config.name}, open:\n\n${link}\n\nThe link is valid for 30 minutes.\n` });
+      await this.mailer.send({
+        to: account.email,
+        subject,
+        text: `To choose a new password for ${app.config.name}, open:\n\n${link}\n\nThe link is valid for 30 minutes.\n`,
+      });
     } catch (error) {
       throw this.mailError(app, error);
     }
@@ -177,14 +189,26 @@ export class AccountService {
   }
 
   private tokenRecord(app: AppRuntime, accountId: string, purpose: "confirm" | "reset", token: string, tokenId: string, now: number) {
-    return { id: tokenId, appId: app.id, accountId, purpose, tokenHash: hashSecret(token), expiresAt: now + TOKEN_LIFETIME_MS, usedAt: null };
+    return {
+      id: tokenId,
+      appId: app.id,
+      accountId,
+      purpose,
+      tokenHash: hashSecret(token),
+      expiresAt: now + TOKEN_LIFETIME_MS,
+      usedAt: null,
+    };
   }
 
   private async mailConfirmation(app: AppRuntime, email: string, token: string, tokenId: string): Promise<void> {
     const config = userpassConfig(app);
     const subject = typeof config.confirmEmailSubject === "string" ? config.confirmEmailSubject : "Confirm your email";
     const link = linkWithToken(String(config.emailConfirmationUrl), token, tokenId);
-    await this.mailer.send({ to: email, subject, text: `To confirm your account for ${app.config.name}, open:\n\n${link}\n\nThe link is valid for 30 minutes.\n` });
+    await this.mailer.send({
+      to: email,
+      subject,
+      text: `To confirm your account for ${app.config.name}, open:\n\n${link}\n\nThe link is valid for 30 minutes.\n`,
+    });
   }
 
   private assertCanMail(url: unknown, field: string): void {

@@ -42,11 +42,21 @@ export class UserpassFunctionFlows {
       await this.store.transaction(async (tx) => {
         await tx.accounts.consumeToken(tokenId, this.clock.now());
         await tx.accounts.markConfirmed(account.id, this.clock.now());
-        await this.audit.record({ appId: app.id, type: "confirm", provider: "local-userpass", ip, result: "ok", detail: "by function" }, tx);
+        await this.audit.record(
+          { appId: app.id, type: "confirm", provider: "local-userpass", ip, result: "ok", detail: "by function" },
+          tx,
+        );
       });
     } else if (status === "fail") {
       await this.store.accounts.delete(account.id);
-      await this.audit.record({ appId: app.id, type: "confirm", provider: "local-userpass", ip, result: "BadRequest", detail: "function said fail" });
+      await this.audit.record({
+        appId: app.id,
+        type: "confirm",
+        provider: "local-userpass",
+        ip,
+        result: "BadRequest",
+        detail: "function said fail",
+      });
       throw Errors.badRequest(`failed to confirm user "${account.email}"`);
     }
   }
@@ -58,7 +68,14 @@ export class UserpassFunctionFlows {
     const { token, tokenId } = await this.newToken(app, account.id, "reset");
     const status = await this.run(app, name, [{ token, tokenId, username: account.email, password, currentPasswordValid }, ...args]);
     if (status === "fail") {
-      await this.audit.record({ appId: app.id, type: "reset", provider: "local-userpass", ip, result: "BadRequest", detail: "function said fail" });
+      await this.audit.record({
+        appId: app.id,
+        type: "reset",
+        provider: "local-userpass",
+        ip,
+        result: "BadRequest",
+        detail: "function said fail",
+      });
       throw Errors.badRequest(`failed to reset password for user "${account.email}"`);
     }
     if (status === "pending") return;
@@ -69,7 +86,10 @@ export class UserpassFunctionFlows {
       await tx.accounts.setPasswordHash(account.id, passwordHash, now);
       const userId = await tx.users.findIdByIdentity(app.id, "local-userpass", account.id);
       if (userId) await tx.sessions.revokeAllForUser(userId, now);
-      await this.audit.record({ appId: app.id, type: "reset", userId: userId ?? null, provider: "local-userpass", ip, result: "ok", detail: "by function" }, tx);
+      await this.audit.record(
+        { appId: app.id, type: "reset", userId: userId ?? null, provider: "local-userpass", ip, result: "ok", detail: "by function" },
+        tx,
+      );
     });
   }
 

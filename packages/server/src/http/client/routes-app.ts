@@ -67,7 +67,13 @@ export async function appRoutes(app: FastifyInstance, { services }: { services: 
   app.post<{ Params: AppParams }>(`${userpass}/reset`, async (req, reply) => {
     const body = bodyObject(req.body);
     const target = resolveApp(req);
-    await services.accounts.reset(target, requireString(body, "token"), requireString(body, "tokenId"), requireString(body, "password"), req.ip);
+    await services.accounts.reset(
+      target,
+      requireString(body, "token"),
+      requireString(body, "tokenId"),
+      requireString(body, "password"),
+      req.ip,
+    );
     return reply.code(204).send();
   });
   app.post<{ Params: AppParams }>(`${userpass}/confirm/call`, async (req, reply) => {

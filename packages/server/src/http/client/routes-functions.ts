@@ -20,23 +20,31 @@ export async function functionRoutes(app: FastifyInstance, { services }: { servi
     return reply.header("content-type", "application/json").send(Buffer.from(result));
   });
 
-  app.get<{ Params: AppParams; Querystring: { baas_request?: string; baas_at?: string } }>("/app/:appId/functions/call", async (req, reply) => {
-    // realm-web sends the token in the header, core in `baas_at`.
-    const token = req.headers.authorization ? bearerToken(req) : req.query.baas_at;
-    if (!token) throw Errors.missingAuth();
-    let body: Record<string, unknown>;
-    try {
-      body = bodyObject(EJSON.parse(Buffer.from(req.query.baas_request ?? "", "base64").toString("utf8"), { relaxed: false }));
-    } catch (error) {
-      if (error instanceof GatehouseError) throw error;
-      throw Errors.badRequest("baas_request must be base64 of a JSON function call");
-    }
-    const result = await callFunction(services, req, token, body);
-    sendEvent(reply, result);
-  });
+  app.get<{ Params: AppParams; Querystring: { baas_request?: string; baas_at?: string } }>(
+    "/app/:appId/functions/call",
+    async (req, reply) => {
+      // realm-web sends the token in the header, core in `baas_at`.
+      const token = req.headers.authorization ? bearerToken(req) : req.query.baas_at;
+      if (!token) throw Errors.missingAuth();
+      let body: Record<string, unknown>;
+      try {
+        body = bodyObject(EJSON.parse(Buffer.from(req.query.baas_request ?? "", "base64").toString("utf8"), { relaxed: false }));
+      } catch (error) {
+        if (error instanceof GatehouseError) throw error;
+        throw Errors.badRequest("baas_request must be base64 of a JSON function call");
+      }
+      const result = await callFunction(services, req, token, body);
+      sendEvent(reply, result);
+    },
+  );
 }
 
-async function callFunction(services: Services, req: FastifyRequest<{ Params: AppParams }>, token: string, body: Record<string, unknown>): Promise<string> {
+async function callFunction(
+  services: Services,
+  req: FastifyRequest<{ Params: AppParams }>,
+  token: string,
+  body: Record<string, unknown>,
+): Promise<string> {
   const caller = await services.sessions.authenticateAccess(token);
   const target: AppRuntime | undefined = services.apps.get(req.params.appId);
   if (!target) throw Errors.appNotFound(req.params.appId);
@@ -53,7 +61,8 @@ async function callFunction(services: Services, req: FastifyRequest<{ Params: Ap
   if (!runtime || !target.config.functions.some((f) => f.name === name)) {
     throw new GatehouseError("FunctionNotFound", 404, `function not found: '${name}'`);
   }
-  if (!services.functions.callable(target, name)) throw new GatehouseError("FunctionNotFound", 404, `function not found: '${name}' (no source)`);
+  if (!services.functions.callable(target, name))
+    throw new GatehouseError("FunctionNotFound", 404, `function not found: '${name}' (no source)`);
   const contextUser = await services.functions.contextUser(target, caller.user, caller.claims.user_data ?? {});
   const result = await runtime.invoke(name, args, { user: contextUser, request: requestInfo(req, body), fromClient: true });
   return result.ejson;
@@ -63,7 +72,9 @@ function requestInfo(req: FastifyRequest, body: Record<string, unknown>): Reques
   const headers: Record<string, string[]> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (name === "authorization" || name === "cookie" || value === undefined) continue;
-    headers[name.replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => dash + c.toUpperCase())] = Array.isArray(value) ? value : [value];
+    headers[name.replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => dash + c.toUpperCase())] = Array.isArray(value)
+      ? value
+      : [value];
   }
   return {
     remoteIPAddress: req.ip,
