@@ -10,7 +10,7 @@
 // Environment overrides: BENCH_DURATION (s per HTTP measurement, default 8), BENCH_LOGIN_DURATION (s for the
 // email/password login, default 10), BENCH_CONNECTIONS (default 20), BENCH_WARMUP (s, default 2),
 // BENCH_ARGON2_SECONDS (s per raw argon2id measurement, default 4), BENCH_ONLY (comma-separated subset of
-// profile,refresh,anon,userpass), BENCH_SERVER_ENTRY (another build's index.js, for A/B experiments).
+// profile,refresh,anon,functions,userpass), BENCH_SERVER_ENTRY (another build's index.js, for A/B experiments).
 import autocannon from "autocannon";
 import { execSync, fork } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
@@ -198,6 +198,10 @@ try {
   const session = await http("POST", `${v2}/app/${APP_ID}/auth/providers/local-userpass/login`, { body: { username: email, password } });
   await http("GET", `${v2}/auth/profile`, { token: session.access_token });
   await http("POST", `${v2}/auth/session`, { token: session.refresh_token });
+  // The functions path runs on bench/app (client app id bench-functions) and its trivial `sum`.
+  const fnUser = await http("POST", `${v2}/app/bench-functions/auth/providers/anon-user/login`, { body: {} });
+  const fnCall = JSON.stringify({ name: "sum", arguments: [{ $numberInt: "1" }, { $numberInt: "2" }] });
+  await http("POST", `${v2}/app/bench-functions/functions/call`, { token: fnUser.access_token, body: JSON.parse(fnCall) });
 
   const json = { "content-type": "application/json" };
   const paths = [
@@ -223,6 +227,17 @@ try {
         method: "POST",
         headers: json,
         body: JSON.stringify({ options: { device: { platform: "bench" } } }),
+      },
+    },
+    {
+      key: "functions",
+      name: "functions/call (trivial function)",
+      target: 0.25,
+      request: {
+        url: `${v2}/app/bench-functions/functions/call`,
+        method: "POST",
+        headers: { authorization: `Bearer ${fnUser.access_token}`, ...json },
+        body: fnCall,
       },
     },
   ];

@@ -17,7 +17,7 @@ if (!dbPath) {
 }
 
 const server = await startServer({
-  apps: ["examples/todo"],
+  apps: ["examples/todo", "bench/app"],
   db: `sqlite:${dbPath}`,
   port: 0,
   logLevel: "warn",
