@@ -7,6 +7,7 @@ import type { AuthHooks } from "./auth/hooks.js";
 import { LoginService } from "./auth/login-service.js";
 import { PasswordHasher } from "./auth/password.js";
 import { AnonymousProvider } from "./auth/providers/anonymous.js";
+import { ApiKeyProvider } from "./auth/providers/api-key.js";
 import { CustomFunctionProvider } from "./auth/providers/custom-function.js";
 import { UserpassFunctionFlows } from "./auth/userpass/function-flows.js";
 import { AccountService } from "./auth/userpass/account-service.js";
@@ -19,6 +20,7 @@ import type { ResolvedServerConfig } from "./server-config.js";
 import { SessionService } from "./sessions/session-service.js";
 import type { HostService } from "./functions/types.js";
 import type { Store } from "./store/store.js";
+import { ApiKeyService } from "./users/api-key-service.js";
 import { UserService } from "./users/user-service.js";
 
 /** Everything the HTTP layer and the library API call into. Built once per server. */
@@ -32,6 +34,7 @@ export interface Services {
   logins: LoginService;
   accounts: AccountService;
   users: UserService;
+  apiKeys: ApiKeyService;
   mailer: Mailer;
   hooks: AuthHooks;
   functions: AppFunctions;
@@ -66,9 +69,11 @@ export async function createServices(input: {
   logins.register(new AnonymousProvider());
   logins.register(new UserpassLoginProvider(store, hasher, limiter, clock));
   logins.register(new CustomFunctionProvider(functions));
+  logins.register(new ApiKeyProvider(store));
   const flows = new UserpassFunctionFlows(store, clock, hasher, functions, audit);
   const accounts = new AccountService(store, clock, hasher, mailer, limiter, audit, flows);
   const users = new UserService(store, clock, hooks, audit);
+  const apiKeys = new ApiKeyService(store, clock, audit);
   await functions.start(apps.all(), (app) => ({ "gatehouse-admin": adminService(app, users) }));
   return {
     config,
@@ -80,6 +85,7 @@ export async function createServices(input: {
     logins,
     accounts,
     users,
+    apiKeys,
     mailer,
     hooks,
     functions,

@@ -76,7 +76,20 @@ export class LoginService {
     const device = deviceInfo(request.body);
     const now = this.clock.now();
     const outcome = await this.store.transaction(async (tx) => {
-      const existingId = identity.alwaysNew ? undefined : await tx.users.findIdByIdentity(app.id, providerType, identity.externalId);
+      let existingId = identity.alwaysNew ? undefined : await tx.users.findIdByIdentity(app.id, providerType, identity.externalId);
+      if (existingId === undefined && identity.ownerUserId !== undefined) {
+        // An API key's first login adds an api-key identity to its owner (PROTOCOL.md §9).
+        existingId = identity.ownerUserId;
+        const identityRecord = {
+          userId: existingId,
+          providerType,
+          providerName,
+          externalId: identity.externalId,
+          providerData: identity.providerData,
+          createdAt: now,
+        };
+        await tx.users.addIdentity(app.id, identityRecord);
+      }
       const created = existingId === undefined;
       let user: UserRecord;
       if (existingId === undefined) {

@@ -11,6 +11,8 @@ export interface VerifiedIdentity {
   profileData: Record<string, unknown>;
   /** True when every login creates a new identity (anonymous). */
   alwaysNew?: boolean;
+  /** The user the identity belongs to when it is not stored yet (an API key's owner). */
+  ownerUserId?: string;
 }
 
 /** What a provider gets to decide a login. */

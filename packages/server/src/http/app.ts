@@ -5,6 +5,7 @@ import type { Services } from "../services.js";
 import { appRoutes } from "./client/routes-app.js";
 import { authRoutes } from "./client/routes-auth.js";
 import { functionRoutes } from "./client/routes-functions.js";
+import { apiKeyRoutes } from "./client/routes-api-keys.js";
 import { installBodyParsers, rewriteAbsoluteUrl, sendError, toGatehouseError } from "./transport.js";
 
 /** Options of the HTTP layer. */
@@ -48,6 +49,7 @@ export async function buildHttpApp(services: Services, options: HttpOptions): Pr
       await client.register(appRoutes, { services });
       await client.register(authRoutes, { services });
       await client.register(functionRoutes, { services });
+      await client.register(apiKeyRoutes, { services });
     },
     { prefix: "/api/client/v2.0" },
   );

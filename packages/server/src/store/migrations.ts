@@ -5,7 +5,8 @@ import type { Dialect } from "./connect.js";
 /**
  * Schema migrations, in order. Each uses Kysely's schema builder so one definition serves both engines;
  * the few differences (auto-increment, 64-bit integers) are chosen by dialect. Never edit a shipped
- * migration: add a new one.
+ * migration: add a new one, named after the last (Kysely runs them in name order and refuses a
+ * database that has run a migration the list places later).
  */
 export function migrations(dialect: Dialect, extra: Record<string, Migration> = {}): Record<string, Migration> {
   const int64 = dialect === "postgres" ? "bigint" : "integer";
@@ -124,6 +125,21 @@ export function migrations(dialect: Dialect, extra: Record<string, Migration> = 
     },
     // Builtin collections (custom user data, data from functions): part of every store.
     "0100_documents": documentsMigration,
+    "0200_api_keys": {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable("api_keys")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("app_id", "text", (c) => c.notNull())
+          .addColumn("user_id", "text", (c) => c.notNull())
+          .addColumn("name", "text", (c) => c.notNull())
+          .addColumn("key_hash", "text", (c) => c.notNull().unique())
+          .addColumn("disabled", "integer", (c) => c.notNull())
+          .addColumn("created_at", int64, (c) => c.notNull())
+          .addUniqueConstraint("api_keys_user_name", ["user_id", "name"])
+          .execute();
+      },
+    },
     ...extra,
   };
 }

@@ -14,6 +14,7 @@ export interface Database {
   rate_limits: RateLimitsTable;
   audit_events: AuditEventsTable;
   signing_keys: SigningKeysTable;
+  api_keys: ApiKeysTable;
 }
 
 export interface UsersTable {
@@ -111,5 +112,17 @@ export interface SigningKeysTable {
   app_id: string;
   kid: string;
   secret: string;
+  created_at: number;
+}
+
+export interface ApiKeysTable {
+  /** 24-hex; also the api-key identity's external id. */
+  id: string;
+  app_id: string;
+  user_id: string;
+  name: string;
+  /** SHA-256 of the key: keys are 64 random characters, so a fast hash is enough and allows lookup. */
+  key_hash: string;
+  disabled: number;
   created_at: number;
 }

@@ -1,5 +1,6 @@
 import type { Kysely, Migration } from "kysely";
 import { AccountRepository } from "./accounts-repo.js";
+import { ApiKeyRepository } from "./api-keys-repo.js";
 import { openDatabase, type Connection, type Dialect } from "./connect.js";
 import { AuditRepository, RateLimitRepository, SigningKeyRepository } from "./misc-repos.js";
 import type { Database } from "./schema.js";
@@ -18,6 +19,7 @@ export class Store {
   readonly rateLimits: RateLimitRepository;
   readonly audit: AuditRepository;
   readonly signingKeys: SigningKeyRepository;
+  readonly apiKeys: ApiKeyRepository;
 
   private constructor(
     /** The Kysely handle (a transaction inside `transaction`). Exposed for modules with their own tables. */
@@ -31,6 +33,7 @@ export class Store {
     this.rateLimits = new RateLimitRepository(db);
     this.audit = new AuditRepository(db);
     this.signingKeys = new SigningKeyRepository(db);
+    this.apiKeys = new ApiKeyRepository(db);
   }
 
   /** Opens `sqlite:PATH` or `postgres://...`, migrating the schema to the latest version. */
@@ -56,3 +59,4 @@ export class Store {
 
 export { isUniqueViolation } from "./connect.js";
 export type * from "./records.js";
+export type { ApiKeyRecord } from "./api-keys-repo.js";

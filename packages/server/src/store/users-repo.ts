@@ -38,6 +38,16 @@ export class UserRepository {
     });
   }
 
+  /** Removes one identity (a deleted API key's). */
+  async removeIdentity(appId: string, providerType: string, externalId: string): Promise<void> {
+    await this.db
+      .deleteFrom("identities")
+      .where("app_id", "=", appId)
+      .where("provider_type", "=", providerType)
+      .where("external_id", "=", externalId)
+      .execute();
+  }
+
   /** The user owning an identity, if any. */
   async findIdByIdentity(appId: string, providerType: string, externalId: string): Promise<string | undefined> {
     const { rows } = await identityOwner.run(this.db, { appId, providerType, externalId });
@@ -117,6 +127,7 @@ export class UserRepository {
       await this.db.deleteFrom("one_time_tokens").where("account_id", "=", external_id).execute();
       await this.db.deleteFrom("userpass_accounts").where("id", "=", external_id).execute();
     }
+    await this.db.deleteFrom("api_keys").where("user_id", "=", userId).execute();
     await this.db.deleteFrom("identities").where("user_id", "=", userId).execute();
     await this.db.deleteFrom("sessions").where("user_id", "=", userId).execute();
     await this.db.deleteFrom("devices").where("user_id", "=", userId).execute();

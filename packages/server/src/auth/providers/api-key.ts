@@ -1,0 +1,22 @@
+import { GatehouseError } from "../../errors.js";
+import { hashSecret } from "../../ids.js";
+import { requireString } from "../../input.js";
+import type { Store } from "../../store/store.js";
+import type { LoginAttempt, Provider, VerifiedIdentity } from "../provider.js";
+
+/**
+ * `api-key`: a user API key logs its owner in, through an `api-key` identity whose id is the key's id.
+ * Keys are 64 random characters, stored as SHA-256, so the lookup is by hash and reveals nothing.
+ */
+export class ApiKeyProvider implements Provider {
+  readonly type = "api-key";
+
+  constructor(private readonly store: Store) {}
+
+  async verify({ app, body }: LoginAttempt): Promise<VerifiedIdentity> {
+    const key = requireString(body, "key", 256);
+    const record = await this.store.apiKeys.findByHash(hashSecret(key));
+    if (!record || record.appId !== app.id || record.disabled) throw new GatehouseError("AuthError", 401, "invalid API key");
+    return { externalId: record.id, providerData: { name: record.name }, profileData: {}, ownerUserId: record.userId };
+  }
+}
