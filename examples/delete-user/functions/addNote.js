@@ -1,4 +1,3 @@
-/* eslint-disable -- App Services function source: its runtime provides `exports` and `context`. */
 // Stores a note owned by the calling user.
 exports = async function (text) {
   const notes = context.services.get("mongodb-atlas").db("app").collection("notes");

@@ -1,4 +1,3 @@
-/* eslint-disable -- App Services function source: its runtime provides `exports` and `context`. */
 // Deletes the calling user's data, then the user itself.
 //
 // On App Services this function called the Admin API (`DELETE /groups/{group}/apps/{app}/users/{id}`)

@@ -1,4 +1,3 @@
-/* eslint-disable -- App Services function source: its runtime provides `exports` and `context`. */
 // The calling user's notes, oldest first.
 exports = function () {
   const notes = context.services.get("mongodb-atlas").db("app").collection("notes");
