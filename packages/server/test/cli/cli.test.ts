@@ -5,6 +5,7 @@ import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { fixturesDir } from "../config/helpers.js";
 import { repoRoot, todoApp } from "../helpers/server.js";
 
 const cli = join(repoRoot, "packages/server/dist/cli.js");
@@ -128,7 +129,7 @@ describe("gatehouse CLI", () => {
   });
 
   it("check reports what it serves of an export without starting", async () => {
-    const run = runCli(["check", join(repoRoot, "../shared/fixtures/app-services-exports/makesitgo__pushpull")]);
+    const run = runCli(["check", join(fixturesDir, "makesitgo__pushpull")]);
     assert.equal(await run.exited, 0);
     assert.match(run.output().stdout, /custom-token/);
   });

@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { call, repoRoot, startTestServer } from "../helpers/server.js";
+import { call, startTestServer } from "../helpers/server.js";
 
 /** The 15 real App Services exports in ../shared: the server must start on each and serve what it supports. */
-const fixturesDir = join(repoRoot, "../shared/fixtures/app-services-exports");
+import { fixturesDir } from "../config/helpers.js";
 const fixtures = readdirSync(fixturesDir).filter((name) => statSync(join(fixturesDir, name)).isDirectory());
 
 describe("the server starts on every real App Services export", () => {
