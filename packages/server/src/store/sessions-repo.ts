@@ -26,20 +26,7 @@ export class SessionRepository {
    */
   async state(sessionId: string): Promise<SessionState | undefined> {
     const row = (await stateQuery.run(this.db, { sessionId })).rows[0];
-    if (!row) return undefined;
-    return {
-      id: row.id,
-      appId: row.app_id,
-      userId: row.user_id,
-      providerType: row.provider_type,
-      externalId: row.external_id,
-      deviceId: row.device_id,
-      createdAt: Number(row.created_at),
-      expiresAt: Number(row.expires_at),
-      revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
-      userDisabled: row.disabled === 1,
-      userSessionsValidSince: Number(row.sessions_valid_since),
-    };
+    return row && toSessionState(row);
   }
 
   /**
@@ -50,19 +37,7 @@ export class SessionRepository {
     const { rows } = await stateWithUserQuery.run(this.db, { sessionId });
     const first = rows[0];
     if (!first) return undefined;
-    const session: SessionState = {
-      id: first.id,
-      appId: first.app_id,
-      userId: first.user_id,
-      providerType: first.provider_type,
-      externalId: first.external_id,
-      deviceId: first.device_id,
-      createdAt: Number(first.created_at),
-      expiresAt: Number(first.expires_at),
-      revokedAt: first.revoked_at === null ? null : Number(first.revoked_at),
-      userDisabled: first.disabled === 1,
-      userSessionsValidSince: Number(first.sessions_valid_since),
-    };
+    const session = toSessionState(first);
     const user: UserRecord = {
       id: first.user_id,
       appId: first.app_id,
@@ -137,6 +112,51 @@ export class SessionRepository {
   }
 }
 
+/** What decides whether a session is live: its own columns and its user's standing. */
+const SESSION_STATE_COLUMNS = [
+  "s.id",
+  "s.app_id",
+  "s.user_id",
+  "s.provider_type",
+  "s.external_id",
+  "s.device_id",
+  "s.created_at",
+  "s.expires_at",
+  "s.revoked_at",
+  "u.disabled",
+  "u.sessions_valid_since",
+] as const;
+
+interface SessionStateRow {
+  id: string;
+  app_id: string;
+  user_id: string;
+  provider_type: string;
+  external_id: string;
+  device_id: string;
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+  disabled: number;
+  sessions_valid_since: number;
+}
+
+function toSessionState(row: SessionStateRow): SessionState {
+  return {
+    id: row.id,
+    appId: row.app_id,
+    userId: row.user_id,
+    providerType: row.provider_type,
+    externalId: row.external_id,
+    deviceId: row.device_id,
+    createdAt: Number(row.created_at),
+    expiresAt: Number(row.expires_at),
+    revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
+    userDisabled: row.disabled === 1,
+    userSessionsValidSince: Number(row.sessions_valid_since),
+  };
+}
+
 /** The access-token hot path: session, user and identities of one session id. */
 const stateWithUserQuery = new PreparedQuery((db: Kysely<Database>, p) =>
   db
@@ -144,21 +164,11 @@ const stateWithUserQuery = new PreparedQuery((db: Kysely<Database>, p) =>
     .innerJoin("users as u", "u.id", "s.user_id")
     .leftJoin("identities as i", "i.user_id", "u.id")
     .select([
-      "s.id",
-      "s.app_id",
-      "s.user_id",
-      "s.provider_type",
-      "s.external_id",
-      "s.device_id",
-      "s.created_at",
-      "s.expires_at",
-      "s.revoked_at",
+      ...SESSION_STATE_COLUMNS,
       "u.type as user_type",
-      "u.disabled",
       "u.data as user_data",
       "u.created_at as user_created_at",
       "u.last_login_at",
-      "u.sessions_valid_since",
       "i.provider_type as i_provider_type",
       "i.provider_name as i_provider_name",
       "i.external_id as i_external_id",
@@ -174,19 +184,7 @@ const stateQuery = new PreparedQuery((db: Kysely<Database>, p) =>
   db
     .selectFrom("sessions as s")
     .innerJoin("users as u", "u.id", "s.user_id")
-    .select([
-      "s.id",
-      "s.app_id",
-      "s.user_id",
-      "s.provider_type",
-      "s.external_id",
-      "s.device_id",
-      "s.created_at",
-      "s.expires_at",
-      "s.revoked_at",
-      "u.disabled",
-      "u.sessions_valid_since",
-    ])
+    .select(SESSION_STATE_COLUMNS)
     .where("s.id", "=", p("sessionId")),
 );
 
