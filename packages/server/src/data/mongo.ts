@@ -1,9 +1,10 @@
-import { MongoClient, type Collection, type Document as MongoDocument, type Filter } from "mongodb";
+import type { Collection, Document as MongoDocument, Filter, MongoClient } from "mongodb";
 import type { DataCollection, DataService, Document, FindOptions, UpdateOptions, UpdateResult } from "./types.js";
 
 /**
- * A real MongoDB behind `context.services.get(...)`, through the official driver. The client
- * connects on first use and is shared by every collection handle.
+ * A real MongoDB behind `context.services.get(...)`, through the official driver. The driver is
+ * loaded and the client connects on first use (the driver costs ~20 MB of memory, which a server
+ * without a MongoDB data source should not pay); one client is shared by every collection handle.
  *
  * Int64 values stay `Long` (`promoteLongs: false`) so a document read and written back keeps its
  * types, matching the builtin backend; Int32 and Double arrive as numbers, the driver's default.
@@ -17,53 +18,57 @@ import type { DataCollection, DataService, Document, FindOptions, UpdateOptions,
  * ```
  */
 export function createMongoDataService(uri: string): DataService {
-  const client = new MongoClient(uri, { promoteLongs: false, ignoreUndefined: true });
+  let client: Promise<MongoClient> | undefined;
+  const connect = () =>
+    (client ??= import("mongodb").then(({ MongoClient }) => new MongoClient(uri, { promoteLongs: false, ignoreUndefined: true })));
   return {
-    collection: (database, collection) => new MongoCollection(client.db(database).collection(collection)),
-    close: () => client.close(),
+    collection: (database, collection) => new MongoCollection(async () => (await connect()).db(database).collection(collection)),
+    close: async () => {
+      if (client) await (await client).close();
+    },
   };
 }
 
 class MongoCollection implements DataCollection {
-  constructor(private readonly coll: Collection<MongoDocument>) {}
+  constructor(private readonly handle: () => Promise<Collection<MongoDocument>>) {}
 
-  findOne(filter: Document = {}, options: FindOptions = {}): Promise<Document | null> {
-    return this.coll.findOne(filter as Filter<MongoDocument>, findOptions(options));
+  async findOne(filter: Document = {}, options: FindOptions = {}): Promise<Document | null> {
+    return (await this.handle()).findOne(filter as Filter<MongoDocument>, findOptions(options));
   }
 
-  find(filter: Document = {}, options: FindOptions = {}): Promise<Document[]> {
-    return this.coll.find(filter as Filter<MongoDocument>, findOptions(options)).toArray();
+  async find(filter: Document = {}, options: FindOptions = {}): Promise<Document[]> {
+    return (await this.handle()).find(filter as Filter<MongoDocument>, findOptions(options)).toArray();
   }
 
-  countDocuments(filter: Document = {}, options: Pick<FindOptions, "limit" | "skip"> = {}): Promise<number> {
-    return this.coll.countDocuments(filter as Filter<MongoDocument>, findOptions(options));
+  async countDocuments(filter: Document = {}, options: Pick<FindOptions, "limit" | "skip"> = {}): Promise<number> {
+    return (await this.handle()).countDocuments(filter as Filter<MongoDocument>, findOptions(options));
   }
 
   async insertOne(document: Document): Promise<{ insertedId: unknown }> {
-    const result = await this.coll.insertOne(document);
+    const result = await (await this.handle()).insertOne(document);
     return { insertedId: result.insertedId };
   }
 
   async insertMany(documents: Document[]): Promise<{ insertedIds: unknown[] }> {
-    const result = await this.coll.insertMany(documents);
+    const result = await (await this.handle()).insertMany(documents);
     // The driver reports ids as {index: id}; App Services returned an array in input order.
     return { insertedIds: documents.map((_, i) => result.insertedIds[i]) };
   }
 
   async updateOne(filter: Document, update: Document, options: UpdateOptions = {}): Promise<UpdateResult> {
-    return updateResult(await this.coll.updateOne(filter as Filter<MongoDocument>, update, { upsert: !!options.upsert }));
+    return updateResult(await (await this.handle()).updateOne(filter as Filter<MongoDocument>, update, { upsert: !!options.upsert }));
   }
 
   async updateMany(filter: Document, update: Document, options: UpdateOptions = {}): Promise<UpdateResult> {
-    return updateResult(await this.coll.updateMany(filter as Filter<MongoDocument>, update, { upsert: !!options.upsert }));
+    return updateResult(await (await this.handle()).updateMany(filter as Filter<MongoDocument>, update, { upsert: !!options.upsert }));
   }
 
   async deleteOne(filter: Document): Promise<{ deletedCount: number }> {
-    return { deletedCount: (await this.coll.deleteOne(filter as Filter<MongoDocument>)).deletedCount };
+    return { deletedCount: (await (await this.handle()).deleteOne(filter as Filter<MongoDocument>)).deletedCount };
   }
 
   async deleteMany(filter: Document): Promise<{ deletedCount: number }> {
-    return { deletedCount: (await this.coll.deleteMany(filter as Filter<MongoDocument>)).deletedCount };
+    return { deletedCount: (await (await this.handle()).deleteMany(filter as Filter<MongoDocument>)).deletedCount };
   }
 }
 

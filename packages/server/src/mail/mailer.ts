@@ -1,4 +1,4 @@
-import nodemailer, { type Transporter } from "nodemailer";
+import type { Transporter } from "nodemailer";
 import type { SmtpSettings } from "../server-config.js";
 
 /** A message to send. */
@@ -8,35 +8,38 @@ export interface Mail {
   text: string;
 }
 
-/** Sends confirmation and reset mail through the configured SMTP server. */
+/**
+ * Sends confirmation and reset mail through the configured SMTP server. nodemailer is loaded on the
+ * first message, so a server that never mails does not carry it.
+ */
 export class Mailer {
-  private readonly transport: Transporter | undefined;
+  private transport: Promise<Transporter> | undefined;
 
-  constructor(private readonly settings: SmtpSettings | undefined) {
-    this.transport = settings
-      ? nodemailer.createTransport({
-          host: settings.host,
-          port: settings.port,
-          secure: settings.secure ?? false,
-          ...(settings.auth ? { auth: settings.auth } : {}),
-          // Loopback SMTP servers in tests and dev have self-signed certificates or none.
-          tls: { rejectUnauthorized: !isLoopback(settings.host) },
-        })
-      : undefined;
-  }
+  constructor(private readonly settings: SmtpSettings | undefined) {}
 
   /** Whether an SMTP server is configured. */
   get configured(): boolean {
-    return this.transport !== undefined;
+    return this.settings !== undefined;
   }
 
   async send(mail: Mail): Promise<void> {
-    if (!this.transport || !this.settings) throw new Error("no SMTP server configured (server config: smtp)");
-    await this.transport.sendMail({ from: this.settings.from, to: mail.to, subject: mail.subject, text: mail.text });
+    const settings = this.settings;
+    if (!settings) throw new Error("no SMTP server configured (server config: smtp)");
+    this.transport ??= import("nodemailer").then(({ default: nodemailer }) =>
+      nodemailer.createTransport({
+        host: settings.host,
+        port: settings.port,
+        secure: settings.secure ?? false,
+        ...(settings.auth ? { auth: settings.auth } : {}),
+        // Loopback SMTP servers in tests and dev have self-signed certificates or none.
+        tls: { rejectUnauthorized: !isLoopback(settings.host) },
+      }),
+    );
+    await (await this.transport).sendMail({ from: settings.from, to: mail.to, subject: mail.subject, text: mail.text });
   }
 
   close(): void {
-    this.transport?.close();
+    void this.transport?.then((t) => t.close());
   }
 }
 

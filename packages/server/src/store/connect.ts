@@ -2,7 +2,6 @@ import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration } from "kysely";
-import pg from "pg";
 import { migrations } from "./migrations.js";
 import type { Database } from "./schema.js";
 
@@ -22,7 +21,7 @@ export interface Connection {
  * migrations. `extraMigrations` lets other modules (builtin collections) add their tables.
  */
 export async function openDatabase(url: string, extraMigrations: Record<string, Migration> = {}): Promise<Connection> {
-  const connection = url.startsWith("postgres://") || url.startsWith("postgresql://") ? openPostgres(url) : openSqlite(url);
+  const connection = url.startsWith("postgres://") || url.startsWith("postgresql://") ? await openPostgres(url) : openSqlite(url);
   const migrator = new Migrator({
     db: connection.db,
     provider: { getMigrations: async () => migrations(connection.dialect, extraMigrations) },
@@ -72,10 +71,11 @@ function cachePreparedStatements(database: BetterSqlite3.Database, max = 500): v
   }) as typeof database.prepare;
 }
 
-// int8 (COUNT, bigint columns) arrives as a string by default; our times fit in a double.
-pg.types.setTypeParser(20, (value: string) => Number(value));
-
-function openPostgres(url: string): Connection {
+/** PostgreSQL; the driver is loaded only when used (an SQLite server does not pay its memory). */
+async function openPostgres(url: string): Promise<Connection> {
+  const pg = (await import("pg")).default;
+  // int8 (COUNT, bigint columns) arrives as a string by default; our times fit in a double.
+  pg.types.setTypeParser(20, (value: string) => Number(value));
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   const safe = new URL(url);
   safe.password = "";
