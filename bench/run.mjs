@@ -177,9 +177,11 @@ const fmtRatio = (n) => `${n.toFixed(2)}×`;
 // ---------------------------------------------------------------------------------------------- run
 const tmp = await mkdtemp(join(os.tmpdir(), "gatehouse-bench-"));
 let gatehouse;
+/** A second Gatehouse serving bench/app (functions): its worker threads stay out of the example app's memory figure. */
+let functionsServer;
 let hello;
 const cleanup = async () => {
-  await Promise.allSettled([gatehouse?.stop(), hello?.stop()]);
+  await Promise.allSettled([gatehouse?.stop(), hello?.stop(), functionsServer?.stop()]);
   await rm(tmp, { recursive: true, force: true });
 };
 process.on("SIGINT", () => void cleanup().then(() => process.exit(130)));
@@ -187,7 +189,11 @@ process.on("SIGINT", () => void cleanup().then(() => process.exit(130)));
 try {
   const startedAt = new Date();
   const t0 = performance.now();
-  [gatehouse, hello] = await Promise.all([startChild("server.mjs", [join(tmp, "bench.db")]), startChild("hello.mjs", [])]);
+  [gatehouse, hello, functionsServer] = await Promise.all([
+    startChild("server.mjs", [join(tmp, "bench.db")]),
+    startChild("hello.mjs", []),
+    startChild("server.mjs", [join(tmp, "functions.db"), "bench/app"]),
+  ]);
   log(`gatehouse ${gatehouse.url} (pid ${gatehouse.pid}), hello-world ${hello.url} (pid ${hello.pid})`);
 
   // Fixtures over HTTP: one email/password user, logged in once for profile and refresh.
@@ -199,9 +205,10 @@ try {
   await http("GET", `${v2}/auth/profile`, { token: session.access_token });
   await http("POST", `${v2}/auth/session`, { token: session.refresh_token });
   // The functions path runs on bench/app (client app id bench-functions) and its trivial `sum`.
-  const fnUser = await http("POST", `${v2}/app/bench-functions/auth/providers/anon-user/login`, { body: {} });
+  const fnV2 = `${functionsServer.url}/api/client/v2.0`;
+  const fnUser = await http("POST", `${fnV2}/app/bench-functions/auth/providers/anon-user/login`, { body: {} });
   const fnCall = JSON.stringify({ name: "sum", arguments: [{ $numberInt: "1" }, { $numberInt: "2" }] });
-  await http("POST", `${v2}/app/bench-functions/functions/call`, { token: fnUser.access_token, body: JSON.parse(fnCall) });
+  await http("POST", `${fnV2}/app/bench-functions/functions/call`, { token: fnUser.access_token, body: JSON.parse(fnCall) });
 
   const json = { "content-type": "application/json" };
   const paths = [
@@ -233,8 +240,9 @@ try {
       key: "functions",
       name: "functions/call (trivial function)",
       target: 0.25,
+      server: functionsServer,
       request: {
-        url: `${v2}/app/bench-functions/functions/call`,
+        url: `${fnV2}/app/bench-functions/functions/call`,
         method: "POST",
         headers: { authorization: `Bearer ${fnUser.access_token}`, ...json },
         body: fnCall,
@@ -253,8 +261,9 @@ try {
     await load({ server: hello, url: hello.url, duration: WARMUP });
     const ceiling = await load({ server: hello, url: hello.url, duration: DURATION });
     check(`hello-world before ${path.name}`, ceiling);
-    await load({ server: gatehouse, ...path.request, duration: WARMUP });
-    const measured = await load({ server: gatehouse, ...path.request, duration: DURATION });
+    const server = path.server ?? gatehouse;
+    await load({ server, ...path.request, duration: WARMUP });
+    const measured = await load({ server, ...path.request, duration: DURATION });
     check(path.name, measured);
     const ratio = measured.rps / ceiling.rps;
     const cpuRatio = ceiling.cpuPerRequest / measured.cpuPerRequest;

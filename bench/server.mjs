@@ -11,13 +11,15 @@ const entry = process.env.BENCH_SERVER_ENTRY
 const { startServer } = await import(entry);
 
 const dbPath = process.argv[2];
+// The apps to serve (comma-separated); the memory figure is taken on the example app alone.
+const apps = (process.argv[3] ?? "examples/todo").split(",");
 if (!dbPath) {
   console.error("usage: node bench/server.mjs <sqlite file>");
   process.exit(2);
 }
 
 const server = await startServer({
-  apps: ["examples/todo", "bench/app"],
+  apps,
   db: `sqlite:${dbPath}`,
   port: 0,
   logLevel: "warn",
