@@ -33,6 +33,8 @@ const WARMUP = num("BENCH_WARMUP", 2);
 const ARGON2_SECONDS = num("BENCH_ARGON2_SECONDS", 4);
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(",").map((s) => s.trim())) : undefined;
 const wanted = (key) => !ONLY || ONLY.has(key);
+// The server's cap on concurrent argon2 jobs (packages/server/src/auth/password.ts).
+const ARGON2_JOBS = Math.max(1, Math.min((Number(process.env.UV_THREADPOOL_SIZE) || 4) - 1, os.availableParallelism()));
 const APP_ID = "todo-gatehouse";
 const MEMORY_LIMIT_MB = 150;
 
@@ -409,7 +411,8 @@ try {
       `${mb(gatehouseMemory.heapTotal).toFixed(0)} MB, external ${mb(gatehouseMemory.external).toFixed(0)} MB. ` +
       `Hello-world: peak RSS ${mb(helloMemory.maxRss).toFixed(0)} MB.` +
       (argon
-        ? ` Email/password login runs ${THREADPOOL} argon2id hashes at once, ${((THREADPOOL * ARGON2.memoryCost) / 1024).toFixed(0)} MB of it.`
+        ? ` Email/password login runs at most ${ARGON2_JOBS} argon2id hashes at once (min(thread pool − 1, cores)), ` +
+          `${((ARGON2_JOBS * ARGON2.memoryCost) / 1024).toFixed(0)} MB of it.`
         : ""),
   );
   lines.push("");

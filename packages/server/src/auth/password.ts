@@ -1,15 +1,17 @@
 import { hash, verify } from "@node-rs/argon2";
+import { availableParallelism } from "node:os";
 
 // Algorithm.Argon2id of @node-rs/argon2 (an ambient const enum, which verbatimModuleSyntax cannot import).
 const ARGON2ID = 2;
 
 /**
- * At most this many argon2 computations are handed to libuv's pool at once, one fewer than its threads: the
- * pool is one FIFO queue shared with file system calls (and anything else async in native code), so
- * argon2 jobs queued past the pool's size would make every other pool user wait behind them (14 ms each).
- * Two or more threads still keep two cores busy with argon2.
+ * At most this many argon2 computations are handed to libuv's pool at once: one fewer than its threads,
+ * because the pool is one FIFO queue shared with file system calls (and anything else async in native
+ * code), so argon2 jobs queued past the pool's size would make every other pool user wait behind them;
+ * and no more than the cores, because each job (p=1) keeps one core busy and holds 19 MiB: a third job
+ * on two cores adds memory, not throughput.
  */
-const ARGON2_SLOTS = Math.max(1, (Number(process.env.UV_THREADPOOL_SIZE) || 4) - 1);
+const ARGON2_SLOTS = Math.max(1, Math.min((Number(process.env.UV_THREADPOOL_SIZE) || 4) - 1, availableParallelism()));
 
 /** A counting semaphore: `run` starts `task` once fewer than `slots` are running. */
 class Slots {
