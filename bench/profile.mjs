@@ -1,4 +1,4 @@
-// `node bench/profile.mjs [profile|refresh|anon|userpass] [seconds]`: runs one hot path against a Gatehouse
+// `node bench/profile.mjs [profile|refresh|anon|userpass|functions] [seconds]`: runs one hot path against a Gatehouse
 // started with --cpu-prof and prints where the server's CPU time went (self time by function and by
 // package). The raw .cpuprofile is kept (path printed) for Chrome DevTools.
 import autocannon from "autocannon";
@@ -14,7 +14,7 @@ const seconds = Number(process.argv[3] ?? 8);
 const APP_ID = "todo-gatehouse";
 
 const tmp = await mkdtemp(join(os.tmpdir(), "gatehouse-prof-"));
-const child = fork(join(root, "bench/server.mjs"), [join(tmp, "bench.db")], {
+const child = fork(join(root, "bench/server.mjs"), [join(tmp, "bench.db"), "examples/todo,bench/app"], {
   cwd: root,
   execArgv: ["--cpu-prof", `--cpu-prof-dir=${tmp}`],
   stdio: ["ignore", "inherit", "ignore", "ipc"],
@@ -36,7 +36,14 @@ const credentials = { username: "bench-user@example.com", password: "bench-passw
 await post(`/app/${APP_ID}/auth/providers/local-userpass/register`, { email: credentials.username, password: credentials.password });
 const session = await post(`/app/${APP_ID}/auth/providers/local-userpass/login`, credentials);
 const json = { "content-type": "application/json" };
+const fnUser = await post(`/app/bench-functions/auth/providers/anon-user/login`, {});
 const requests = {
+  functions: {
+    url: `${v2}/app/bench-functions/functions/call`,
+    method: "POST",
+    headers: { authorization: `Bearer ${fnUser.access_token}`, ...json },
+    body: JSON.stringify({ name: "sum", arguments: [{ $numberInt: "1" }, { $numberInt: "2" }] }),
+  },
   profile: { url: `${v2}/auth/profile`, headers: { authorization: `Bearer ${session.access_token}` } },
   refresh: { url: `${v2}/auth/session`, method: "POST", headers: { authorization: `Bearer ${session.refresh_token}`, ...json } },
   anon: {
