@@ -34,7 +34,7 @@ describe("email/password accounts", () => {
     const email = uniqueEmail();
     await app.emailPasswordAuth.registerUser({ email, password: "secret123" });
     await assert.rejects(app.logIn(Credentials.emailPassword(email, "secret123")), serverError(401, "AuthError"));
-    await app.emailPasswordAuth.confirmUser(linkTokens(await mail.waitFor(email)));
+    await app.emailPasswordAuth.confirmUser(linkTokens(await mail.waitForNth(email)));
     const user = await app.logIn(Credentials.emailPassword(email, "secret123"));
     assert.equal(user.profile.email, email);
     assert.equal((await gh.countEvents("confirm", undefined, MAIL_APP.id)) >= 1, true);
@@ -44,9 +44,9 @@ describe("email/password accounts", () => {
     const app = gh.app();
     const email = uniqueEmail();
     await app.emailPasswordAuth.registerUser({ email, password: "secret123" });
-    await mail.waitFor(email, 1);
+    await mail.waitForNth(email, 1);
     await app.emailPasswordAuth.resendConfirmationEmail({ email });
-    await app.emailPasswordAuth.confirmUser(linkTokens(await mail.waitFor(email, 2)));
+    await app.emailPasswordAuth.confirmUser(linkTokens(await mail.waitForNth(email, 2)));
     await app.logIn(Credentials.emailPassword(email, "secret123"));
     await assert.rejects(app.emailPasswordAuth.resendConfirmationEmail({ email }), serverError(400, "UserAlreadyConfirmed"));
   });
@@ -55,9 +55,9 @@ describe("email/password accounts", () => {
     const app = gh.app();
     const email = uniqueEmail();
     await app.emailPasswordAuth.registerUser({ email, password: "secret123" });
-    await app.emailPasswordAuth.confirmUser(linkTokens(await mail.waitFor(email, 1)));
+    await app.emailPasswordAuth.confirmUser(linkTokens(await mail.waitForNth(email, 1)));
     await app.emailPasswordAuth.sendResetPasswordEmail({ email });
-    await app.emailPasswordAuth.resetPassword({ ...linkTokens(await mail.waitFor(email, 2)), password: "n3w-secret" });
+    await app.emailPasswordAuth.resetPassword({ ...linkTokens(await mail.waitForNth(email, 2)), password: "n3w-secret" });
     await assert.rejects(app.logIn(Credentials.emailPassword(email, "secret123")), serverError(401, "InvalidPassword"));
     await app.logIn(Credentials.emailPassword(email, "n3w-secret"));
   });

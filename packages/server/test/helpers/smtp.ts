@@ -62,6 +62,17 @@ export class MailCatcher {
     }
   }
 
+  /** Waits for the `n`-th (1-based) message to `to`. */
+  async waitForNth(to: string, n = 1, timeoutMs = 5000): Promise<CapturedMail> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.messages.filter((m) => m.to.includes(to))[n - 1];
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error(`no mail #${n} to ${to} within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
   async stop(): Promise<void> {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -69,10 +80,10 @@ export class MailCatcher {
 
 /** The `token` and `tokenId` of the first link in a message (quoted-printable soft breaks undone). */
 export function linkTokens(mail: CapturedMail): { token: string; tokenId: string; url: URL } {
-  const body = mail.raw.replace(/=\r?\n/g, "").replace(/=3D/g, "=");
-  const match = /https?:\/\/[^\s]+/.exec(body);
+  const body = mail.raw.replace(/=\r?\n/g, "").replace(/=3D/gi, "=");
+  const match = /https?:\/\/[^\s"<>]+/.exec(body);
   if (!match) throw new Error("no link in mail");
-  const url = new URL(match[0]);
+  const url = new URL(match[0].replace(/&amp;/g, "&"));
   const token = url.searchParams.get("token");
   const tokenId = url.searchParams.get("tokenId");
   if (!token || !tokenId) throw new Error(`link without token: ${url}`);
