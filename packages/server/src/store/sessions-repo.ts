@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import { PreparedQuery } from "./prepared.js";
 import type { SessionRecord, SessionState, UserRecord } from "./records.js";
-import type { Database } from "./schema.js";
+import type { Database, SessionsTable, UsersTable } from "./schema.js";
 
 /** Login sessions and the devices they were opened from. */
 export class SessionRepository {
@@ -127,19 +127,7 @@ const SESSION_STATE_COLUMNS = [
   "u.sessions_valid_since",
 ] as const;
 
-interface SessionStateRow {
-  id: string;
-  app_id: string;
-  user_id: string;
-  provider_type: string;
-  external_id: string;
-  device_id: string;
-  created_at: number;
-  expires_at: number;
-  revoked_at: number | null;
-  disabled: number;
-  sessions_valid_since: number;
-}
+type SessionStateRow = SessionsTable & Pick<UsersTable, "disabled" | "sessions_valid_since">;
 
 function toSessionState(row: SessionStateRow): SessionState {
   return {
