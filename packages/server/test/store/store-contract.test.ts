@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { newObjectId } from "../../src/ids.js";
 import { Store, isUniqueViolation } from "../../src/store/store.js";
+import { freshPostgresSchema, postgresUrl } from "../helpers/postgres.js";
 
 /**
  * The Store contract: every engine must pass it. SQLite always runs; PostgreSQL runs when
@@ -19,28 +20,12 @@ const engines: { name: string; open: () => Promise<{ url: string; cleanup: () =>
     },
   },
 ];
-const pgUrl = process.env.GATEHOUSE_TEST_POSTGRES_URL;
-if (pgUrl) {
+if (postgresUrl) {
   engines.push({
     name: "postgres",
     open: async () => {
-      const pg = (await import("pg")).default;
-      const schema = `contract_${newObjectId()}`;
-      const admin = new pg.Client({ connectionString: pgUrl });
-      await admin.connect();
-      await admin.query(`create schema ${schema}`);
-      await admin.end();
-      const url = new URL(pgUrl);
-      url.searchParams.set("options", `-c search_path=${schema}`);
-      return {
-        url: url.toString(),
-        cleanup: async () => {
-          const c = new pg.Client({ connectionString: pgUrl });
-          await c.connect();
-          await c.query(`drop schema ${schema} cascade`);
-          await c.end();
-        },
-      };
+      const { url, drop } = await freshPostgresSchema();
+      return { url, cleanup: drop };
     },
   });
 }
