@@ -66,10 +66,10 @@ export async function createServices(input: {
   const mailer = new Mailer(config.smtp);
   const sessions = new SessionService(store, apps, clock, config.sessions, hooks, audit);
   const logins = new LoginService(store, clock, sessions, hooks, audit);
-  logins.register(new AnonymousProvider());
+  logins.register(new AnonymousProvider(limiter));
   logins.register(new UserpassLoginProvider(store, hasher, limiter, clock));
-  logins.register(new CustomFunctionProvider(functions));
-  logins.register(new ApiKeyProvider(store));
+  logins.register(new CustomFunctionProvider(functions, limiter));
+  logins.register(new ApiKeyProvider(store, limiter));
   const flows = new UserpassFunctionFlows(store, clock, hasher, functions, audit);
   const accounts = new AccountService(store, clock, hasher, mailer, limiter, audit, flows);
   const users = new UserService(store, clock, hooks, audit);

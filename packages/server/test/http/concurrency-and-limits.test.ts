@@ -81,3 +81,17 @@ describe("rate limits on credential routes", () => {
     }
   });
 });
+
+describe("rate limits on user-creating logins", () => {
+  it("limits anonymous logins per IP (each creates a user)", async () => {
+    const server = await startTestServer({ config: { rateLimits: { enabled: true, perIp: 3, perAccount: 100 } } });
+    try {
+      const statuses = [];
+      for (let i = 0; i < 4; i++)
+        statuses.push((await call(`${server.api}/app/todo-gatehouse/auth/providers/anon-user/login`, { body: {} })).status);
+      assert.deepEqual(statuses, [200, 200, 200, 429]);
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -1,6 +1,7 @@
 import { GatehouseError } from "../../errors.js";
 import { hashSecret } from "../../ids.js";
 import { requireString } from "../../input.js";
+import type { RateLimiter } from "../../ratelimit/rate-limiter.js";
 import type { Store } from "../../store/store.js";
 import type { LoginAttempt, Provider, VerifiedIdentity } from "../provider.js";
 
@@ -11,10 +12,14 @@ import type { LoginAttempt, Provider, VerifiedIdentity } from "../provider.js";
 export class ApiKeyProvider implements Provider {
   readonly type = "api-key";
 
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly limiter: RateLimiter,
+  ) {}
 
-  async verify({ app, body }: LoginAttempt): Promise<VerifiedIdentity> {
+  async verify({ app, body, ip }: LoginAttempt): Promise<VerifiedIdentity> {
     const key = requireString(body, "key", 256);
+    await this.limiter.check("login/api-key", app.id, ip);
     const record = await this.store.apiKeys.findByHash(hashSecret(key));
     if (!record || record.appId !== app.id || record.disabled) throw new GatehouseError("AuthError", 401, "invalid API key");
     return { externalId: record.id, providerData: { name: record.name }, profileData: {}, ownerUserId: record.userId };

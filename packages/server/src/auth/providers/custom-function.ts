@@ -1,6 +1,7 @@
 import type { AppFunctions } from "../../apps/app-functions.js";
 import { GatehouseError } from "../../errors.js";
 import { FunctionError } from "../../functions/index.js";
+import type { RateLimiter } from "../../ratelimit/rate-limiter.js";
 import type { LoginAttempt, Provider, VerifiedIdentity } from "../provider.js";
 
 /**
@@ -11,9 +12,13 @@ import type { LoginAttempt, Provider, VerifiedIdentity } from "../provider.js";
 export class CustomFunctionProvider implements Provider {
   readonly type = "custom-function";
 
-  constructor(private readonly functions: AppFunctions) {}
+  constructor(
+    private readonly functions: AppFunctions,
+    private readonly limiter: RateLimiter,
+  ) {}
 
-  async verify({ app, provider, body }: LoginAttempt): Promise<VerifiedIdentity> {
+  async verify({ app, provider, body, ip }: LoginAttempt): Promise<VerifiedIdentity> {
+    await this.limiter.check("login/custom-function", app.id, ip);
     const name = provider.config.authFunctionName;
     if (typeof name !== "string" || !this.functions.callable(app, name)) {
       throw new GatehouseError("AuthError", 401, `custom-function provider: function '${String(name)}' is not available`);
