@@ -19,6 +19,7 @@ import { RateLimiter } from "./ratelimit/rate-limiter.js";
 import type { ResolvedServerConfig } from "./server-config.js";
 import { SessionService } from "./sessions/session-service.js";
 import type { HostService } from "./functions/types.js";
+import { Housekeeping } from "./store/housekeeping.js";
 import type { Store } from "./store/store.js";
 import { ApiKeyService } from "./users/api-key-service.js";
 import { UserService } from "./users/user-service.js";
@@ -38,6 +39,7 @@ export interface Services {
   mailer: Mailer;
   hooks: AuthHooks;
   functions: AppFunctions;
+  housekeeping: Housekeeping;
   log: Logger;
   /** Stops the function workers and closes connections the services opened. */
   close(): Promise<void>;
@@ -75,6 +77,8 @@ export async function createServices(input: {
   const users = new UserService(store, clock, hooks, audit);
   const apiKeys = new ApiKeyService(store, clock, audit);
   await functions.start(apps.all(), (app) => ({ "gatehouse-admin": adminService(app, users) }));
+  const housekeeping = new Housekeeping(store, clock, config.rateLimits.windowSeconds * 1000);
+  housekeeping.start(10 * 60 * 1000, (error) => log.error({ err: error }, "housekeeping failed"));
   return {
     config,
     clock,
@@ -89,8 +93,10 @@ export async function createServices(input: {
     mailer,
     hooks,
     functions,
+    housekeeping,
     log,
     async close() {
+      housekeeping.stop();
       await functions.close();
       mailer.close();
     },

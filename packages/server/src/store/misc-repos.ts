@@ -17,8 +17,9 @@ export class RateLimitRepository {
   }
 
   /** Drops counters of windows that ended before `before`. */
-  async prune(before: number): Promise<void> {
-    await this.db.deleteFrom("rate_limits").where("window_start", "<", before).execute();
+  async prune(before: number): Promise<number> {
+    const result = await this.db.deleteFrom("rate_limits").where("window_start", "<", before).executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 }
 

@@ -134,16 +134,6 @@ export class UserRepository {
     const result = await this.db.deleteFrom("users").where("id", "=", userId).where("app_id", "=", appId).executeTakeFirst();
     return Number(result.numDeletedRows) > 0;
   }
-
-  /** How many users an app has (for reports and benchmarks). */
-  async count(appId: string): Promise<number> {
-    const row = await this.db
-      .selectFrom("users")
-      .select((eb) => eb.fn.countAll<number>().as("n"))
-      .where("app_id", "=", appId)
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
-  }
 }
 
 // The login path's statements, compiled once (see PreparedQuery).
