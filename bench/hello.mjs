@@ -2,6 +2,7 @@
 // defaults otherwise), the same Fastify Gatehouse is built on. Reports its URL over IPC; answers
 // {type:"rss"} and {type:"cpu"} like bench/server.mjs; exits on {type:"stop"} or when the parent goes away.
 import { createRequire } from "node:module";
+import { serveParent } from "./child.mjs";
 
 // Fastify is the server package's dependency; resolve it from there so hoisting does not matter.
 const require = createRequire(new URL("../packages/server/package.json", import.meta.url));
@@ -12,17 +13,4 @@ app.get("/", async () => ({ hello: "world" }));
 await app.listen({ port: 0, host: "127.0.0.1" });
 const { port } = app.server.address();
 
-const send = (message) => (process.send ? process.send(message) : console.log(JSON.stringify(message)));
-send({ type: "ready", url: `http://127.0.0.1:${port}`, pid: process.pid });
-
-const stop = async () => {
-  await app.close().catch(() => {});
-  process.exit(0);
-};
-process.on("message", (message) => {
-  if (message?.type === "rss") send({ type: "rss", ...process.memoryUsage(), maxRss: process.resourceUsage().maxRSS * 1024 });
-  else if (message?.type === "cpu") send({ type: "cpu", ...process.cpuUsage() });
-  else if (message?.type === "stop") void stop();
-});
-process.on("disconnect", () => void stop());
-process.on("SIGTERM", () => void stop());
+serveParent(`http://127.0.0.1:${port}`, () => app.close());

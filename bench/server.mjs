@@ -4,6 +4,7 @@
 // when the parent goes away.
 // BENCH_SERVER_ENTRY points at another build's index.js (an A/B experiment); default: this repo's dist.
 import { pathToFileURL } from "node:url";
+import { serveParent } from "./child.mjs";
 
 const entry = process.env.BENCH_SERVER_ENTRY
   ? pathToFileURL(process.env.BENCH_SERVER_ENTRY).href
@@ -26,17 +27,4 @@ const server = await startServer({
   config: { rateLimits: { enabled: false } },
 });
 
-const send = (message) => (process.send ? process.send(message) : console.log(JSON.stringify(message)));
-send({ type: "ready", url: server.url, pid: process.pid });
-
-const stop = async () => {
-  await server.close().catch(() => {});
-  process.exit(0);
-};
-process.on("message", (message) => {
-  if (message?.type === "rss") send({ type: "rss", ...process.memoryUsage(), maxRss: process.resourceUsage().maxRSS * 1024 });
-  else if (message?.type === "cpu") send({ type: "cpu", ...process.cpuUsage() });
-  else if (message?.type === "stop") void stop();
-});
-process.on("disconnect", () => void stop());
-process.on("SIGTERM", () => void stop());
+serveParent(server.url, () => server.close());

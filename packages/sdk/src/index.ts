@@ -46,7 +46,7 @@ export type { BaseFunctionsFactory, DefaultFunctionsFactory, RealmFunction } fro
 export type { Clock } from "./session/clock.js";
 export { LocalStorage } from "./storage/local-storage.js";
 export { MemoryStorage } from "./storage/memory.js";
-export { PrefixedStorage, type Storage, type StorageChangeListener } from "./storage/storage.js";
+export { ListenedStorage, PrefixedStorage, type Storage, type StorageChangeListener } from "./storage/storage.js";
 export type { FetchFunction } from "./transport/fetcher.js";
 export { UserState } from "./user-host.js";
 export { UserType, type DefaultUserProfileData, type UserIdentity } from "./user-profile.js";

@@ -8,13 +8,13 @@
 import { randomBytes } from "node:crypto";
 import { closeSync, fsyncSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, openSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import { PrefixedStorage, type Storage, type StorageChangeListener } from "../storage/storage.js";
+import { ListenedStorage } from "../storage/storage.js";
 
 const APP_KEY = /^app\((.*?)\):/;
 const SHARED_FILE = "shared.json";
 
 /**
- * A {@link Storage} in a directory.
+ * A storage in a directory. Listeners hear changes made through this instance.
  *
  * @example
  * import { App } from "@gatehouse/sdk";
@@ -22,13 +22,12 @@ const SHARED_FILE = "shared.json";
  * const app = new App({ id: "todo-gatehouse", baseUrl, storage: new DirectoryStorage(".gatehouse") });
  * // next start: app.currentUser is restored from .gatehouse/app-todo-gatehouse.json
  */
-export class DirectoryStorage implements Storage {
-  private readonly listeners = new Set<StorageChangeListener>();
-
+export class DirectoryStorage extends ListenedStorage {
   /**
    * @param directory - Where the files go; created (mode 0700) if missing.
    */
   constructor(readonly directory: string) {
+    super();
     mkdirSync(directory, { recursive: true, mode: 0o700 });
   }
 
@@ -64,11 +63,6 @@ export class DirectoryStorage implements Storage {
   }
 
   /** @inheritdoc */
-  prefix(keyPart: string): Storage {
-    return new PrefixedStorage(this, keyPart);
-  }
-
-  /** @inheritdoc */
   clear(prefix = ""): void {
     // A prefix naming one app touches only that app's file.
     const files = APP_KEY.test(prefix)
@@ -84,20 +78,6 @@ export class DirectoryStorage implements Storage {
       else writeAtomically(file, kept);
     }
     this.fire();
-  }
-
-  /** @inheritdoc Listeners hear changes made through this instance. */
-  addListener(listener: StorageChangeListener): void {
-    this.listeners.add(listener);
-  }
-
-  /** @inheritdoc */
-  removeListener(listener: StorageChangeListener): void {
-    this.listeners.delete(listener);
-  }
-
-  private fire(): void {
-    for (const listener of this.listeners) listener();
   }
 }
 

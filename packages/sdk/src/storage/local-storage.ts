@@ -2,20 +2,19 @@
  * Browser storage on `window.localStorage`: the default in browsers. Keys live under a prefix
  * (`gatehouse` by default), so they never collide with the page's own keys.
  */
-import { PrefixedStorage, type Storage, type StorageChangeListener } from "./storage.js";
+import { ListenedStorage, PrefixedStorage, type StorageChangeListener } from "./storage.js";
 
 /** The prefix {@link LocalStorage} puts before every key by default. */
 export const DEFAULT_LOCAL_STORAGE_PREFIX = "gatehouse";
 
 /**
- * A {@link Storage} on the Web Storage API. Listeners also hear changes made by other tabs (the
+ * A storage on the Web Storage API. Listeners also hear changes made by other tabs (the
  * `storage` event), which is how an OAuth redirect window hands its result back.
  *
  * @example
  * const app = new App({ id: "todo", baseUrl, storage: new LocalStorage() });
  */
-export class LocalStorage implements Storage {
-  private readonly listeners = new Set<StorageChangeListener>();
+export class LocalStorage extends ListenedStorage {
   private readonly store: globalThis.Storage;
   private readonly onStorageEvent = (): void => this.fire();
 
@@ -27,6 +26,7 @@ export class LocalStorage implements Storage {
     private readonly keyPrefix: string = DEFAULT_LOCAL_STORAGE_PREFIX,
     store?: globalThis.Storage,
   ) {
+    super();
     const resolved = store ?? (globalThis as { localStorage?: globalThis.Storage }).localStorage;
     if (!resolved) throw new Error("LocalStorage needs a Web Storage object (globalThis.localStorage)");
     this.store = resolved;
@@ -54,11 +54,6 @@ export class LocalStorage implements Storage {
   }
 
   /** @inheritdoc */
-  prefix(keyPart: string): Storage {
-    return new PrefixedStorage(this, keyPart);
-  }
-
-  /** @inheritdoc */
   clear(prefix = ""): void {
     const full = this.key(prefix);
     const doomed: string[] = [];
@@ -70,19 +65,15 @@ export class LocalStorage implements Storage {
     this.fire();
   }
 
-  /** @inheritdoc */
-  addListener(listener: StorageChangeListener): void {
+  /** @inheritdoc Also listens to other tabs while anyone listens here. */
+  override addListener(listener: StorageChangeListener): void {
     if (this.listeners.size === 0) globalThis.addEventListener?.("storage", this.onStorageEvent);
-    this.listeners.add(listener);
+    super.addListener(listener);
   }
 
   /** @inheritdoc */
-  removeListener(listener: StorageChangeListener): void {
-    this.listeners.delete(listener);
+  override removeListener(listener: StorageChangeListener): void {
+    super.removeListener(listener);
     if (this.listeners.size === 0) globalThis.removeEventListener?.("storage", this.onStorageEvent);
-  }
-
-  private fire(): void {
-    for (const listener of this.listeners) listener();
   }
 }

@@ -89,3 +89,36 @@ export class PrefixedStorage implements Storage {
     this.storage.removeListener(listener);
   }
 }
+
+/**
+ * What every concrete storage shares: `prefix` views and the listener set. Subclasses store entries
+ * and call `fire()` after each change.
+ */
+export abstract class ListenedStorage implements Storage {
+  protected readonly listeners = new Set<StorageChangeListener>();
+
+  abstract get(key: string): string | null;
+  abstract set(key: string, value: string): void;
+  abstract remove(key: string): void;
+  abstract clear(prefix?: string): void;
+
+  /** @inheritdoc */
+  prefix(keyPart: string): Storage {
+    return new PrefixedStorage(this, keyPart);
+  }
+
+  /** @inheritdoc */
+  addListener(listener: StorageChangeListener): void {
+    this.listeners.add(listener);
+  }
+
+  /** @inheritdoc */
+  removeListener(listener: StorageChangeListener): void {
+    this.listeners.delete(listener);
+  }
+
+  /** Tells every listener that something changed. */
+  protected fire(): void {
+    for (const listener of this.listeners) listener();
+  }
+}

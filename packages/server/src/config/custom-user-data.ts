@@ -10,16 +10,13 @@ import type { CustomUserDataConfig } from "./types.js";
 
 export function normalizeCustomUserData(f: Fields): CustomUserDataConfig {
   const out: CustomUserDataConfig = { enabled: f.bool("enabled", false) };
-  const mongoServiceName = f.optString("mongo_service_name");
-  if (mongoServiceName) out.mongoServiceName = mongoServiceName;
-  const databaseName = f.optString("database_name");
-  if (databaseName) out.databaseName = databaseName;
-  const collectionName = f.optString("collection_name");
-  if (collectionName) out.collectionName = collectionName;
-  const userIdField = f.optString("user_id_field");
-  if (userIdField) out.userIdField = userIdField;
-  const onCreate = f.optString("on_user_creation_function_name");
-  if (onCreate) out.onUserCreationFunctionName = onCreate;
+  f.copyStrings(out, {
+    mongo_service_name: "mongoServiceName",
+    database_name: "databaseName",
+    collection_name: "collectionName",
+    user_id_field: "userIdField",
+    on_user_creation_function_name: "onUserCreationFunctionName",
+  });
   if (out.enabled) {
     // Without these there is no collection to look the user up in.
     for (const key of ["mongo_service_name", "database_name", "collection_name", "user_id_field"]) {

@@ -99,6 +99,17 @@ export class Fields {
     return v;
   }
 
+  /**
+   * Copies each present, non-empty string field to `target` under the name `names` maps it to (the
+   * optional string settings of an export, whose absence means "not set").
+   */
+  copyStrings<T extends object>(target: T, names: Record<string, keyof T & string>): void {
+    for (const [key, name] of Object.entries(names)) {
+      const value = this.optString(key);
+      if (value) (target as Record<string, unknown>)[name] = value;
+    }
+  }
+
   string(key: string): string {
     const v = this.optString(key);
     if (v === undefined) throw invalidField(this.file, this.at(key), "is required (a string)");

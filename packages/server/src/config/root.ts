@@ -70,16 +70,13 @@ export async function readRootConfig(ctx: LoadContext): Promise<RootConfig> {
     fields,
     allowedRequestOrigins: origins,
   };
-  const appId = fields.optString("app_id");
-  if (appId !== undefined && appId !== "") root.appId = appId;
-  const name = fields.optString("name");
-  if (name !== undefined && name !== "") root.name = name;
-  const location = fields.optString("location");
-  if (location) root.location = location;
-  const deploymentModel = fields.optString("deployment_model");
-  if (deploymentModel) root.deploymentModel = deploymentModel;
-  const environment = fields.optString("environment");
-  if (environment) root.environment = environment;
+  fields.copyStrings(root, {
+    app_id: "appId",
+    name: "name",
+    location: "location",
+    deployment_model: "deploymentModel",
+    environment: "environment",
+  });
   return root;
 }
 

@@ -5,13 +5,22 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { EJSON } from "bson";
+import { EJSON, Int32 } from "bson";
 import type { ServerConfig } from "../../src/index.js";
 import { call, repoRoot, startTestServer, type TestServer } from "../helpers/server.js";
 
 /** The fixture app of these tests (client app id `functions-app`). */
 export const functionsApp = join(repoRoot, "packages/server/test/fixtures/apps/functions-app");
 export const APP = "functions-app";
+
+/** What the fixture's `dataOps` function returns: every collection operation, on any engine. */
+export const DATA_OPS_RESULT = {
+  sorted: [new Int32(14), new Int32(3), new Int32(2)],
+  count: new Int32(2),
+  list: ["x"],
+  deleted: new Int32(2),
+  left: new Int32(3),
+};
 
 /** Short limits keep the timeout and memory tests fast. */
 export const FUNCTION_LIMITS = { timeLimitMs: 1500, memoryLimitMb: 64 };

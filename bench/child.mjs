@@ -1,0 +1,20 @@
+// The IPC side both bench children share: report readiness, answer {type:"rss"} with the resident set
+// size and {type:"cpu"} with process.cpuUsage() (all threads), and stop on {type:"stop"}, SIGTERM or
+// when the parent goes away. Without a parent (run by hand), messages go to stdout.
+
+/** Reports `url` to the parent and serves its requests until told to stop; `close` frees the server. */
+export function serveParent(url, close) {
+  const send = (message) => (process.send ? process.send(message) : console.log(JSON.stringify(message)));
+  send({ type: "ready", url, pid: process.pid });
+  const stop = async () => {
+    await close().catch(() => {});
+    process.exit(0);
+  };
+  process.on("message", (message) => {
+    if (message?.type === "rss") send({ type: "rss", ...process.memoryUsage(), maxRss: process.resourceUsage().maxRSS * 1024 });
+    else if (message?.type === "cpu") send({ type: "cpu", ...process.cpuUsage() });
+    else if (message?.type === "stop") void stop();
+  });
+  process.on("disconnect", () => void stop());
+  process.on("SIGTERM", () => void stop());
+}
