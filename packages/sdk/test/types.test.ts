@@ -29,7 +29,7 @@ const OPTIONS: ts.CompilerOptions = {
 };
 
 /** Type-checks one file (optionally with its module specifier swapped) and returns the diagnostics. */
-function check(file: string, options: ts.CompilerOptions = OPTIONS, swap?: [string, string]): ts.Diagnostic[] {
+function check(file: string, options: ts.CompilerOptions = OPTIONS, swap?: [string, string]): readonly ts.Diagnostic[] {
   const host = ts.createCompilerHost(options);
   if (swap) {
     const original = readFileSync(file, "utf8");

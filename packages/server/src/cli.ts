@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command, Option } from "commander";
 import { delimiter } from "node:path";
-import { describeSupport, loadAppDirectory } from "./config/index.js";
+import { describeSupport, loadAppDirectory, reportWarnings } from "./config/index.js";
 import { readServerConfigFile, type ServerConfig } from "./server-config.js";
 import { SUPPORTED, startServer } from "./server.js";
 
@@ -72,7 +72,7 @@ program
       const app = await loadAppDirectory(dir);
       console.log(`app ${app.clientAppId} (${app.name}) from ${app.dir}`);
       for (const line of describeSupport(app, SUPPORTED)) console.log(`  ${line}`);
-      for (const line of app.warnings) console.log(`  warning: ${line}`);
+      for (const line of reportWarnings(app)) console.log(`  warning: ${line}`);
     }
   });
 

@@ -26,13 +26,7 @@ export function digestsEqual(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-/** A stable 24-hex id derived from a name (provider ids, domain ids). */
+/** A stable 24-hex id derived from names (provider ids). */
 export function derivedId(...parts: string[]): string {
   return createHash("sha256").update(parts.join("\u0000")).digest("hex").slice(0, 24);
-}
-
-const HEX24 = /^[0-9a-f]{24}$/;
-/** Whether a value is a 24-hex ObjectId string. */
-export function isObjectIdHex(value: unknown): value is string {
-  return typeof value === "string" && HEX24.test(value);
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { pino } from "pino";
 import { systemClock, type Clock } from "./clock.js";
-import { describeSupport, loadAppDirectory } from "./config/index.js";
+import { describeSupport, loadAppDirectory, reportWarnings } from "./config/index.js";
 import type { AppConfig } from "./config/types.js";
 import { buildHttpApp } from "./http/app.js";
 import { resolveServerConfig, type ServerConfig } from "./server-config.js";
@@ -63,7 +63,14 @@ export async function startServer(options: StartOptions): Promise<GatehouseServe
   }
   const store = await Store.open(options.db);
   // Tokens travel in headers; never log them.
-  const log = pino({ level: options.logLevel ?? "info", redact: ["req.headers.authorization", "req.headers.cookie"] });
+  const log = pino({
+    level: options.logLevel ?? "info",
+    redact: ["req.headers.authorization", "req.headers.cookie"],
+    // Requests are logged by path only: core sends the access token as a query parameter (`baas_at`).
+    serializers: {
+      req: (req: { method?: string; url?: string; ip?: string }) => ({ method: req.method, path: req.url?.split("?")[0], ip: req.ip }),
+    },
+  });
   let services: Services | undefined;
   let http: FastifyInstance;
   try {
@@ -81,7 +88,7 @@ export async function startServer(options: StartOptions): Promise<GatehouseServe
   const report = apps.flatMap((app) => [
     `app ${app.clientAppId} (${app.name}) from ${app.dir}`,
     ...describeSupport(app, SUPPORTED).map((line) => `  ${line}`),
-    ...app.warnings.map((line) => `  warning: ${line}`),
+    ...reportWarnings(app).map((line) => `  warning: ${line}`),
   ]);
   const appOf = (id: string) => {
     const app = services.apps.get(id);

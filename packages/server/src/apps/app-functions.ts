@@ -2,7 +2,13 @@ import { ObjectId } from "bson";
 import type { AppRuntime } from "./app-runtime.js";
 import type { ContextUser, HostService } from "../functions/types.js";
 import { FunctionRuntime, WorkerPool } from "../functions/index.js";
-import { createBuiltinDataService, createMongoDataService, findUserDataDocument, type DataService } from "../data/index.js";
+import {
+  createBuiltinDataService,
+  createMongoDataService,
+  ensureUserDataIndex,
+  findUserDataDocument,
+  type DataService,
+} from "../data/index.js";
 import type { ResolvedServerConfig } from "../server-config.js";
 import type { UserRecord } from "../store/records.js";
 import type { Store } from "../store/store.js";
@@ -34,6 +40,7 @@ export class AppFunctions {
     if (needsPool) this.pool = new WorkerPool({ workers: this.settings.workers, memoryLimitMb: this.settings.memoryLimitMb });
     for (const app of apps) {
       this.data.set(app.id, this.dataServicesOf(app));
+      await ensureUserDataIndex(this.store.db, app.config.customUserData);
       if (!this.pool) continue;
       const runtime = new FunctionRuntime({
         app: app.config,

@@ -32,6 +32,7 @@ export async function createAppRuntime(config: AppConfig, settings: AppServerSet
   }
   const signer = new TokenSigner(config.clientAppId, keys);
   const caseInsensitive = settings.emailMatching === "case-insensitive";
+  const providerIds = new Map<string, string>();
   return {
     config,
     id: config.clientAppId,
@@ -41,7 +42,12 @@ export async function createAppRuntime(config: AppConfig, settings: AppServerSet
       const provider = Object.hasOwn(config.providers, name) ? config.providers[name] : undefined;
       return provider && !provider.disabled ? provider : undefined;
     },
-    providerId: (name) => derivedId("provider", config.clientAppId, name),
+    // Hashed once per provider name: profiles and logins ask for it on every request.
+    providerId: (name) => {
+      let id = providerIds.get(name);
+      if (id === undefined) providerIds.set(name, (id = derivedId("provider", config.clientAppId, name)));
+      return id;
+    },
     emailKey: (email) => (caseInsensitive ? email.toLowerCase() : email),
   };
 }

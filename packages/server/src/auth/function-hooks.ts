@@ -1,10 +1,11 @@
 import type { AppFunctions } from "../apps/app-functions.js";
 import type { AppRuntime } from "../apps/app-runtime.js";
 import type { Clock } from "../clock.js";
+import { GatehouseError } from "../errors.js";
 import type { UserRecord } from "../store/records.js";
 import type { AuthHooks } from "./hooks.js";
 
-/** Where hook failures are reported (they never fail the login that caused them). */
+/** Where hook failures are reported (only a failed custom data lookup fails its request). */
 export type HookErrorLog = (appId: string, what: string, error: unknown) => void;
 
 /**
@@ -19,8 +20,17 @@ export class FunctionAuthHooks implements AuthHooks {
     private readonly onError: HookErrorLog,
   ) {}
 
-  customUserData(app: AppRuntime, userId: string): Promise<Record<string, unknown> | undefined> {
-    return this.functions.customUserData(app, userId);
+  /**
+   * A lookup that fails (a MongoDB out of reach) fails the token request with 503: issuing a token
+   * without the user's data would tell the client the data is empty.
+   */
+  async customUserData(app: AppRuntime, userId: string): Promise<Record<string, unknown> | undefined> {
+    try {
+      return await this.functions.customUserData(app, userId);
+    } catch (error) {
+      this.onError(app.id, "custom user data lookup", error);
+      throw new GatehouseError("MongoDBError", 503, "custom user data is unavailable, try again later");
+    }
   }
 
   async userCreated(app: AppRuntime, user: UserRecord, providerType: string): Promise<void> {

@@ -15,11 +15,3 @@ export interface AuthHooks {
   /** Runs after a user is deleted. */
   userDeleted(app: AppRuntime, user: UserRecord): Promise<void>;
 }
-
-/** Hooks that do nothing: the state before functions are configured. */
-export const noHooks: AuthHooks = {
-  customUserData: async () => undefined,
-  userCreated: async () => {},
-  userLoggedIn: async () => {},
-  userDeleted: async () => {},
-};

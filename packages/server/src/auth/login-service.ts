@@ -47,9 +47,8 @@ export class LoginService {
 
   async login(request: LoginRequest): Promise<LoginResponse> {
     const { app, providerName, ip } = request;
-    const config = app.config.providers[providerName];
+    const config = app.provider(providerName);
     if (!config) throw Errors.providerNotFound(providerName);
-    if (config.disabled) throw Errors.providerNotFound(providerName);
     const provider = this.providers.get(config.type);
     if (!provider) throw Errors.providerNotSupported(providerName);
     try {
@@ -75,59 +74,62 @@ export class LoginService {
     const { app, providerName, ip } = request;
     const device = deviceInfo(request.body);
     const now = this.clock.now();
-    const outcome = await this.store.transaction(async (tx) => {
-      let existingId = identity.alwaysNew ? undefined : await tx.users.findIdByIdentity(app.id, providerType, identity.externalId);
-      if (existingId === undefined && identity.ownerUserId !== undefined) {
-        // An API key's first login adds an api-key identity to its owner (PROTOCOL.md §9).
-        existingId = identity.ownerUserId;
-        const identityRecord = {
-          userId: existingId,
-          providerType,
-          providerName,
-          externalId: identity.externalId,
-          providerData: identity.providerData,
-          createdAt: now,
-        };
-        await tx.users.addIdentity(app.id, identityRecord);
-      }
-      const created = existingId === undefined;
-      let user: UserRecord;
-      if (existingId === undefined) {
-        const userId = newObjectId();
-        const first = {
-          userId,
-          providerType,
-          providerName,
-          externalId: identity.externalId,
-          providerData: identity.providerData,
-          createdAt: now,
-        };
-        user = {
-          id: userId,
-          appId: app.id,
-          type: "normal",
-          disabled: false,
-          data: identity.profileData,
-          createdAt: now,
-          lastLoginAt: now,
-          sessionsValidSince: now,
-          identities: [first],
-        };
-        await tx.users.create(user, first);
-      } else {
-        user = (await tx.users.get(app.id, existingId))!;
-        if (user.disabled) throw Errors.userDisabled();
-        await tx.users.touchLogin(existingId, now);
-      }
-      const userId = user.id;
-      const deviceId = device ? await this.resolveDevice(tx, app, userId, device, now) : NO_DEVICE_ID;
-      const pending = { app, userId, providerType, providerName, externalId: identity.externalId, deviceId };
-      const session = this.sessions.newSession(pending);
-      await tx.sessions.create(session);
-      if (created) await this.audit.record({ appId: app.id, type: "user_created", userId, provider: providerType, ip, result: "ok" }, tx);
-      await this.audit.record({ appId: app.id, type: "login", userId, provider: providerType, ip, result: "ok" }, tx);
-      return { user, created, pending, session };
-    });
+    // Two first logins of one identity can race to create its user; the loser's retry finds the winner's.
+    const outcome = await retryOnUniqueViolation(() =>
+      this.store.transaction(async (tx) => {
+        let existingId = identity.alwaysNew ? undefined : await tx.users.findIdByIdentity(app.id, providerType, identity.externalId);
+        if (existingId === undefined && identity.ownerUserId !== undefined) {
+          // An API key's first login adds an api-key identity to its owner (PROTOCOL.md §9).
+          existingId = identity.ownerUserId;
+          const identityRecord = {
+            userId: existingId,
+            providerType,
+            providerName,
+            externalId: identity.externalId,
+            providerData: identity.providerData,
+            createdAt: now,
+          };
+          await tx.users.addIdentity(app.id, identityRecord);
+        }
+        const created = existingId === undefined;
+        let user: UserRecord;
+        if (existingId === undefined) {
+          const userId = newObjectId();
+          const first = {
+            userId,
+            providerType,
+            providerName,
+            externalId: identity.externalId,
+            providerData: identity.providerData,
+            createdAt: now,
+          };
+          user = {
+            id: userId,
+            appId: app.id,
+            type: "normal",
+            disabled: false,
+            data: identity.profileData,
+            createdAt: now,
+            lastLoginAt: now,
+            sessionsValidSince: now,
+            identities: [first],
+          };
+          await tx.users.create(user, first);
+        } else {
+          user = (await tx.users.get(app.id, existingId))!;
+          if (user.disabled) throw Errors.userDisabled();
+          await tx.users.touchLogin(existingId, now);
+        }
+        const userId = user.id;
+        const deviceId = device ? await this.resolveDevice(tx, app, userId, device, now) : NO_DEVICE_ID;
+        const pending = { app, userId, providerType, providerName, externalId: identity.externalId, deviceId };
+        const session = this.sessions.newSession(pending);
+        await tx.sessions.create(session);
+        if (created) await this.audit.record({ appId: app.id, type: "user_created", userId, provider: providerType, ip, result: "ok" }, tx);
+        await this.audit.record({ appId: app.id, type: "login", userId, provider: providerType, ip, result: "ok" }, tx);
+        return { user, created, pending, session };
+      }),
+    );
     if (outcome.created) await this.hooks.userCreated(app, outcome.user, providerType);
     const response = await this.sessions.issue(outcome.pending, outcome.session);
     await this.hooks.userLoggedIn(app, outcome.user, providerType);
@@ -186,5 +188,15 @@ export class LoginService {
     const access_token = await this.sessions.reissueAccess(app, caller.session);
     // The refresh token is not reissued: clients keep the one they have (PROTOCOL.md §3.4).
     return { access_token, refresh_token: null, user_id: caller.userId, device_id: caller.session.deviceId };
+  }
+}
+
+/** Runs `work` again once if it failed on a unique constraint (a concurrent insert of the same row). */
+async function retryOnUniqueViolation<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    return work();
   }
 }

@@ -31,15 +31,7 @@ export function engineOf(db: Kysely<any>): SqlEngine {
   return db.getExecutor().adapter instanceof PostgresAdapter ? "postgres" : "sqlite";
 }
 
-/**
- * Creates the `documents` table. Add it to the store's migration list (any name that sorts after the
- * core tables, e.g. `"0100_documents"`).
- *
- * @example
- * ```ts
- * await openDatabase(url, { "0100_documents": documentsMigration });
- * ```
- */
+/** Creates the `documents` table; the store's migration list runs it as `0100_documents`. */
 export const documentsMigration: Migration = {
   async up(db: Kysely<any>): Promise<void> {
     const int64 = engineOf(db) === "postgres" ? "bigint" : "integer";

@@ -6,5 +6,5 @@ export * from "./types.js";
 export { createBuiltinDataService } from "./builtin.js";
 export { createMongoDataService } from "./mongo.js";
 export { documentsMigration, type DocumentsTable, type DocumentsDatabase } from "./documents-table.js";
-export { findUserDataDocument } from "./user-data.js";
+export { ensureUserDataIndex, findUserDataDocument } from "./user-data.js";
 export { encode, decode, decodeExact, promote } from "./values.js";

@@ -77,6 +77,16 @@ function keyValue(engine: SqlEngine, json: string): RawBuilder<unknown> {
 /** Index names already ensured, per database handle (creating one is a one-off cost per process). */
 const ensured = new WeakMap<Kysely<any>, Set<string>>();
 
+/**
+ * Creates the expression index custom user data lookups use, for an app's `user_id_field`. The server
+ * calls it at start-up, so no request pays for the DDL (and two first requests cannot race on it).
+ */
+export async function ensureUserDataIndex(db: Kysely<any>, config: CustomUserDataConfig): Promise<void> {
+  if (config.enabled && config.userIdField && INDEXABLE_FIELD.test(config.userIdField)) {
+    await ensureFieldIndex(db, engineOf(db), config.userIdField);
+  }
+}
+
 async function ensureFieldIndex(db: Kysely<any>, engine: SqlEngine, field: string): Promise<void> {
   const name = `documents_field_${field}`;
   const done = ensured.get(db) ?? new Set<string>();

@@ -41,7 +41,7 @@ export function installBodyParsers(app: FastifyInstance): void {
 }
 
 /** The App Services error body. */
-export function errorBody(error: GatehouseError): string {
+function errorBody(error: GatehouseError): string {
   return JSON.stringify({ error: error.message, error_code: error.code });
 }
 

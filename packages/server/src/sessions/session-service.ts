@@ -144,15 +144,16 @@ export class SessionService {
   }
 
   /** `POST /auth/session`: a new access token carrying current custom user data. */
-  async refresh(token: string, ip: string): Promise<{ access_token: string }> {
+  async refresh(token: string, ip: string, checkApp: (app: AppRuntime) => void = () => {}): Promise<{ access_token: string }> {
     const { app, session } = await this.authenticateRefresh(token);
+    checkApp(app);
     const access_token = await this.reissueAccess(app, session);
     await this.audit.record({ appId: app.id, type: "refresh", userId: session.userId, provider: session.providerType, ip, result: "ok" });
     return { access_token };
   }
 
   /** `DELETE /auth/session`: revokes the session named by the refresh token. */
-  async logout(token: string, ip: string): Promise<void> {
+  async logout(token: string, ip: string, checkApp: (app: AppRuntime) => void = () => {}): Promise<void> {
     let context: RefreshContext;
     try {
       context = await this.authenticateRefresh(token);
@@ -165,6 +166,7 @@ export class SessionService {
       throw error;
     }
     const { app, session } = context;
+    checkApp(app);
     await this.store.transaction(async (tx) => {
       await tx.sessions.revoke(session.id, this.clock.now());
       await this.audit.record(

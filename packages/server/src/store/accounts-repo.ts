@@ -55,11 +55,11 @@ export class AccountRepository {
     await this.db.deleteFrom("userpass_accounts").where("id", "=", accountId).execute();
   }
 
-  /** Stores a new token, voiding earlier unused tokens of the same purpose for the account. */
-  async createToken(token: OneTimeTokenRecord): Promise<void> {
+  /** Stores a new token, voiding earlier unused tokens of the same purpose for the account (at `now`). */
+  async createToken(token: OneTimeTokenRecord, now: number): Promise<void> {
     await this.db
       .updateTable("one_time_tokens")
-      .set({ used_at: token.expiresAt })
+      .set({ used_at: now })
       .where("account_id", "=", token.accountId)
       .where("purpose", "=", token.purpose)
       .where("used_at", "is", null)

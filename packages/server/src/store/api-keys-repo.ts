@@ -70,10 +70,6 @@ export class ApiKeyRepository {
   async delete(userId: string, id: string): Promise<void> {
     await this.db.deleteFrom("api_keys").where("id", "=", id).where("user_id", "=", userId).execute();
   }
-
-  async deleteAllOf(userId: string): Promise<void> {
-    await this.db.deleteFrom("api_keys").where("user_id", "=", userId).execute();
-  }
 }
 
 function toRecord(row: Database["api_keys"]): ApiKeyRecord {

@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration } from "kysely";
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from "kysely";
 import { migrations } from "./migrations.js";
 import type { Database } from "./schema.js";
 
@@ -18,13 +18,13 @@ export interface Connection {
 
 /**
  * Opens `sqlite:PATH` (the file and its folder are created) or `postgres://...` and runs pending
- * migrations. `extraMigrations` lets other modules (builtin collections) add their tables.
+ * migrations (store/migrations.ts, builtin collections included).
  */
-export async function openDatabase(url: string, extraMigrations: Record<string, Migration> = {}): Promise<Connection> {
+export async function openDatabase(url: string): Promise<Connection> {
   const connection = url.startsWith("postgres://") || url.startsWith("postgresql://") ? await openPostgres(url) : openSqlite(url);
   const migrator = new Migrator({
     db: connection.db,
-    provider: { getMigrations: async () => migrations(connection.dialect, extraMigrations) },
+    provider: { getMigrations: async () => migrations(connection.dialect) },
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {

@@ -8,7 +8,7 @@ import type { Dialect } from "./connect.js";
  * migration: add a new one, named after the last (Kysely runs them in name order and refuses a
  * database that has run a migration the list places later).
  */
-export function migrations(dialect: Dialect, extra: Record<string, Migration> = {}): Record<string, Migration> {
+export function migrations(dialect: Dialect): Record<string, Migration> {
   const int64 = dialect === "postgres" ? "bigint" : "integer";
   return {
     "0001_core": {
@@ -140,6 +140,13 @@ export function migrations(dialect: Dialect, extra: Record<string, Migration> = 
           .execute();
       },
     },
-    ...extra,
+    "0300_expiry_indexes": {
+      // Housekeeping deletes by expiry every 10 minutes; without these each pass scans whole tables.
+      async up(db: Kysely<any>) {
+        await db.schema.createIndex("sessions_expires").on("sessions").column("expires_at").execute();
+        await db.schema.createIndex("one_time_tokens_expires").on("one_time_tokens").column("expires_at").execute();
+        await db.schema.createIndex("rate_limits_window").on("rate_limits").column("window_start").execute();
+      },
+    },
   };
 }

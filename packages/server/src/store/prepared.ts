@@ -1,4 +1,5 @@
 import type { Compilable, CompiledQuery, Kysely, QueryResult } from "kysely";
+import { engineOf } from "../data/documents-table.js";
 
 /** Names a parameter of a prepared query (returns a placeholder to put where the value goes). */
 export type Param = (name: string) => any;
@@ -22,7 +23,7 @@ export class PreparedQuery<Row> {
   constructor(private readonly build: (db: Kysely<any>, p: Param) => Compilable<Row>) {}
 
   run(db: Kysely<any>, values: Record<string, unknown>): Promise<QueryResult<Row>> {
-    const engine = db.getExecutor().adapter.constructor.name;
+    const engine = engineOf(db);
     let prepared = this.compiled.get(engine);
     if (!prepared) {
       const query = this.build(db, (name) => `${SENTINEL}${name}`).compile();

@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import { PreparedQuery } from "./prepared.js";
+import { toIdentity, toUser } from "./rows.js";
 import type { SessionRecord, SessionState, UserRecord } from "./records.js";
 import type { Database, SessionsTable, UsersTable } from "./schema.js";
 
@@ -38,26 +39,29 @@ export class SessionRepository {
     const first = rows[0];
     if (!first) return undefined;
     const session = toSessionState(first);
-    const user: UserRecord = {
+    const userRow = {
       id: first.user_id,
-      appId: first.app_id,
+      app_id: first.app_id,
       type: first.user_type,
-      disabled: first.disabled === 1,
-      data: JSON.parse(first.user_data) as Record<string, unknown>,
-      createdAt: Number(first.user_created_at),
-      lastLoginAt: first.last_login_at === null ? null : Number(first.last_login_at),
-      sessionsValidSince: Number(first.sessions_valid_since),
-      identities: rows
-        .filter((r) => r.i_external_id !== null)
-        .map((r) => ({
-          userId: first.user_id,
-          providerType: r.i_provider_type!,
-          providerName: r.i_provider_name!,
-          externalId: r.i_external_id!,
-          providerData: JSON.parse(r.i_provider_data!) as Record<string, unknown>,
-          createdAt: Number(r.i_created_at),
-        })),
+      disabled: first.disabled,
+      data: first.user_data,
+      created_at: first.user_created_at,
+      last_login_at: first.last_login_at,
+      sessions_valid_since: first.sessions_valid_since,
     };
+    const identities = rows
+      .filter((r) => r.i_external_id !== null)
+      .map((r) =>
+        toIdentity({
+          user_id: first.user_id,
+          provider_type: r.i_provider_type!,
+          provider_name: r.i_provider_name!,
+          external_id: r.i_external_id!,
+          provider_data: r.i_provider_data!,
+          created_at: r.i_created_at!,
+        }),
+      );
+    const user = toUser(userRow, identities);
     return { session, user };
   }
 
@@ -70,6 +74,19 @@ export class SessionRepository {
       .where("revoked_at", "is", null)
       .executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
+  }
+
+  /** Revokes the live sessions a user opened with one identity (an API key's, when the key goes). */
+  async revokeByIdentity(userId: string, providerType: string, externalId: string, at: number): Promise<number> {
+    const result = await this.db
+      .updateTable("sessions")
+      .set({ revoked_at: at })
+      .where("user_id", "=", userId)
+      .where("provider_type", "=", providerType)
+      .where("external_id", "=", externalId)
+      .where("revoked_at", "is", null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
   }
 
   /** Revokes every live session of a user. */

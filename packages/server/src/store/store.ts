@@ -1,4 +1,4 @@
-import type { Kysely, Migration } from "kysely";
+import type { Kysely } from "kysely";
 import { AccountRepository } from "./accounts-repo.js";
 import { ApiKeyRepository } from "./api-keys-repo.js";
 import { openDatabase, type Connection, type Dialect } from "./connect.js";
@@ -37,8 +37,8 @@ export class Store {
   }
 
   /** Opens `sqlite:PATH` or `postgres://...`, migrating the schema to the latest version. */
-  static async open(url: string, extraMigrations: Record<string, Migration> = {}): Promise<Store> {
-    const connection = await openDatabase(url, extraMigrations);
+  static async open(url: string): Promise<Store> {
+    const connection = await openDatabase(url);
     return new Store(connection.db, connection.dialect, connection);
   }
 
@@ -47,9 +47,22 @@ export class Store {
     return this.connection?.description ?? "transaction";
   }
 
-  /** Runs `work` in one transaction: all of its writes land, or none do. */
-  transaction<T>(work: (tx: Store) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute((trx) => work(new Store(trx, this.dialect)));
+  /**
+   * Runs `work` in one transaction: all of its writes land, or none do. On SQLite shared by several
+   * processes, a transaction that read before writing fails with SQLITE_BUSY when another process
+   * committed in between (busy_timeout does not cover that case); it is run again, from the start.
+   */
+  async transaction<T>(work: (tx: Store) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.db.transaction().execute((trx) => work(new Store(trx, this.dialect)));
+      } catch (error) {
+        const code = (error as { code?: unknown })?.code;
+        const busy = this.dialect === "sqlite" && typeof code === "string" && code.startsWith("SQLITE_BUSY");
+        if (!busy || attempt >= 5) throw error;
+        await new Promise((resolve) => setTimeout(resolve, attempt * 5 + Math.random() * 20));
+      }
+    }
   }
 
   async close(): Promise<void> {

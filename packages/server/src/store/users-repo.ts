@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import { PreparedQuery } from "./prepared.js";
+import { toIdentity, toUser } from "./rows.js";
 import type { IdentityRecord, UserRecord } from "./records.js";
 import type { Database } from "./schema.js";
 
@@ -59,24 +60,7 @@ export class UserRepository {
     const row = (await userById.run(this.db, { appId, userId })).rows[0];
     if (!row) return undefined;
     const { rows: identities } = await identitiesOfUser.run(this.db, { userId });
-    return {
-      id: row.id,
-      appId: row.app_id,
-      type: row.type,
-      disabled: row.disabled === 1,
-      data: JSON.parse(row.data) as Record<string, unknown>,
-      createdAt: Number(row.created_at),
-      lastLoginAt: row.last_login_at === null ? null : Number(row.last_login_at),
-      sessionsValidSince: Number(row.sessions_valid_since),
-      identities: identities.map((i) => ({
-        userId: i.user_id,
-        providerType: i.provider_type,
-        providerName: i.provider_name,
-        externalId: i.external_id,
-        providerData: JSON.parse(i.provider_data) as Record<string, unknown>,
-        createdAt: Number(i.created_at),
-      })),
-    };
+    return toUser(row, identities.map(toIdentity));
   }
 
   /** Adds profile metadata keys the user does not have yet (a linked identity's email, say). */

@@ -72,18 +72,24 @@ export class ApiKeyService {
     return view(record);
   }
 
+  /** Disabling a key also ends the sessions it opened: a leaked key must stop working at once. */
   async setDisabled(caller: RefreshContext, id: string, disabled: boolean): Promise<void> {
-    if (!(await this.store.apiKeys.setDisabled(caller.session.userId, id, disabled))) throw notFound();
-    const type = disabled ? "api_key_disable" : "api_key_enable";
-    await this.audit.record({ appId: caller.app.id, type, userId: caller.session.userId, provider: "api-key", result: "ok", detail: id });
+    const userId = caller.session.userId;
+    await this.store.transaction(async (tx) => {
+      if (!(await tx.apiKeys.setDisabled(userId, id, disabled))) throw notFound();
+      if (disabled) await tx.sessions.revokeByIdentity(userId, "api-key", id, this.clock.now());
+      const type = disabled ? "api_key_disable" : "api_key_enable";
+      await this.audit.record({ appId: caller.app.id, type, userId, provider: "api-key", result: "ok", detail: id }, tx);
+    });
   }
 
   /** Deleting a key that does not exist succeeds silently, as App Services did. */
   async delete(caller: RefreshContext, id: string): Promise<void> {
     await this.store.transaction(async (tx) => {
       await tx.apiKeys.delete(caller.session.userId, id);
-      // The key's identity goes too, so the key id can never log anyone in again.
+      // The key's identity and the sessions it opened go too: the key can never act again.
       await tx.users.removeIdentity(caller.app.id, "api-key", id);
+      await tx.sessions.revokeByIdentity(caller.session.userId, "api-key", id, this.clock.now());
       await this.audit.record(
         { appId: caller.app.id, type: "api_key_delete", userId: caller.session.userId, provider: "api-key", result: "ok", detail: id },
         tx,

@@ -31,8 +31,9 @@ export class UserService {
   }
 
   /** Deletes a user, its identities, accounts, sessions and devices in one transaction. */
-  async delete(app: AppRuntime, userId: string, by: { ip?: string; actor: "user" | "admin" }): Promise<void> {
-    const user = await this.get(app, userId);
+  async delete(app: AppRuntime, userOrId: UserRecord | string, by: { ip?: string; actor: "user" | "admin" }): Promise<void> {
+    const user = typeof userOrId === "string" ? await this.get(app, userOrId) : userOrId;
+    const userId = user.id;
     await this.store.transaction(async (tx) => {
       await tx.users.delete(app.id, userId);
       await this.audit.record({ appId: app.id, type: "delete", userId, ip: by.ip ?? null, result: "ok", detail: `by ${by.actor}` }, tx);

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { SUPPORTED } from "../../src/server.js";
 import { call, startTestServer } from "../helpers/server.js";
 
 /** The 15 real App Services exports in ../shared: the server must start on each and serve what it supports. */
@@ -10,6 +11,15 @@ const fixtures = readdirSync(fixturesDir).filter((name) => statSync(join(fixture
 
 describe("the server starts on every real App Services export", () => {
   it("has the fixtures", () => assert.equal(fixtures.length, 15));
+
+  it("reports as supported exactly the providers the server registers", async () => {
+    const server = await startTestServer();
+    try {
+      assert.deepEqual(server.services.logins.supportedTypes().sort(), [...SUPPORTED.providers].sort());
+    } finally {
+      await server.close();
+    }
+  });
 
   for (const name of fixtures) {
     it(name, async () => {

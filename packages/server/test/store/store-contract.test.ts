@@ -163,15 +163,18 @@ for (const engine of engines) {
       await store.accounts.create(account);
       await assert.rejects(store.accounts.create({ ...account, id: newObjectId() }), (e) => isUniqueViolation(e));
       await store.accounts.create({ ...account, id: newObjectId(), appId: "another-app" });
-      await store.accounts.createToken({
-        id: "tok-1",
-        appId: app,
-        accountId: account.id,
-        purpose: "confirm",
-        tokenHash: "ab",
-        expiresAt: 10,
-        usedAt: null,
-      });
+      await store.accounts.createToken(
+        {
+          id: "tok-1",
+          appId: app,
+          accountId: account.id,
+          purpose: "confirm",
+          tokenHash: "ab",
+          expiresAt: 10,
+          usedAt: null,
+        },
+        1,
+      );
       assert.equal((await store.accounts.getToken("tok-1"))?.tokenHash, "ab");
       const [a, b] = await Promise.all([store.accounts.consumeToken("tok-1", 5), store.accounts.consumeToken("tok-1", 5)]);
       assert.deepEqual([a, b].sort(), [false, true]);

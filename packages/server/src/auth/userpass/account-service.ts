@@ -2,16 +2,14 @@ import type { AppRuntime } from "../../apps/app-runtime.js";
 import type { AuditLog } from "../../audit/audit-log.js";
 import type { Clock } from "../../clock.js";
 import { Errors } from "../../errors.js";
-import { digestsEqual, hashSecret, newObjectId, newSecret } from "../../ids.js";
+import { digestsEqual, hashSecret, newObjectId } from "../../ids.js";
 import { linkWithToken, type Mailer } from "../../mail/mailer.js";
 import type { RateLimiter } from "../../ratelimit/rate-limiter.js";
 import type { AccountRecord } from "../../store/records.js";
 import { isUniqueViolation, type Store } from "../../store/store.js";
 import type { PasswordHasher } from "../password.js";
 import type { UserpassFunctionFlows } from "./function-flows.js";
-
-/** Confirmation and reset links are valid for 30 minutes (App Services' rule). */
-const TOKEN_LIFETIME_MS = 30 * 60 * 1000;
+import { completeConfirmation, completeReset, issueToken } from "./one-time-tokens.js";
 
 /** The email/password account flows of PROTOCOL.md §5, except login (see login-provider.ts). */
 export class AccountService {
@@ -49,12 +47,12 @@ export class AccountService {
       confirmed: autoConfirm,
       createdAt: now,
     };
-    const token = autoConfirm || byFunction ? undefined : newSecret();
-    const tokenId = newObjectId();
+    const byMail = !autoConfirm && !byFunction;
+    let link: { token: string; tokenId: string } | undefined;
     try {
       await this.store.transaction(async (tx) => {
         await tx.accounts.create(account);
-        if (token) await tx.accounts.createToken(this.tokenRecord(app, account.id, "confirm", token, tokenId, now));
+        if (byMail) link = await issueToken(tx, app, account.id, "confirm", now);
         await this.audit.record(
           { appId: app.id, type: "register", provider: "local-userpass", ip, result: "ok", detail: autoConfirm ? "confirmed" : "pending" },
           tx,
@@ -68,9 +66,9 @@ export class AccountService {
       throw error;
     }
     if (byFunction) await this.flows!.confirmWithFunction(app, account, ip);
-    if (token) {
+    if (link) {
       try {
-        await this.mailConfirmation(app, email, token, tokenId);
+        await this.mailConfirmation(app, email, link.token, link.tokenId);
       } catch (error) {
         // Undo the registration so the client can simply try again; nothing stays half-done.
         await this.store.accounts.delete(account.id);
@@ -82,11 +80,9 @@ export class AccountService {
   /** `confirm`: completes a pending registration with the token pair from the link. */
   async confirm(app: AppRuntime, token: string, tokenId: string, ip: string): Promise<void> {
     const record = await this.checkToken(app, "confirm", token, tokenId);
-    await this.store.transaction(async (tx) => {
-      if (!(await tx.accounts.consumeToken(record.id, this.clock.now()))) throw Errors.invalidToken();
-      await tx.accounts.markConfirmed(record.accountId, this.clock.now());
-      await this.audit.record({ appId: app.id, type: "confirm", provider: "local-userpass", ip, result: "ok" }, tx);
-    });
+    await this.store.transaction((tx) =>
+      completeConfirmation({ tx, audit: this.audit, app, tokenId: record.id, accountId: record.accountId, ip, now: this.clock.now() }),
+    );
   }
 
   /** `confirm/send`: mails a new confirmation link to a pending account. */
@@ -98,9 +94,7 @@ export class AccountService {
     if (!account) throw Errors.userNotFound();
     if (account.confirmed) throw Errors.alreadyConfirmed();
     this.assertCanMail(config.emailConfirmationUrl, "emailConfirmationUrl");
-    const token = newSecret();
-    const tokenId = newObjectId();
-    await this.store.accounts.createToken(this.tokenRecord(app, account.id, "confirm", token, tokenId, this.clock.now()));
+    const { token, tokenId } = await issueToken(this.store, app, account.id, "confirm", this.clock.now());
     try {
       await this.mailConfirmation(app, account.email, token, tokenId);
     } catch (error) {
@@ -141,9 +135,7 @@ export class AccountService {
     const account = await this.store.accounts.findByEmailKey(app.id, emailKey);
     if (!account) throw Errors.userNotFound();
     this.assertCanMail(config.resetPasswordUrl, "resetPasswordUrl");
-    const token = newSecret();
-    const tokenId = newObjectId();
-    await this.store.accounts.createToken(this.tokenRecord(app, account.id, "reset", token, tokenId, this.clock.now()));
+    const { token, tokenId } = await issueToken(this.store, app, account.id, "reset", this.clock.now());
     const subject = typeof config.resetPasswordSubject === "string" ? config.resetPasswordSubject : "Reset your password";
     const link = linkWithToken(String(config.resetPasswordUrl), token, tokenId);
     try {
@@ -163,15 +155,18 @@ export class AccountService {
     validatePassword(password);
     const record = await this.checkToken(app, "reset", token, tokenId);
     const passwordHash = await this.hasher.hash(password);
-    await this.store.transaction(async (tx) => {
-      const now = this.clock.now();
-      if (!(await tx.accounts.consumeToken(record.id, now))) throw Errors.invalidToken();
-      await tx.accounts.setPasswordHash(record.accountId, passwordHash, now);
-      const userId = await tx.users.findIdByIdentity(app.id, "local-userpass", record.accountId);
-      // A reset means the old password may be known to someone else: end every session (OWASP).
-      if (userId) await tx.sessions.revokeAllForUser(userId, now);
-      await this.audit.record({ appId: app.id, type: "reset", userId: userId ?? null, provider: "local-userpass", ip, result: "ok" }, tx);
-    });
+    await this.store.transaction((tx) =>
+      completeReset({
+        tx,
+        audit: this.audit,
+        app,
+        tokenId: record.id,
+        accountId: record.accountId,
+        ip,
+        now: this.clock.now(),
+        passwordHash,
+      }),
+    );
   }
 
   private async checkToken(app: AppRuntime, purpose: "confirm" | "reset", token: string, tokenId: string) {
@@ -186,18 +181,6 @@ export class AccountService {
       digestsEqual(record.tokenHash, hashSecret(token));
     if (!good) throw Errors.invalidToken();
     return record;
-  }
-
-  private tokenRecord(app: AppRuntime, accountId: string, purpose: "confirm" | "reset", token: string, tokenId: string, now: number) {
-    return {
-      id: tokenId,
-      appId: app.id,
-      accountId,
-      purpose,
-      tokenHash: hashSecret(token),
-      expiresAt: now + TOKEN_LIFETIME_MS,
-      usedAt: null,
-    };
   }
 
   private async mailConfirmation(app: AppRuntime, email: string, token: string, tokenId: string): Promise<void> {

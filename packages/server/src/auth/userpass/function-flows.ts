@@ -3,12 +3,10 @@ import type { AppRuntime } from "../../apps/app-runtime.js";
 import type { AuditLog } from "../../audit/audit-log.js";
 import type { Clock } from "../../clock.js";
 import { Errors, GatehouseError } from "../../errors.js";
-import { hashSecret, newObjectId, newSecret } from "../../ids.js";
 import type { AccountRecord } from "../../store/records.js";
 import type { Store } from "../../store/store.js";
 import type { PasswordHasher } from "../password.js";
-
-const TOKEN_LIFETIME_MS = 30 * 60 * 1000;
+import { completeConfirmation, completeReset, issueToken } from "./one-time-tokens.js";
 
 /** What a confirmation or reset function decided. */
 type FunctionStatus = "success" | "pending" | "fail";
@@ -30,7 +28,7 @@ export class UserpassFunctionFlows {
   /** Runs the confirmation function for a pending account; `fail` removes the account. */
   async confirmWithFunction(app: AppRuntime, account: AccountRecord, ip: string): Promise<void> {
     const name = functionName(app, "confirmationFunctionName");
-    const { token, tokenId } = await this.newToken(app, account.id, "confirm");
+    const { token, tokenId } = await issueToken(this.store, app, account.id, "confirm", this.clock.now());
     let status: FunctionStatus;
     try {
       status = await this.run(app, name, [{ token, tokenId, username: account.email }]);
@@ -39,14 +37,18 @@ export class UserpassFunctionFlows {
       throw error;
     }
     if (status === "success") {
-      await this.store.transaction(async (tx) => {
-        await tx.accounts.consumeToken(tokenId, this.clock.now());
-        await tx.accounts.markConfirmed(account.id, this.clock.now());
-        await this.audit.record(
-          { appId: app.id, type: "confirm", provider: "local-userpass", ip, result: "ok", detail: "by function" },
+      await this.store.transaction((tx) =>
+        completeConfirmation({
           tx,
-        );
-      });
+          audit: this.audit,
+          app,
+          tokenId,
+          accountId: account.id,
+          ip,
+          now: this.clock.now(),
+          detail: "by function",
+        }),
+      );
     } else if (status === "fail") {
       await this.store.accounts.delete(account.id);
       await this.audit.record({
@@ -65,7 +67,7 @@ export class UserpassFunctionFlows {
   async resetWithFunction(app: AppRuntime, account: AccountRecord, password: string, args: unknown[], ip: string): Promise<void> {
     const name = functionName(app, "resetFunctionName");
     const currentPasswordValid = await this.hasher.verify(account.passwordHash, password);
-    const { token, tokenId } = await this.newToken(app, account.id, "reset");
+    const { token, tokenId } = await issueToken(this.store, app, account.id, "reset", this.clock.now());
     const status = await this.run(app, name, [{ token, tokenId, username: account.email, password, currentPasswordValid }, ...args]);
     if (status === "fail") {
       await this.audit.record({
@@ -80,32 +82,19 @@ export class UserpassFunctionFlows {
     }
     if (status === "pending") return;
     const passwordHash = await this.hasher.hash(password);
-    await this.store.transaction(async (tx) => {
-      const now = this.clock.now();
-      await tx.accounts.consumeToken(tokenId, now);
-      await tx.accounts.setPasswordHash(account.id, passwordHash, now);
-      const userId = await tx.users.findIdByIdentity(app.id, "local-userpass", account.id);
-      if (userId) await tx.sessions.revokeAllForUser(userId, now);
-      await this.audit.record(
-        { appId: app.id, type: "reset", userId: userId ?? null, provider: "local-userpass", ip, result: "ok", detail: "by function" },
+    await this.store.transaction((tx) =>
+      completeReset({
         tx,
-      );
-    });
-  }
-
-  private async newToken(app: AppRuntime, accountId: string, purpose: "confirm" | "reset") {
-    const token = newSecret();
-    const tokenId = newObjectId();
-    await this.store.accounts.createToken({
-      id: tokenId,
-      appId: app.id,
-      accountId,
-      purpose,
-      tokenHash: hashSecret(token),
-      expiresAt: this.clock.now() + TOKEN_LIFETIME_MS,
-      usedAt: null,
-    });
-    return { token, tokenId };
+        audit: this.audit,
+        app,
+        tokenId,
+        accountId: account.id,
+        ip,
+        now: this.clock.now(),
+        passwordHash,
+        detail: "by function",
+      }),
+    );
   }
 
   private async run(app: AppRuntime, name: string, args: unknown[]): Promise<FunctionStatus> {

@@ -8,13 +8,12 @@ import { accessTokenResponseSchema, profileResponseSchema } from "./schemas.js";
 /** Routes under `/api/client/v2.0/auth`: no app id in the path, the token names the app (§1.5). */
 export async function authRoutes(app: FastifyInstance, { services }: { services: Services }): Promise<void> {
   app.post("/auth/session", { schema: { response: { 201: accessTokenResponseSchema } } }, async (req, reply) => {
-    const token = bearerToken(req);
-    const result = await services.sessions.refresh(token, req.ip);
+    const result = await services.sessions.refresh(bearerToken(req), req.ip, (app) => assertOrigin(app, req));
     return reply.code(201).send(result);
   });
 
   app.delete("/auth/session", async (req, reply) => {
-    await services.sessions.logout(bearerToken(req), req.ip);
+    await services.sessions.logout(bearerToken(req), req.ip, (app) => assertOrigin(app, req));
     return reply.code(204).send();
   });
 
@@ -27,7 +26,7 @@ export async function authRoutes(app: FastifyInstance, { services }: { services:
   app.delete("/auth/delete", async (req, reply) => {
     const caller = await services.sessions.authenticateAccess(bearerToken(req));
     assertOrigin(caller.app, req);
-    await services.users.delete(caller.app, caller.userId, { ip: req.ip, actor: "user" });
+    await services.users.delete(caller.app, caller.user, { ip: req.ip, actor: "user" });
     return reply.code(204).send();
   });
 }
