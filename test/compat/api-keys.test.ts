@@ -3,16 +3,15 @@
  * and `Credentials.apiKey` login.
  */
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { after, before, test } from "node:test";
 import * as Realm from "realm-web";
-import { repoRoot, startTestServer, type TestServer } from "../../packages/server/test/helpers/server.js";
+import { keysApp, startTestServer, type TestServer } from "../../packages/server/test/helpers/server.js";
 import { HEX24, jwtPayload, newApp, rejectsRealm, uniqueEmail } from "./helpers.js";
 
 const KEYS_APP = "keys-app";
 let server: TestServer;
 before(async () => {
-  server = await startTestServer({ apps: [join(repoRoot, "packages/server/test/fixtures/apps/keys-app")] });
+  server = await startTestServer({ apps: [keysApp] });
 });
 after(() => server.close());
 

@@ -158,6 +158,11 @@ export class MongoDBRealmError extends GatehouseError {
 }
 
 /** @returns true when `err` is a server answer saying the session (token) is not valid. */
+export function isInvalidSession(err: unknown): err is MongoDBRealmError {
+  return isUnauthorized(err) && (err.errorCode === "InvalidSession" || err.errorCode === undefined);
+}
+
+/** Whether an error is a 401 of any kind. */
 export function isUnauthorized(err: unknown): err is MongoDBRealmError {
   return err instanceof MongoDBRealmError && err.statusCode === 401;
 }

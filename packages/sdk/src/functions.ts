@@ -48,12 +48,9 @@ const RESERVED = new Set([
   ...Object.getOwnPropertyNames(Object.prototype),
 ]);
 
-/** Calls functions as one user, optionally through a named service. */
+/** Calls functions as one user. */
 class FunctionsFactory implements BaseFunctionsFactory {
-  constructor(
-    private readonly requester: Requester,
-    private readonly serviceName?: string,
-  ) {}
+  constructor(private readonly requester: Requester) {}
 
   async callFunction(name: string, ...args: unknown[]): Promise<unknown> {
     const response = await this.requester.fetch(
@@ -71,9 +68,7 @@ class FunctionsFactory implements BaseFunctionsFactory {
   }
 
   private body(name: string, args: unknown[]): Record<string, unknown> {
-    const body: Record<string, unknown> = { name, arguments: args };
-    if (this.serviceName) body["service"] = this.serviceName;
-    return body;
+    return { name, arguments: args };
   }
 }
 
@@ -81,10 +76,9 @@ class FunctionsFactory implements BaseFunctionsFactory {
  * Creates `user.functions`: a proxy on which any property is a bound function caller, as in realm-web.
  *
  * @param requester - The user making the calls.
- * @param serviceName - Optional service the functions belong to.
  */
-export function createFunctionsFactory<T>(requester: Requester, serviceName?: string): T & BaseFunctionsFactory {
-  const factory = new FunctionsFactory(requester, serviceName);
+export function createFunctionsFactory<T>(requester: Requester): T & BaseFunctionsFactory {
+  const factory = new FunctionsFactory(requester);
   return new Proxy(factory, {
     get(target, property, receiver) {
       if (typeof property === "string" && !RESERVED.has(property)) {

@@ -9,7 +9,7 @@
  * - a 401 on a refresh-token request (refresh, API keys) ends the session: tokens are dropped and the
  *   owner hears whether the refresh token expired or was revoked.
  */
-import { ClientError, ClientErrorCode, isUnauthorized, type MongoDBRealmError } from "../errors.js";
+import { ClientError, ClientErrorCode, isInvalidSession, isUnauthorized, type MongoDBRealmError } from "../errors.js";
 import type { LogoutReason } from "../events.js";
 import { decodeToken, type TokenClaims } from "../jwt.js";
 import type { UserStorage } from "../storage/app-storage.js";
@@ -161,7 +161,9 @@ export class UserSession {
     try {
       return await this.fetcher.fetch({ ...request, token: used });
     } catch (err) {
-      if (!isUnauthorized(err)) throw err;
+      // Only a rejected session is worth a refresh: a 401 such as InvalidPassword (a link with a wrong
+      // password) would fail again, and cost an attempt against the account's rate limit.
+      if (!isInvalidSession(err)) throw err;
       // Our token may be stale only because another request refreshed meanwhile: then just retry.
       if (this.access === used) await this.refresh();
       if (!this.access || !this.refreshTokenValue) throw err;

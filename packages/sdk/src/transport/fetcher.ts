@@ -22,8 +22,6 @@ export interface HttpRequest {
   token?: string | null;
   /** Extra headers. */
   headers?: Record<string, string>;
-  /** Extra `fetch` options (e.g. `credentials` for the OAuth link flow). */
-  init?: Partial<RequestInit>;
 }
 
 /** How a {@link Fetcher} reaches the server. */
@@ -99,7 +97,7 @@ export class Fetcher {
       headers["Content-Type"] = "application/json";
     }
     if (request.token) headers["Authorization"] = `Bearer ${request.token}`;
-    const response = await this.config.fetch(url, { ...request.init, method: request.method, headers, body });
+    const response = await this.config.fetch(url, { method: request.method, headers, body });
     if (!response.ok) throw await MongoDBRealmError.fromRequestAndResponse(url, request, response);
     return response;
   }

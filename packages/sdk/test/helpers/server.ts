@@ -99,18 +99,3 @@ export function uniqueEmail(label = "user"): string {
 
 /** The SDK's fixture app with functions, custom user data and API keys. */
 export const FUNCTIONS_APP = { dir: join(repoRoot, "packages/sdk/test/fixtures/apps/functions-app"), id: "sdk-functions-app" };
-
-/**
- * Asks the server whether it serves a route at all: a 404 "no route" means the feature has not landed in
- * this server build yet, and the tests for it are skipped (saying so) rather than faked.
- */
-export async function serves(url: string, method: string, path: string): Promise<boolean> {
-  const response = await fetch(`${url}/api/client/v2.0${path}`, {
-    method,
-    headers: { "content-type": "application/json" },
-    body: method === "GET" ? undefined : "{}",
-  });
-  if (response.status !== 404) return true;
-  const body = (await response.json().catch(() => ({}))) as { error?: string };
-  return !/no route/i.test(body.error ?? "");
-}

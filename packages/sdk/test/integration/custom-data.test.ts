@@ -1,22 +1,20 @@
 /**
  * Custom user data: read from the access token with no request, EJSON-decoded, and re-read through a
  * refresh after it changes. Needs server functions (the fixture app writes the data from its
- * on-user-creation and setColour functions); skipped, with the reason, until the server has them.
+ * on-user-creation and setColour functions).
  */
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import { Credentials, MemoryStorage, type UserChangeEvent } from "../../src/index.ts";
-import { FUNCTIONS_APP, recordingFetch, serves, startGatehouse, type TestGatehouse } from "../helpers/server.ts";
+import { FUNCTIONS_APP, recordingFetch, startGatehouse, type TestGatehouse } from "../helpers/server.ts";
 
 type Colourful = { user_id?: string; colour?: string; joined?: Date; visits?: number };
 
 describe("custom user data", async () => {
   const gh: TestGatehouse = await startGatehouse({ apps: [FUNCTIONS_APP] });
-  const supported = await serves(gh.url, "POST", `/app/${FUNCTIONS_APP.id}/functions/call`);
-  const skip = supported ? false : "this server build has no functions route yet (the fixture writes custom data with functions)";
   after(() => gh.close());
 
-  it("is in the first token, decoded from EJSON", { skip }, async () => {
+  it("is in the first token, decoded from EJSON", async () => {
     const user = await gh.app().logIn(Credentials.anonymous());
     const data = user.customData as Colourful;
     assert.equal(data.user_id, user.id);
@@ -26,7 +24,7 @@ describe("custom user data", async () => {
     assert.equal(data.visits, 1);
   });
 
-  it("refreshCustomData re-reads it through one refresh; customData alone makes no request", { skip }, async () => {
+  it("refreshCustomData re-reads it through one refresh; customData alone makes no request", async () => {
     const rec = recordingFetch();
     const user = await gh.app({ fetch: rec.fetch }).logIn(Credentials.anonymous());
     const events: UserChangeEvent[] = [];
@@ -45,7 +43,7 @@ describe("custom user data", async () => {
     assert.deepEqual(events.map((e) => e.type).slice(-2), ["accessTokenRefreshed", "customDataRefreshed"]);
   });
 
-  it("is restored with the cached token on the next start", { skip }, async () => {
+  it("is restored with the cached token on the next start", async () => {
     const storage = new MemoryStorage();
     const user = await gh.app({ storage }).logIn(Credentials.anonymous());
     await user.functions.setColour("red");

@@ -6,15 +6,13 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import { Credentials, MongoDBRealmError } from "../../src/index.ts";
-import { FUNCTIONS_APP, serves, startGatehouse, uniqueEmail, type TestGatehouse } from "../helpers/server.ts";
+import { FUNCTIONS_APP, startGatehouse, uniqueEmail, type TestGatehouse } from "../helpers/server.ts";
 
 describe("authentication by app functions", async () => {
   const gh: TestGatehouse = await startGatehouse({ apps: [FUNCTIONS_APP] });
-  const supported = await serves(gh.url, "POST", `/app/${FUNCTIONS_APP.id}/functions/call`);
-  const skip = supported ? false : "this server build has no functions yet";
   after(() => gh.close());
 
-  it("logs in with Credentials.function: the payload (EJSON) goes to the app's function", { skip }, async () => {
+  it("logs in with Credentials.function: the payload (EJSON) goes to the app's function", async () => {
     const app = gh.app();
     const name = `ada-${Date.now()}`;
     const user = await app.logIn(Credentials.function({ username: name, pin: 1234 }));
@@ -33,7 +31,7 @@ describe("authentication by app functions", async () => {
     });
   });
 
-  it("retryCustomConfirmation re-runs the confirmation function", { skip }, async () => {
+  it("retryCustomConfirmation re-runs the confirmation function", async () => {
     const app = gh.app();
     const email = uniqueEmail("pending");
     await app.emailPasswordAuth.registerUser({ email, password: "secret123" });
@@ -47,7 +45,7 @@ describe("authentication by app functions", async () => {
     await assert.rejects(app.emailPasswordAuth.retryCustomConfirmation({ email }), { statusCode: 400, errorCode: "UserAlreadyConfirmed" });
   });
 
-  it("callResetPasswordFunction passes extra arguments to the reset function", { skip }, async () => {
+  it("callResetPasswordFunction passes extra arguments to the reset function", async () => {
     const app = gh.app();
     const email = uniqueEmail();
     await app.emailPasswordAuth.registerUser({ email, password: "secret123" });

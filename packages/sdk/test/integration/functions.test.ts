@@ -7,19 +7,17 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { Binary, Decimal128, Double, Int32, Long, ObjectId } from "bson";
 import { Credentials, MongoDBRealmError, type User } from "../../src/index.ts";
-import { FUNCTIONS_APP, recordingFetch, serves, startGatehouse, type TestGatehouse } from "../helpers/server.ts";
+import { FUNCTIONS_APP, recordingFetch, startGatehouse, type TestGatehouse } from "../helpers/server.ts";
 
 describe("functions", async () => {
   const gh: TestGatehouse = await startGatehouse({ apps: [FUNCTIONS_APP] });
-  const supported = await serves(gh.url, "POST", `/app/${FUNCTIONS_APP.id}/functions/call`);
-  const skip = supported ? false : "this server build has no functions route yet";
   let user: User;
   before(async () => {
-    if (supported) user = await gh.app().logIn(Credentials.anonymous());
+    user = await gh.app().logIn(Credentials.anonymous());
   });
   after(() => gh.close());
 
-  it("calls a function by name, three equivalent ways", { skip }, async () => {
+  it("calls a function by name, three equivalent ways", async () => {
     assert.equal(await user.functions.sum(1, 2), 3);
     assert.equal(await user.callFunction("sum", 1, 2), 3);
     assert.equal(await user.functions.callFunction("sum", 1.5, 2), 3.5);
@@ -27,11 +25,11 @@ describe("functions", async () => {
     assert.equal(await bound(2, 2), 4, "proxy methods are bound");
   });
 
-  it("runs the function as the calling user", { skip }, async () => {
+  it("runs the function as the calling user", async () => {
     assert.deepEqual(await user.functions.whoAmI(), { id: user.id, type: "normal" });
   });
 
-  it("round-trips Date, ObjectId, Decimal128, Binary, Long and nested documents", { skip }, async () => {
+  it("round-trips Date, ObjectId, Decimal128, Binary, Long and nested documents", async () => {
     const oid = new ObjectId();
     const args = [
       new Date(1_700_000_000_123),
@@ -54,7 +52,7 @@ describe("functions", async () => {
     assert.equal(back[7], null);
   });
 
-  it("keeps Int32 / Double / Long apart with numberDecoding 'bson'", { skip }, async () => {
+  it("keeps Int32 / Double / Long apart with numberDecoding 'bson'", async () => {
     const typed = await gh.app({ numberDecoding: "bson" }).logIn(Credentials.anonymous());
     const back = (await typed.functions.echo(new Int32(5), new Double(2.5), Long.fromNumber(7))) as unknown[];
     assert.ok(back[0] instanceof Int32, `Int32 came back as ${String(back[0])}`);
@@ -66,7 +64,7 @@ describe("functions", async () => {
     assert.equal(Number((await typed.functions.echo(new Double(2)))[0]), 2);
   });
 
-  it("sends plain JS numbers as Int32 or Double and gets the same numbers back", { skip }, async () => {
+  it("sends plain JS numbers as Int32 or Double and gets the same numbers back", async () => {
     assert.deepEqual(await user.functions.echo(5, 2.5, -0.5, 2 ** 31, Number.MAX_SAFE_INTEGER), [
       5,
       2.5,
@@ -76,14 +74,14 @@ describe("functions", async () => {
     ]);
   });
 
-  it("streams a call as server-sent events (callFunctionStreaming)", { skip }, async () => {
+  it("streams a call as server-sent events (callFunctionStreaming)", async () => {
     let text = "";
     const decoder = new TextDecoder();
     for await (const chunk of await user.functions.callFunctionStreaming("sum", 40, 2)) text += decoder.decode(chunk, { stream: true });
     assert.equal(text, 'data: {"$numberInt":"42"}\n\n');
   });
 
-  it("reports function errors with the server's codes", { skip }, async () => {
+  it("reports function errors with the server's codes", async () => {
     await assert.rejects(user.functions.fail(), (err: unknown) => {
       assert.ok(err instanceof MongoDBRealmError);
       assert.equal(err.errorCode, "FunctionExecutionError");
@@ -97,7 +95,7 @@ describe("functions", async () => {
     assert.equal(user.isLoggedIn, true, "function errors never end the session");
   });
 
-  it("refreshes an expired access token once for a function call", { skip }, async () => {
+  it("refreshes an expired access token once for a function call", async () => {
     const rec = recordingFetch();
     const caller = await gh.app({ fetch: rec.fetch, clock: { now: () => Date.now() } }).logIn(Credentials.anonymous());
     gh.clock.advance(31 * 60_000);

@@ -55,6 +55,22 @@ describe("linkCredentials", () => {
     await guest.refreshProfile();
   });
 
+  it("a wrong password on link fails at once: no refresh, no second attempt", async () => {
+    const app = gh.app();
+    const email = uniqueEmail();
+    await app.emailPasswordAuth.registerUser({ email, password: "secret123" });
+    const guest = await app.logIn(Credentials.anonymous());
+    await assert.rejects(guest.linkCredentials(Credentials.emailPassword(email, "wrong-password")), (err: unknown) => {
+      assert.ok(err instanceof MongoDBRealmError);
+      assert.equal(err.errorCode, "InvalidPassword");
+      return true;
+    });
+    assert.equal(await gh.countEvents("refresh", guest.id), 0, "InvalidPassword is not a stale token");
+    const attempts = await gh.countEvents("link", guest.id);
+    assert.equal(attempts, 1, "one link attempt reached the server");
+    assert.equal(guest.state, UserState.Active);
+  });
+
   it("refuses to link anonymous credentials", async () => {
     const app = gh.app();
     const email = uniqueEmail();

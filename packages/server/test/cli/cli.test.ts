@@ -1,34 +1,13 @@
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fixturesDir } from "../config/helpers.js";
-import { repoRoot, todoApp } from "../helpers/server.js";
-
-const cli = join(repoRoot, "packages/server/dist/cli.js");
-
-/** Runs the built CLI; resolves when it prints its URL (or exits). */
-function runCli(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout!.on("data", (d) => (stdout += d));
-  child.stderr!.on("data", (d) => (stderr += d));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  const listening = new Promise<string>((resolve, reject) => {
-    child.stdout!.on("data", () => {
-      const match = /gatehouse listening on (\S+)/.exec(stdout);
-      if (match) resolve(match[1]!);
-    });
-    void exited.then((code) => reject(new Error(`exited ${code}: ${stderr}`)));
-  });
-  // Tests that expect an exit never await `listening`; keep its rejection from going unhandled.
-  listening.catch(() => {});
-  return { child, exited, listening, output: () => ({ stdout, stderr }) };
-}
+import { cli, runCli } from "../helpers/cli.js";
+import { jwtClaims, todoApp } from "../helpers/server.js";
 
 describe("gatehouse CLI", () => {
   let dir: string;
@@ -99,7 +78,7 @@ describe("gatehouse CLI", () => {
         body: "{}",
       })
     ).json();
-    const header = JSON.parse(Buffer.from(login.access_token.split(".")[0], "base64url").toString());
+    const header = jwtClaims(login.access_token, 0);
     assert.equal(header.kid, "ops-1");
     run.child.kill("SIGTERM");
     assert.equal(await run.exited, 0);

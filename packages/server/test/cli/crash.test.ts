@@ -1,37 +1,22 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { it } from "node:test";
 import { Store } from "../../src/store/store.js";
-import { repoRoot, todoApp } from "../helpers/server.js";
+import { runCli } from "../helpers/cli.js";
+import { todoApp } from "../helpers/server.js";
 
-const cli = join(repoRoot, "packages/server/dist/cli.js");
-
-function serve(db: string) {
-  const child = spawn(process.execPath, [cli, "serve", "--app", todoApp, "--db", db, "--port", "0", "--log-level", "warn"], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const url = new Promise<string>((resolve, reject) => {
-    let out = "";
-    child.stdout!.on("data", (d) => {
-      out += d;
-      const m = /gatehouse listening on (\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.on("exit", (code) => reject(new Error(`server exited ${code}`)));
-  });
-  url.catch(() => {});
-  return { child, url };
-}
+const serve = (db: string) => runCli(["serve", "--app", todoApp, "--db", db, "--port", "0", "--log-level", "warn"]);
 
 it("kill -9 under registration load loses no acknowledged registration and leaves no half-made account", async () => {
   const dir = await mkdtemp(join(tmpdir(), "gatehouse-crash-"));
   const db = `sqlite:${join(dir, "crash.db")}`;
+  const servers: ReturnType<typeof serve>[] = [];
   try {
     const first = serve(db);
-    const url = await first.url;
+    servers.push(first);
+    const url = await first.listening;
     const acknowledged: string[] = [];
     let stop = false;
     const worker = async (w: number) => {
@@ -50,7 +35,11 @@ it("kill -9 under registration load loses no acknowledged registration and leave
       }
     };
     const workers = Array.from({ length: 8 }, (_, w) => worker(w));
-    while (acknowledged.length < 40) await new Promise((r) => setTimeout(r, 20));
+    const deadline = Date.now() + 30_000;
+    while (acknowledged.length < 40) {
+      assert.ok(Date.now() < deadline, `only ${acknowledged.length} registrations acknowledged in 30 s`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
     first.child.kill("SIGKILL");
     stop = true;
     await Promise.all(workers);
@@ -70,15 +59,16 @@ it("kill -9 under registration load loses no acknowledged registration and leave
     }
 
     const second = serve(db);
-    const url2 = await second.url;
+    servers.push(second);
+    const url2 = await second.listening;
     const login = await fetch(`${url2}/api/client/v2.0/app/todo-gatehouse/auth/providers/local-userpass/login`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ username: acknowledged[acknowledged.length - 1], password: "secret1" }),
     });
     assert.equal(login.status, 200);
-    second.child.kill("SIGTERM");
   } finally {
+    for (const server of servers) server.child.kill("SIGKILL");
     await rm(dir, { recursive: true, force: true });
   }
 });

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { EJSON, Int32 } from "bson";
 import type { ServerConfig } from "../../src/index.js";
-import { call, repoRoot, startTestServer, type TestServer } from "../helpers/server.js";
+import { call, jwtClaims, repoRoot, startTestServer, type TestServer } from "../helpers/server.js";
 
 /** The fixture app of these tests (client app id `functions-app`). */
 export const functionsApp = join(repoRoot, "packages/server/test/fixtures/apps/functions-app");
@@ -99,6 +99,4 @@ export function assertError(
 }
 
 /** The payload of a JWT, unverified. */
-export function claims(token: string): Record<string, any> {
-  return JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString("utf8")) as Record<string, any>;
-}
+export const claims = (token: string) => jwtClaims(token);

@@ -10,6 +10,10 @@ export const repoRoot = resolve(fileURLToPath(new URL("../../../../", import.met
 export const todoApp = join(repoRoot, "examples/todo");
 /** A test app with email confirmation and reset by mail (client app id `confirm-app`). */
 export const confirmApp = join(repoRoot, "packages/server/test/fixtures/apps/confirm-app");
+/** A second app (client app id `second-app`): other keys, `allowed_request_origins`, an unsupported provider. */
+export const secondApp = join(repoRoot, "packages/server/test/fixtures/apps/second-app");
+/** An app with user API keys enabled (client app id `keys-app`). */
+export const keysApp = join(repoRoot, "packages/server/test/fixtures/apps/keys-app");
 
 /** A running test server on a fresh SQLite file in a temp dir, with a movable clock. */
 export interface TestServer extends GatehouseServer {
@@ -66,4 +70,11 @@ export async function call(
     parsed = text;
   }
   return { status: response.status, headers: response.headers, body: parsed, text };
+}
+
+/** The payload (`part` 1, default) or header (`part` 0) of a JWT, unverified. */
+export function jwtClaims(token: string, part: 0 | 1 = 1): Record<string, any> {
+  const segment = token.split(".")[part];
+  if (segment === undefined) throw new Error("not a JWT");
+  return JSON.parse(Buffer.from(segment, "base64url").toString("utf8")) as Record<string, any>;
 }

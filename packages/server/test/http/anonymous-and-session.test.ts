@@ -1,12 +1,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { call, startTestServer, type TestServer } from "../helpers/server.js";
+import { call, jwtClaims, startTestServer, type TestServer } from "../helpers/server.js";
 
 const APP = "todo-gatehouse";
 
-function claims(token: string): Record<string, any> {
-  return JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString("utf8"));
-}
+const claims = (token: string) => jwtClaims(token);
 
 describe("anonymous login, profile, refresh, logout, delete", () => {
   let server: TestServer;

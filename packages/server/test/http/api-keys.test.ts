@@ -1,9 +1,6 @@
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { call, startTestServer, type TestServer } from "../helpers/server.js";
-
-const keysApp = join(import.meta.dirname, "../fixtures/apps/keys-app");
+import { keysApp, call, startTestServer, type TestServer } from "../helpers/server.js";
 
 describe("user API keys (PROTOCOL.md §9)", () => {
   let server: TestServer;

@@ -2,13 +2,9 @@ import assert from "node:assert/strict";
 import { createHmac, generateKeyPairSync } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { SignJWT } from "jose";
-import { call, startTestServer, todoApp, type TestServer } from "../helpers/server.js";
-import { join } from "node:path";
-
-const secondApp = join(import.meta.dirname, "../fixtures/apps/second-app");
+import { secondApp, call, jwtClaims, startTestServer, todoApp, type TestServer } from "../helpers/server.js";
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
-const decode = (token: string, part: 0 | 1) => JSON.parse(Buffer.from(token.split(".")[part]!, "base64url").toString("utf8"));
 
 describe("every way a token can be wrong is a 401 InvalidSession", () => {
   let server: TestServer;
@@ -44,7 +40,7 @@ describe("every way a token can be wrong is a 401 InvalidSession", () => {
 
   it("refuses a tampered payload", async () => {
     const [h, , s] = good.access_token.split(".");
-    const payload = { ...decode(good.access_token, 1), sub: "000000000000000000000001" };
+    const payload = { ...jwtClaims(good.access_token, 1), sub: "000000000000000000000001" };
     await assertInvalid(profile(`${h}.${b64(payload)}.${s}`));
   });
 
@@ -55,13 +51,13 @@ describe("every way a token can be wrong is a 401 InvalidSession", () => {
   });
 
   it("refuses alg none", async () => {
-    const payload = decode(good.access_token, 1);
+    const payload = jwtClaims(good.access_token, 1);
     await assertInvalid(profile(`${b64({ alg: "none", typ: "JWT", kid: "k1" })}.${b64(payload)}.`));
     await assertInvalid(profile(`${b64({ alg: "none", typ: "JWT", kid: "k1" })}.${b64(payload)}.x`));
   });
 
   it("refuses another algorithm even with a valid MAC (HS512 with the same key is not HS256)", async () => {
-    const payload = decode(good.access_token, 1);
+    const payload = jwtClaims(good.access_token, 1);
     const header = b64({ alg: "HS512", typ: "JWT", kid: "k1" });
     const mac = createHmac("sha512", "wrong-key-we-do-not-know")
       .update(`${header}.${b64(payload)}`)
@@ -71,16 +67,16 @@ describe("every way a token can be wrong is a 401 InvalidSession", () => {
 
   it("refuses an RS256 token signed by an attacker's key (algorithm confusion)", async () => {
     const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-    const forged = await new SignJWT(decode(good.access_token, 1)).setProtectedHeader({ alg: "RS256", kid: "k1" }).sign(privateKey);
+    const forged = await new SignJWT(jwtClaims(good.access_token, 1)).setProtectedHeader({ alg: "RS256", kid: "k1" }).sign(privateKey);
     await assertInvalid(profile(forged));
   });
 
   it("refuses a token signed with a key the app does not have", async () => {
-    const forged = await new SignJWT(decode(good.access_token, 1))
+    const forged = await new SignJWT(jwtClaims(good.access_token, 1))
       .setProtectedHeader({ alg: "HS256", kid: "k1" })
       .sign(new TextEncoder().encode("an-attacker-chosen-secret-of-32-characters!!"));
     await assertInvalid(profile(forged));
-    const unknownKid = await new SignJWT(decode(good.access_token, 1))
+    const unknownKid = await new SignJWT(jwtClaims(good.access_token, 1))
       .setProtectedHeader({ alg: "HS256", kid: "k9" })
       .sign(new TextEncoder().encode("an-attacker-chosen-secret-of-32-characters!!"));
     await assertInvalid(profile(unknownKid));
@@ -88,7 +84,7 @@ describe("every way a token can be wrong is a 401 InvalidSession", () => {
 
   it("refuses a token re-labelled for another app (its key differs)", async () => {
     const [h, , s] = other.access_token.split(".");
-    const relabelled = { ...decode(other.access_token, 1), gh_app: "todo-gatehouse" };
+    const relabelled = { ...jwtClaims(other.access_token, 1), gh_app: "todo-gatehouse" };
     await assertInvalid(profile(`${h}.${b64(relabelled)}.${s}`));
   });
 

@@ -1,10 +1,8 @@
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { rawRequest } from "../helpers/raw-http.js";
-import { call, startTestServer, todoApp, type TestServer } from "../helpers/server.js";
+import { secondApp, call, startTestServer, todoApp, type TestServer } from "../helpers/server.js";
 
-const secondApp = join(import.meta.dirname, "../fixtures/apps/second-app");
 const V2 = "/api/client/v2.0";
 
 describe("transport rules of PROTOCOL.md §1 (raw HTTP)", () => {
