@@ -21,11 +21,11 @@ export async function appRoutes(app: FastifyInstance, { services }: { services: 
   };
 
   app.get<{ Params: AppParams }>("/app/:appId/location", async (req) => {
-    resolveApp(req);
+    const { config } = resolveApp(req);
     const hostname = publicBaseUrl(req, services.config.publicUrl);
     return {
-      deployment_model: services.apps.get(req.params.appId)!.config.deploymentModel,
-      location: services.apps.get(req.params.appId)!.config.location,
+      deployment_model: config.deploymentModel,
+      location: config.location,
       hostname,
       ws_hostname: hostname.replace(/^http/, "ws"),
     };
