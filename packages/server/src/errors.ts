@@ -1,58 +1,281 @@
 /**
- * Every error Gatehouse reports to a client, with its App Services `error_code` and HTTP status.
- * Services throw these; the HTTP layer turns them into `{error, error_code}` bodies. Callers branch on
- * `code`, never on the message.
+ * The one catalogue of errors Gatehouse reports to a client. Each entry has a stable name — its
+ * `reason`, which tests and the audit log use — the App Services `error_code` it is sent with, its
+ * HTTP status, and how its message is worded. Services throw `Errors.<reason>(...)`; the HTTP layer
+ * turns the error into an `{error, error_code, reason}` body. Callers branch on `reason` or `code`,
+ * never on the message.
+ *
+ * A reason never says more than the message does: where two causes must look the same to a client
+ * (an unknown user and a wrong password), they share one entry.
+ */
+
+/**
+ * The App Services `error_code` strings Gatehouse sends: names realm-core's table knows (PROTOCOL.md
+ * §8.2) where one fits, so every SDK maps them to a typed error.
+ */
+export const ERROR_CODES = [
+  "AccountNameInUse",
+  "APIKeyAlreadyExists",
+  "APIKeyNotFound",
+  "AppNotFound",
+  "AuthError",
+  "AuthProviderNotFound",
+  "BadRequest",
+  "DomainNotAllowed",
+  "ExecutionTimeLimitExceeded",
+  "FunctionExecutionError",
+  "FunctionNotFound",
+  "InternalServerError",
+  "InvalidParameter",
+  "InvalidPassword",
+  "InvalidSession",
+  "MissingAuthReq",
+  "MissingParameter",
+  "MongoDBError",
+  "NotCallable",
+  "NotFound",
+  "ServiceNotFound",
+  "TooManyRequests",
+  "UserAlreadyConfirmed",
+  "UserAppDomainMismatch",
+  "UserDisabled",
+  "UserNotFound",
+] as const;
+
+/** One of {@link ERROR_CODES}. */
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** What an entry's wording function may answer: the message, or the message with a status or headers. */
+type Wording = string | { message: string; status?: number; headers?: Record<string, string> };
+
+interface Entry {
+  code: ErrorCode;
+  status: number;
+  message: (...args: never[]) => Wording;
+}
+
+const catalogue = {
+  // ---- request shape (bodies are checked by the route schemas first)
+  /** A malformed request that no more specific entry describes. Prefer adding a named entry. */
+  badRequest: { code: "BadRequest", status: 400, message: (message: string) => message },
+  invalidJsonBody: { code: "BadRequest", status: 400, message: (detail: string) => `invalid JSON body: ${detail}` },
+  bodyNotObject: { code: "BadRequest", status: 400, message: () => "request body must be a JSON object" },
+  bodyTooLarge: { code: "BadRequest", status: 413, message: () => "request body too large" },
+  unsupportedMediaType: {
+    code: "BadRequest",
+    status: 415,
+    message: (type: string) => `unsupported content type '${type}': send application/json`,
+  },
+  /** Any other 4xx Fastify itself raised, with Fastify's status. */
+  requestRejected: { code: "BadRequest", status: 400, message: (status: number, message: string) => ({ message, status }) },
+  /** A field of the wrong type or shape (the schema validator's and `input.ts`'s answer). */
+  invalidParameter: { code: "InvalidParameter", status: 400, message: (message: string) => message },
+  missingParameter: { code: "MissingParameter", status: 400, message: (message: string) => message },
+  argumentsNotArray: { code: "InvalidParameter", status: 400, message: () => "'arguments' must be an array" },
+  internalError: { code: "InternalServerError", status: 500, message: () => "internal server error" },
+  routeNotFound: { code: "NotFound", status: 404, message: (method: string, path: string) => `no route for ${method} ${path}` },
+  notFound: { code: "NotFound", status: 404, message: (message: string = "not found") => message },
+  tooManyRequests: {
+    code: "TooManyRequests",
+    status: 429,
+    message: (retryAfterSeconds: number) => ({
+      message: "too many requests, try again later",
+      headers: { "retry-after": String(retryAfterSeconds) },
+    }),
+  },
+
+  // ---- apps, origins, providers
+  appNotFound: { code: "AppNotFound", status: 404, message: (appId: string) => `cannot find app using Client App ID '${appId}'` },
+  domainNotAllowed: { code: "DomainNotAllowed", status: 403, message: (origin: string) => `origin '${origin}' is not allowed` },
+  // 403, not 401: the token is valid, so a refresh would not help (core retries any 401 once).
+  appMismatch: { code: "UserAppDomainMismatch", status: 403, message: () => "token belongs to another app" },
+  providerNotFound: {
+    code: "AuthProviderNotFound",
+    status: 404,
+    message: (name: string) => `authentication via '${name}' is unsupported`,
+  },
+  providerNotSupported: {
+    code: "AuthProviderNotFound",
+    status: 404,
+    message: (name: string) => `authentication via '${name}' is not supported by this server yet`,
+  },
+
+  // ---- authentication of requests (PROTOCOL.md §8.3: InvalidSession makes both SDKs refresh)
+  missingAuth: { code: "MissingAuthReq", status: 401, message: () => "must authenticate first" },
+  notBearer: { code: "MissingAuthReq", status: 401, message: () => "expected Authorization header with JWT (Bearer schema)." },
+  /** An invalid session no more specific entry describes. */
+  invalidSession: { code: "InvalidSession", status: 401, message: (message: string = "invalid session") => message },
+  tokenMalformed: { code: "InvalidSession", status: 401, message: (typ: string) => `invalid session: malformed ${typ} token` },
+  tokenKeyUnknown: { code: "InvalidSession", status: 401, message: () => "invalid session: unknown signing key" },
+  tokenInvalid: { code: "InvalidSession", status: 401, message: (typ: string) => `invalid session: invalid ${typ} token` },
+  tokenExpired: { code: "InvalidSession", status: 401, message: (typ: string) => `invalid session: ${typ} token expired` },
+  tokenWrongType: {
+    code: "InvalidSession",
+    status: 401,
+    message: (typ: string) => (typ === "refresh" ? "invalid refresh token: incorrect token type" : "invalid session: incorrect token type"),
+  },
+  tokenAppUnknown: { code: "InvalidSession", status: 401, message: () => "invalid session: invalid token" },
+  /** realm-web swallows a logout error only with exactly this wording (PROTOCOL.md §4.2). */
+  sessionNotFound: { code: "InvalidSession", status: 401, message: () => "invalid session: failed to find refresh token" },
+  sessionExpired: { code: "InvalidSession", status: 401, message: () => "invalid session: refresh token expired" },
+  sessionUserDisabled: { code: "InvalidSession", status: 401, message: () => "invalid session: user disabled" },
+  sessionRevoked: { code: "InvalidSession", status: 401, message: () => "invalid session: session revoked" },
+
+  // ---- logins
+  invalidPassword: { code: "InvalidPassword", status: 401, message: () => "invalid username/password" },
+  confirmationRequired: { code: "AuthError", status: 401, message: () => "confirmation required" },
+  userDisabled: { code: "UserDisabled", status: 401, message: () => "user disabled" },
+  invalidApiKey: { code: "AuthError", status: 401, message: () => "invalid API key" },
+  authFunctionUnavailable: {
+    code: "AuthError",
+    status: 401,
+    message: (name: string) => `custom-function provider: function '${name}' is not available`,
+  },
+  /** The auth function threw: its message is the answer (PROTOCOL.md §10.1). */
+  authFunctionFailed: { code: "AuthError", status: 401, message: (message: string) => message },
+  authFunctionBadResult: {
+    code: "AuthError",
+    status: 401,
+    message: () => "custom-function provider: the auth function must return an id string or {id, name}",
+  },
+  customUserDataUnavailable: {
+    code: "MongoDBError",
+    status: 503,
+    message: () => "custom user data is unavailable, try again later",
+  },
+
+  // ---- linking (App Services answered 500 for the two illegal combinations; a 400 says it is the caller's)
+  linkAnonymousNotAllowed: { code: "BadRequest", status: 400, message: () => "linking an anonymous identity is not allowed" },
+  linkSecondUserpassNotAllowed: {
+    code: "BadRequest",
+    status: 400,
+    message: () => "linking a local-userpass identity is not allowed when one is already linked",
+  },
+  /**
+   * Linking an identity another user owns. App Services answered 401 InvalidSession, which makes
+   * realm-web refresh and retry forever (docs/protocol-notes.md); 409 ends the call with a clear error.
+   */
+  identityInUse: { code: "AccountNameInUse", status: 409, message: () => "a user already exists with the specified provider" },
+
+  // ---- users and email/password accounts
+  userNotFound: { code: "UserNotFound", status: 404, message: () => "user not found" },
+  accountNameInUse: { code: "AccountNameInUse", status: 409, message: () => "name already in use" },
+  alreadyConfirmed: { code: "UserAlreadyConfirmed", status: 400, message: () => "already confirmed" },
+  invalidToken: { code: "BadRequest", status: 400, message: () => "invalid token data" },
+  passwordLength: { code: "BadRequest", status: 400, message: () => "password must be between 6 and 128 characters" },
+  emailLength: { code: "InvalidParameter", status: 400, message: () => "email must be 1 to 256 characters" },
+  emailInvalid: { code: "InvalidParameter", status: 400, message: () => "email is not a valid address" },
+  mailFailed: { code: "InternalServerError", status: 500, message: () => "the mail could not be sent; try again later" },
+  userpassSettingMissing: {
+    code: "BadRequest",
+    status: 400,
+    message: (setting: string) => `the app's local-userpass provider has no ${setting}`,
+  },
+  flowFunctionsUnavailable: {
+    code: "BadRequest",
+    status: 400,
+    message: () => "confirmation functions are not available on this server",
+  },
+  confirmNotByFunction: { code: "BadRequest", status: 400, message: () => "the app does not confirm users by function" },
+  resetNotByFunction: { code: "BadRequest", status: 400, message: () => "the app does not reset passwords by function" },
+  flowFunctionUnavailable: { code: "BadRequest", status: 400, message: (name: string) => `function '${name}' is not available` },
+  flowFunctionBadResult: {
+    code: "FunctionExecutionError",
+    status: 400,
+    message: (name: string) => `function '${name}' must return {status: "success" | "pending" | "fail"}`,
+  },
+  confirmFailed: { code: "BadRequest", status: 400, message: (email: string) => `failed to confirm user "${email}"` },
+  resetFailed: { code: "BadRequest", status: 400, message: (email: string) => `failed to reset password for user "${email}"` },
+
+  // ---- user API keys (PROTOCOL.md §9)
+  apiKeyNameInvalid: {
+    code: "InvalidParameter",
+    status: 400,
+    message: () => "API key name must be 1 to 64 characters of [A-Za-z0-9_-]",
+  },
+  apiKeyNotFound: { code: "APIKeyNotFound", status: 404, message: () => "API key not found" },
+  apiKeyAlreadyExists: {
+    code: "APIKeyAlreadyExists",
+    status: 409,
+    message: (name: string) => `API key with name '${name}' already exists`,
+  },
+  apiKeyAnonymousUser: { code: "BadRequest", status: 400, message: () => "anonymous users cannot have API keys" },
+  apiKeyLimit: { code: "BadRequest", status: 400, message: (max: number) => `a user can have at most ${max} API keys` },
+
+  // ---- functions (PROTOCOL.md §6.1; the classes in functions/errors.ts use these entries)
+  functionNotFound: { code: "FunctionNotFound", status: 404, message: (name: string) => `function not found: '${name}'` },
+  functionHasNoSource: {
+    code: "FunctionNotFound",
+    status: 404,
+    message: (name: string) => `function not found: '${name}' (no source)`,
+  },
+  functionExecutionError: { code: "FunctionExecutionError", status: 400, message: (message: string) => message },
+  /** realm-kotlin's tests, run against the real service, saw exactly this code and wording. */
+  functionRuleNotMatched: {
+    code: "FunctionExecutionError",
+    status: 400,
+    message: (name: string) => `rule not matched for function "${name}"`,
+  },
+  functionNotCallable: {
+    code: "NotCallable",
+    status: 403,
+    message: (name: string) => `function '${name}' is private and cannot be called by clients`,
+  },
+  functionTimeLimit: {
+    code: "ExecutionTimeLimitExceeded",
+    status: 400,
+    message: (limitMs: number) => `execution time limit exceeded (${limitMs} ms)`,
+  },
+  functionCallEncoding: { code: "BadRequest", status: 400, message: () => "baas_request must be base64 of a JSON function call" },
+  serviceNotFound: { code: "ServiceNotFound", status: 404, message: (name: string) => `service not found: '${name}'` },
+} satisfies Record<string, Entry>;
+
+type Catalogue = typeof catalogue;
+
+/** The stable internal name of an error: the name of its catalogue entry. */
+export type ErrorReason = keyof Catalogue;
+
+/**
+ * An error Gatehouse reports to a client. Build it through {@link Errors}, or subclass it passing a
+ * catalogue `reason` (as the function errors do).
  */
 export class GatehouseError extends Error {
-  /** App Services `error_code` (a name realm-core recognises where one fits). */
-  readonly code: string;
+  /** The catalogue entry this error is; stable, and what tests assert on. */
+  readonly reason: ErrorReason;
+  /** App Services `error_code` (a name realm-core recognises). */
+  readonly code: ErrorCode;
   /** HTTP status sent with the error body. */
   readonly status: number;
   /** Extra response headers (e.g. `retry-after`). */
   readonly headers: Record<string, string>;
 
-  constructor(code: string, status: number, message: string, headers: Record<string, string> = {}) {
-    super(message);
+  /**
+   * @param reason - The catalogue entry.
+   * @param args - The entry's message arguments.
+   */
+  constructor(reason: ErrorReason, ...args: unknown[]) {
+    const entry: Entry = catalogue[reason];
+    const wording = (entry.message as (...a: unknown[]) => Wording)(...args);
+    const detail = typeof wording === "string" ? { message: wording } : wording;
+    super(detail.message);
     this.name = "GatehouseError";
-    this.code = code;
-    this.status = status;
-    this.headers = headers;
+    this.reason = reason;
+    this.code = entry.code;
+    this.status = detail.status ?? entry.status;
+    this.headers = detail.headers ?? {};
   }
 }
 
-/** Constructors for the errors the protocol names (PROTOCOL.md §8.2). */
-export const Errors = {
-  badRequest: (message: string) => new GatehouseError("BadRequest", 400, message),
-  invalidParameter: (message: string) => new GatehouseError("InvalidParameter", 400, message),
-  missingParameter: (message: string) => new GatehouseError("MissingParameter", 400, message),
-  unsupportedMediaType: (type: string) =>
-    new GatehouseError("BadRequest", 415, `unsupported content type '${type}': send application/json`),
-  appNotFound: (appId: string) => new GatehouseError("AppNotFound", 404, `cannot find app using Client App ID '${appId}'`),
-  notFound: (message = "not found") => new GatehouseError("NotFound", 404, message),
-  providerNotFound: (name: string) => new GatehouseError("AuthProviderNotFound", 404, `authentication via '${name}' is unsupported`),
-  providerNotSupported: (name: string) =>
-    new GatehouseError("AuthProviderNotFound", 404, `authentication via '${name}' is not supported by this server yet`),
-  invalidSession: (message = "invalid session") => new GatehouseError("InvalidSession", 401, message),
-  missingAuth: () => new GatehouseError("MissingAuthReq", 401, "must authenticate first"),
-  invalidPassword: () => new GatehouseError("InvalidPassword", 401, "invalid username/password"),
-  confirmationRequired: () => new GatehouseError("AuthError", 401, "confirmation required"),
-  userDisabled: () => new GatehouseError("UserDisabled", 401, "user disabled"),
-  accountNameInUse: () => new GatehouseError("AccountNameInUse", 409, "name already in use"),
-  /**
-   * Linking an identity another user owns. App Services answered 401 InvalidSession, which makes
-   * realm-web refresh and retry forever (docs/protocol-notes.md); 409 ends the call with a clear error.
-   */
-  identityInUse: () => new GatehouseError("AccountNameInUse", 409, "a user already exists with the specified provider"),
-  userNotFound: () => new GatehouseError("UserNotFound", 404, "user not found"),
-  alreadyConfirmed: () => new GatehouseError("UserAlreadyConfirmed", 400, "already confirmed"),
-  invalidToken: () => new GatehouseError("BadRequest", 400, "invalid token data"),
-  passwordLength: () => new GatehouseError("BadRequest", 400, "password must be between 6 and 128 characters"),
-  domainNotAllowed: (origin: string) => new GatehouseError("DomainNotAllowed", 403, `origin '${origin}' is not allowed`),
-  // 403, not 401: the token is valid, so a refresh would not help (core retries any 401 once).
-  appMismatch: () => new GatehouseError("UserAppDomainMismatch", 403, "token belongs to another app"),
-  tooManyRequests: (retryAfterSeconds: number) =>
-    new GatehouseError("TooManyRequests", 429, "too many requests, try again later", {
-      "retry-after": String(retryAfterSeconds),
-    }),
-  mailFailed: () => new GatehouseError("InternalServerError", 500, "the mail could not be sent; try again later"),
-} as const;
+/** One constructor per catalogue entry: `Errors.appNotFound("my-app")`. */
+export const Errors = Object.fromEntries(
+  Object.keys(catalogue).map((reason) => [reason, (...args: unknown[]) => new GatehouseError(reason as ErrorReason, ...args)]),
+) as { readonly [R in ErrorReason]: (...args: Parameters<Catalogue[R]["message"]>) => GatehouseError };
+
+/** The catalogue as data (`reason → code, status`), for documentation and tests. */
+export function errorCatalogue(): { reason: ErrorReason; code: ErrorCode; status: number }[] {
+  return (Object.keys(catalogue) as ErrorReason[]).map((reason) => ({
+    reason,
+    code: catalogue[reason].code,
+    status: catalogue[reason].status,
+  }));
+}

@@ -4,7 +4,7 @@ import { Errors } from "./errors.js";
 /** A request body as an object; anything else (array, scalar, nothing) is a 400. */
 export function bodyObject(body: unknown): Record<string, unknown> {
   if (body === undefined || body === null) return {};
-  if (typeof body !== "object" || Array.isArray(body)) throw Errors.badRequest("request body must be a JSON object");
+  if (typeof body !== "object" || Array.isArray(body)) throw Errors.bodyNotObject();
   return body as Record<string, unknown>;
 }
 

@@ -1,7 +1,7 @@
 import type { AppFunctions } from "../apps/app-functions.js";
 import type { AppRuntime } from "../apps/app-runtime.js";
 import type { Clock } from "../clock.js";
-import { GatehouseError } from "../errors.js";
+import { Errors } from "../errors.js";
 import type { UserRecord } from "../store/records.js";
 import type { AuthHooks } from "./hooks.js";
 
@@ -29,7 +29,7 @@ export class FunctionAuthHooks implements AuthHooks {
       return await this.functions.customUserData(app, userId);
     } catch (error) {
       this.onError(app.id, "custom user data lookup", error);
-      throw new GatehouseError("MongoDBError", 503, "custom user data is unavailable, try again later");
+      throw Errors.customUserDataUnavailable();
     }
   }
 

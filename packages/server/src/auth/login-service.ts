@@ -57,7 +57,7 @@ export class LoginService {
         ? await this.link(request.linkTo, providerName, config.type, identity, ip)
         : await this.signIn(request, config.type, identity);
     } catch (error) {
-      const result = error instanceof GatehouseError ? error.code : "error";
+      const result = error instanceof GatehouseError ? error.reason : "error";
       await this.audit.record({
         appId: app.id,
         type: request.linkTo ? "link" : "login",
@@ -159,7 +159,7 @@ export class LoginService {
     ip: string,
   ): Promise<LoginResponse> {
     const { app } = caller;
-    if (providerType === "anon-user") throw Errors.badRequest("linking an anonymous identity is not allowed");
+    if (providerType === "anon-user") throw Errors.linkAnonymousNotAllowed();
     const now = this.clock.now();
     await this.store.transaction(async (tx) => {
       const owner = await tx.users.findIdByIdentity(app.id, providerType, identity.externalId);
@@ -167,7 +167,7 @@ export class LoginService {
       if (owner !== undefined) throw Errors.identityInUse();
       const user = (await tx.users.get(app.id, caller.userId))!;
       if (providerType === "local-userpass" && user.identities.some((i) => i.providerType === "local-userpass")) {
-        throw Errors.badRequest("linking a local-userpass identity is not allowed when one is already linked");
+        throw Errors.linkSecondUserpassNotAllowed();
       }
       try {
         await tx.users.addIdentity(app.id, {

@@ -1,9 +1,9 @@
 import { GatehouseError } from "../errors.js";
 
 /**
- * Errors of function calls, with the App Services `error_code` each maps to (PROTOCOL.md §6.1, §8.2).
- * They are {@link GatehouseError}s, so the HTTP layer sends them as `{error, error_code}` unchanged.
- * Branch on `code` or on the class, never on the message.
+ * Errors of function calls: {@link GatehouseError}s built from the catalogue's `function*` entries
+ * (PROTOCOL.md §6.1, §8.2), as classes so they can carry the function's logs. Branch on `reason`,
+ * `code` or the class, never on the message.
  */
 export class FunctionError extends GatehouseError {
   /** What the function printed before it failed (empty when it never ran). */
@@ -13,15 +13,19 @@ export class FunctionError extends GatehouseError {
 /** No function of that name (`function not found: 'x'`, HTTP 404, as App Services answered). */
 export class FunctionNotFound extends FunctionError {
   constructor(name: string) {
-    super("FunctionNotFound", 404, `function not found: '${name}'`);
+    super("functionNotFound", name);
     this.name = "FunctionNotFound";
   }
 }
 
 /** The function threw, returned something that cannot be serialized, or its worker died. */
 export class FunctionExecutionError extends FunctionError {
-  constructor(message: string) {
-    super("FunctionExecutionError", 400, message);
+  /**
+   * @param detail - The message; for a subclass's own `reason`, that entry's argument.
+   * @param reason - The catalogue entry (a subclass picks its own).
+   */
+  constructor(detail: string, reason: "functionExecutionError" | "functionRuleNotMatched" = "functionExecutionError") {
+    super(reason, detail);
     this.name = "FunctionExecutionError";
   }
 }
@@ -33,7 +37,7 @@ export class FunctionExecutionError extends FunctionError {
  */
 export class RuleNotMatched extends FunctionExecutionError {
   constructor(name: string) {
-    super(`rule not matched for function "${name}"`);
+    super(name, "functionRuleNotMatched");
     this.name = "RuleNotMatched";
   }
 }
@@ -41,7 +45,7 @@ export class RuleNotMatched extends FunctionExecutionError {
 /** A client called a private function (the real code is unconfirmed; `NotCallable` is a core name). */
 export class FunctionNotCallable extends FunctionError {
   constructor(name: string) {
-    super("NotCallable", 403, `function '${name}' is private and cannot be called by clients`);
+    super("functionNotCallable", name);
     this.name = "FunctionNotCallable";
   }
 }
@@ -49,7 +53,7 @@ export class FunctionNotCallable extends FunctionError {
 /** The call ran past its time limit (synchronous loop or pending async work). */
 export class ExecutionTimeLimitExceeded extends FunctionError {
   constructor(limitMs: number) {
-    super("ExecutionTimeLimitExceeded", 400, `execution time limit exceeded (${limitMs} ms)`);
+    super("functionTimeLimit", limitMs);
     this.name = "ExecutionTimeLimitExceeded";
   }
 }

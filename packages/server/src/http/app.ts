@@ -43,7 +43,7 @@ export async function buildHttpApp(services: Services, options: HttpOptions): Pr
     if (mapped.status >= 500) req.log.error({ err: error }, "request failed");
     return sendError(reply, mapped);
   });
-  app.setNotFoundHandler((req, reply) => sendError(reply, Errors.notFound(`no route for ${req.method} ${req.url.split("?")[0]}`)));
+  app.setNotFoundHandler((req, reply) => sendError(reply, Errors.routeNotFound(req.method, req.url.split("?")[0]!)));
   await app.register(
     async (client) => {
       await client.register(appRoutes, { services });

@@ -30,7 +30,7 @@ export function installBodyParsers(app: FastifyInstance): void {
       // relaxed:false keeps Int32/Double/Long/Decimal wrappers, so function arguments keep their types.
       done(null, EJSON.parse(text, { relaxed: false }));
     } catch (error) {
-      done(Errors.badRequest(`invalid JSON body: ${(error as Error).message}`));
+      done(Errors.invalidJsonBody((error as Error).message));
     }
   });
   // Any other content type: accepted only without a body (core sends headers on bodiless requests).
@@ -42,7 +42,7 @@ export function installBodyParsers(app: FastifyInstance): void {
 
 /** The App Services error body. */
 function errorBody(error: GatehouseError): string {
-  return JSON.stringify({ error: error.message, error_code: error.code });
+  return JSON.stringify({ error: error.message, error_code: error.code, reason: error.reason });
 }
 
 /** Sends an error with the exact `application/json` content type. */
@@ -63,12 +63,12 @@ export function toGatehouseError(error: unknown): GatehouseError {
     if (first.keyword === "required") return Errors.missingParameter(`'${String(first.params.missingProperty)}' is required`);
     return Errors.invalidParameter(`${first.instancePath.replace(/^\//, "") || "body"} ${e.message.replace(/^body\/?\S*\s*/, "")}`);
   }
-  if (e?.code === "FST_ERR_CTP_BODY_TOO_LARGE") return new GatehouseError("BadRequest", 413, "request body too large");
+  if (e?.code === "FST_ERR_CTP_BODY_TOO_LARGE") return Errors.bodyTooLarge();
   if (e?.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE") return Errors.unsupportedMediaType("");
   if (typeof e?.statusCode === "number" && e.statusCode >= 400 && e.statusCode < 500) {
-    return new GatehouseError("BadRequest", e.statusCode, e.message);
+    return Errors.requestRejected(e.statusCode, e.message);
   }
-  return new GatehouseError("InternalServerError", 500, "internal server error");
+  return Errors.internalError();
 }
 
 /** The bearer token of a request, or a 401 `MissingAuthReq`. */
@@ -76,7 +76,7 @@ export function bearerToken(req: FastifyRequest): string {
   const header = req.headers.authorization;
   if (!header) throw Errors.missingAuth();
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  if (!match) throw new GatehouseError("MissingAuthReq", 401, "expected Authorization header with JWT (Bearer schema).");
+  if (!match) throw Errors.notBearer();
   return match[1]!;
 }
 

@@ -161,7 +161,7 @@ export class SessionService {
       // An expired or revoked session is already logged out. realm-web swallows a logout error only
       // when it says "failed to find refresh token"; any other wording leaves the user stuck.
       if (error instanceof GatehouseError && error.code === "InvalidSession") {
-        throw Errors.invalidSession("invalid session: failed to find refresh token");
+        throw Errors.sessionNotFound();
       }
       throw error;
     }
@@ -179,16 +179,16 @@ export class SessionService {
   private appOf(token: string): AppRuntime {
     const appId = peekAppId(token);
     const app = appId === undefined ? undefined : this.apps.get(appId);
-    if (!app) throw Errors.invalidSession("invalid session: invalid token");
+    if (!app) throw Errors.tokenAppUnknown();
     return app;
   }
 
   private assertLive(session: SessionState | undefined, app: AppRuntime, userId: string): void {
     if (!session || session.revokedAt !== null || session.appId !== app.id || session.userId !== userId) {
-      throw Errors.invalidSession("invalid session: failed to find refresh token");
+      throw Errors.sessionNotFound();
     }
-    if (session.expiresAt <= this.clock.now()) throw Errors.invalidSession("invalid session: refresh token expired");
-    if (session.userDisabled) throw Errors.invalidSession("invalid session: user disabled");
-    if (session.createdAt < session.userSessionsValidSince) throw Errors.invalidSession("invalid session: session revoked");
+    if (session.expiresAt <= this.clock.now()) throw Errors.sessionExpired();
+    if (session.userDisabled) throw Errors.sessionUserDisabled();
+    if (session.createdAt < session.userSessionsValidSince) throw Errors.sessionRevoked();
   }
 }

@@ -75,10 +75,10 @@ export class TokenSigner {
   async verify<T extends AccessClaims | RefreshClaims>(token: string, typ: T["typ"], nowMs: number): Promise<T> {
     const parts = token.split(".");
     const header = parts.length === 3 ? decodeSegment(parts[0]!) : undefined;
-    if (!header) throw Errors.invalidSession(`invalid session: malformed ${typ} token`);
+    if (!header) throw Errors.tokenMalformed(typ);
     const key = typeof header.kid === "string" ? this.keys.get(header.kid) : undefined;
-    if (!key) throw Errors.invalidSession(`invalid session: unknown signing key`);
-    const invalid = () => Errors.invalidSession(`invalid session: invalid ${typ} token`);
+    if (!key) throw Errors.tokenKeyUnknown();
+    const invalid = () => Errors.tokenInvalid(typ);
     // Pinned algorithm; no critical header extensions are understood.
     if (header.alg !== "HS256" || header.crit !== undefined) throw invalid();
     const expected = Buffer.from(mac(key, `${parts[0]}.${parts[1]}`));
@@ -90,11 +90,9 @@ export class TokenSigner {
     if (typeof payload.exp !== "number" || !Number.isFinite(payload.exp)) throw invalid();
     if (payload.iat !== undefined && typeof payload.iat !== "number") throw invalid();
     if (payload.nbf !== undefined && (typeof payload.nbf !== "number" || payload.nbf > now)) throw invalid();
-    if (payload.exp <= now) throw Errors.invalidSession(`invalid session: ${typ} token expired`);
+    if (payload.exp <= now) throw Errors.tokenExpired(typ);
     if (payload.typ !== typ) {
-      throw Errors.invalidSession(
-        typ === "refresh" ? "invalid refresh token: incorrect token type" : "invalid session: incorrect token type",
-      );
+      throw Errors.tokenWrongType(typ);
     }
     if (payload[APP_CLAIM] !== this.clientAppId || typeof payload.sub !== "string") throw invalid();
     return payload as T;

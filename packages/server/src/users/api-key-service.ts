@@ -1,6 +1,6 @@
 import type { AuditLog } from "../audit/audit-log.js";
 import type { Clock } from "../clock.js";
-import { Errors, GatehouseError } from "../errors.js";
+import { Errors } from "../errors.js";
 import { hashSecret, newObjectId, newSecret } from "../ids.js";
 import type { RefreshContext } from "../sessions/session-service.js";
 import type { ApiKeyRecord } from "../store/api-keys-repo.js";
@@ -28,14 +28,14 @@ export class ApiKeyService {
   async create(caller: RefreshContext, name: string): Promise<ApiKeyView & { key: string }> {
     const { app, session } = caller;
     if (!app.provider("api-key")) throw Errors.providerNotFound("api-key");
-    if (!NAME.test(name) || name.length > 64) throw Errors.invalidParameter("API key name must be 1 to 64 characters of [A-Za-z0-9_-]");
+    if (!NAME.test(name) || name.length > 64) throw Errors.apiKeyNameInvalid();
     const user = await this.store.users.get(app.id, session.userId);
-    if (!user) throw Errors.invalidSession("invalid session: failed to find refresh token");
+    if (!user) throw Errors.sessionNotFound();
     if (user.identities.every((i) => i.providerType === "anon-user")) {
-      throw new GatehouseError("BadRequest", 400, "anonymous users cannot have API keys");
+      throw Errors.apiKeyAnonymousUser();
     }
     if ((await this.store.apiKeys.countOf(user.id)) >= MAX_KEYS_PER_USER) {
-      throw new GatehouseError("BadRequest", 400, `a user can have at most ${MAX_KEYS_PER_USER} API keys`);
+      throw Errors.apiKeyLimit(MAX_KEYS_PER_USER);
     }
     const key = newSecret(48);
     const record: ApiKeyRecord = {
@@ -56,7 +56,7 @@ export class ApiKeyService {
         );
       });
     } catch (error) {
-      if (isUniqueViolation(error)) throw new GatehouseError("APIKeyAlreadyExists", 409, `API key with name '${name}' already exists`);
+      if (isUniqueViolation(error)) throw Errors.apiKeyAlreadyExists(name);
       throw error;
     }
     return { ...view(record), key };
@@ -68,7 +68,7 @@ export class ApiKeyService {
 
   async get(caller: RefreshContext, id: string): Promise<ApiKeyView> {
     const record = await this.store.apiKeys.getOf(caller.session.userId, id);
-    if (!record) throw notFound();
+    if (!record) throw Errors.apiKeyNotFound();
     return view(record);
   }
 
@@ -76,7 +76,7 @@ export class ApiKeyService {
   async setDisabled(caller: RefreshContext, id: string, disabled: boolean): Promise<void> {
     const userId = caller.session.userId;
     await this.store.transaction(async (tx) => {
-      if (!(await tx.apiKeys.setDisabled(userId, id, disabled))) throw notFound();
+      if (!(await tx.apiKeys.setDisabled(userId, id, disabled))) throw Errors.apiKeyNotFound();
       if (disabled) await tx.sessions.revokeByIdentity(userId, "api-key", id, this.clock.now());
       const type = disabled ? "api_key_disable" : "api_key_enable";
       await this.audit.record({ appId: caller.app.id, type, userId, provider: "api-key", result: "ok", detail: id }, tx);
@@ -99,4 +99,3 @@ export class ApiKeyService {
 }
 
 const view = (record: ApiKeyRecord): ApiKeyView => ({ _id: record.id, name: record.name, disabled: record.disabled });
-const notFound = () => new GatehouseError("APIKeyNotFound", 404, "API key not found");

@@ -55,6 +55,7 @@ describe("user API keys (PROTOCOL.md §9)", () => {
     const disabled = await call(provider("api-key/login"), { body: { key } });
     assert.equal(disabled.status, 401);
     assert.equal(disabled.body.error_code, "AuthError");
+    assert.equal(disabled.body.reason, "invalidApiKey");
     assert.equal(disabled.body.error, "invalid API key");
     assert.equal((await keys(user.refresh_token, `/${_id}/enable`, { method: "PUT" })).status, 204);
     assert.equal((await call(provider("api-key/login"), { body: { key } })).status, 200);
@@ -70,6 +71,7 @@ describe("user API keys (PROTOCOL.md §9)", () => {
     const bad = await keys(user.refresh_token, "", { body: { name: "has space" } });
     assert.equal(bad.status, 400);
     assert.equal(bad.body.error_code, "InvalidParameter");
+    assert.equal(bad.body.reason, "apiKeyNameInvalid");
     const none = await keys(user.refresh_token, "", { body: {} });
     assert.equal(none.status, 400);
     assert.equal(none.body.error_code, "MissingParameter");
@@ -77,9 +79,11 @@ describe("user API keys (PROTOCOL.md §9)", () => {
     const dup = await keys(user.refresh_token, "", { body: { name: "dup" } });
     assert.equal(dup.status, 409);
     assert.equal(dup.body.error_code, "APIKeyAlreadyExists");
+    assert.equal(dup.body.reason, "apiKeyAlreadyExists");
     for (let i = 0; i < 19; i++) assert.equal((await keys(user.refresh_token, "", { body: { name: `k${i}` } })).status, 201);
     const over = await keys(user.refresh_token, "", { body: { name: "one-too-many" } });
     assert.equal(over.status, 400);
+    assert.equal(over.body.reason, "apiKeyLimit");
   });
 
   it("keeps keys per user: another user's key is not found; deleting an unknown id is a silent success", async () => {
@@ -89,6 +93,7 @@ describe("user API keys (PROTOCOL.md §9)", () => {
     const foreign = await keys(b.refresh_token, `/${_id}`);
     assert.equal(foreign.status, 404);
     assert.equal(foreign.body.error_code, "APIKeyNotFound");
+    assert.equal(foreign.body.reason, "apiKeyNotFound");
     assert.equal((await keys(b.refresh_token, `/${_id}/disable`, { method: "PUT" })).status, 404);
     assert.equal((await keys(b.refresh_token, `/${_id}`, { method: "DELETE" })).status, 204);
     assert.equal((await keys(a.refresh_token, `/${_id}`)).status, 200, "b's delete did not touch a's key");

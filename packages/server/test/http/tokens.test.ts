@@ -101,6 +101,7 @@ describe("every way a token can be wrong is a 401 InvalidSession", () => {
     });
     assert.equal(res.status, 403);
     assert.equal(res.body.error_code, "UserAppDomainMismatch");
+    assert.equal(res.body.reason, "appMismatch");
   });
 
   it("refuses garbage, empty and non-JWT bearer values", async () => {
@@ -113,9 +114,11 @@ describe("every way a token can be wrong is a 401 InvalidSession", () => {
     const res = await call(`${server.api}/auth/profile`);
     assert.equal(res.status, 401);
     assert.equal(res.body.error_code, "MissingAuthReq");
+    assert.equal(res.body.reason, "missingAuth");
     const basic = await call(`${server.api}/auth/profile`, { headers: { authorization: "Basic Zm9vOmJhcg==" } });
     assert.equal(basic.status, 401);
     assert.equal(basic.body.error_code, "MissingAuthReq");
+    assert.equal(basic.body.reason, "notBearer");
   });
 
   it("refuses an expired access token and accepts one issued a moment ago (no clock skew loop)", async () => {

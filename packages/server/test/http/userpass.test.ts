@@ -44,6 +44,7 @@ describe("email/password: register, confirm, reset, login", () => {
     const res = await register("todo-gatehouse", "taken@example.com", "other12");
     assert.equal(res.status, 409);
     assert.equal(res.body.error_code, "AccountNameInUse");
+    assert.equal(res.body.reason, "accountNameInUse");
     assert.equal(res.body.error, "name already in use");
   });
 
@@ -72,7 +73,7 @@ describe("email/password: register, confirm, reset, login", () => {
       assert.equal(res.body.error, "invalid username/password");
     }
     const events = await server.listAuditEvents({ clientAppId: "todo-gatehouse", type: "login" });
-    assert.ok(events.some((e) => e.result === "InvalidPassword"));
+    assert.ok(events.some((e) => e.result === "invalidPassword"));
   });
 
   it("checks field presence and types", async () => {
@@ -114,6 +115,7 @@ describe("email/password: register, confirm, reset, login", () => {
     const already = await call(route("confirm-app", "confirm/send"), { body: { email } });
     assert.equal(already.status, 400);
     assert.equal(already.body.error_code, "UserAlreadyConfirmed");
+    assert.equal(already.body.reason, "alreadyConfirmed");
   });
 
   it("resends confirmation; the older link dies; unknown email is 404 UserNotFound", async () => {
@@ -207,5 +209,6 @@ describe("email/password: register, confirm, reset, login", () => {
     // 409, not App Services' 401 InvalidSession: realm-web would refresh and retry that forever.
     assert.equal(stolen.status, 409);
     assert.equal(stolen.body.error_code, "AccountNameInUse");
+    assert.equal(stolen.body.reason, "identityInUse");
   });
 });

@@ -1,4 +1,4 @@
-import { GatehouseError } from "../../errors.js";
+import { Errors } from "../../errors.js";
 import { hashSecret } from "../../ids.js";
 import { requireString } from "../../input.js";
 import type { RateLimiter } from "../../ratelimit/rate-limiter.js";
@@ -21,7 +21,7 @@ export class ApiKeyProvider implements Provider {
     const key = requireString(body, "key", 256);
     await this.limiter.check("login/api-key", app.id, ip);
     const record = await this.store.apiKeys.findByHash(hashSecret(key));
-    if (!record || record.appId !== app.id || record.disabled) throw new GatehouseError("AuthError", 401, "invalid API key");
+    if (!record || record.appId !== app.id || record.disabled) throw Errors.invalidApiKey();
     return { externalId: record.id, providerData: { name: record.name }, profileData: {}, ownerUserId: record.userId };
   }
 }

@@ -1,5 +1,5 @@
 import type { AppFunctions } from "../../apps/app-functions.js";
-import { GatehouseError } from "../../errors.js";
+import { Errors } from "../../errors.js";
 import { FunctionError } from "../../functions/index.js";
 import type { RateLimiter } from "../../ratelimit/rate-limiter.js";
 import type { LoginAttempt, Provider, VerifiedIdentity } from "../provider.js";
@@ -21,14 +21,14 @@ export class CustomFunctionProvider implements Provider {
     await this.limiter.check("login/custom-function", app.id, ip);
     const name = provider.config.authFunctionName;
     if (typeof name !== "string" || !this.functions.callable(app, name)) {
-      throw new GatehouseError("AuthError", 401, `custom-function provider: function '${String(name)}' is not available`);
+      throw Errors.authFunctionUnavailable(String(name));
     }
     const { options: _options, provider: _provider, ...payload } = body;
     let result: unknown;
     try {
       result = await this.functions.runtime(app)!.call(name, [payload], { user: null, fromClient: false, runAsSystem: true });
     } catch (error) {
-      if (error instanceof FunctionError) throw new GatehouseError("AuthError", 401, error.message);
+      if (error instanceof FunctionError) throw Errors.authFunctionFailed(error.message);
       throw error;
     }
     const { id, displayName } = externalIdOf(result);
@@ -47,5 +47,5 @@ function externalIdOf(result: unknown): { id: string; displayName?: string } {
     const text = typeof id === "string" ? id : id !== null && id !== undefined ? String(id) : "";
     if (text !== "") return { id: text, ...(typeof name === "string" && name !== "" ? { displayName: name } : {}) };
   }
-  throw new GatehouseError("AuthError", 401, "custom-function provider: the auth function must return an id string or {id, name}");
+  throw Errors.authFunctionBadResult();
 }

@@ -33,7 +33,7 @@ export class AccountService {
     await this.limiter.check("register", app.id, ip, emailKey);
     const autoConfirm = config.autoConfirm === true;
     const byFunction = !autoConfirm && config.runConfirmationFunction === true;
-    if (byFunction && !this.flows) throw Errors.badRequest("confirmation functions are not available on this server");
+    if (byFunction && !this.flows) throw Errors.flowFunctionsUnavailable();
     if (!autoConfirm && !byFunction) this.assertCanMail(config.emailConfirmationUrl, "emailConfirmationUrl");
     // Hash before the transaction: argon2 takes milliseconds and must not hold the database.
     const passwordHash = await this.hasher.hash(password);
@@ -111,7 +111,7 @@ export class AccountService {
     const account = await this.store.accounts.findByEmailKey(app.id, emailKey);
     if (!account) throw Errors.userNotFound();
     if (account.confirmed) throw Errors.alreadyConfirmed();
-    if (config.runConfirmationFunction !== true || !this.flows) throw Errors.badRequest("the app does not confirm users by function");
+    if (config.runConfirmationFunction !== true || !this.flows) throw Errors.confirmNotByFunction();
     await this.flows.confirmWithFunction(app, account, ip);
   }
 
@@ -123,7 +123,7 @@ export class AccountService {
     await this.limiter.check("reset/call", app.id, ip, emailKey);
     const account = await this.store.accounts.findByEmailKey(app.id, emailKey);
     if (!account) throw Errors.userNotFound();
-    if (config.runResetFunction !== true || !this.flows) throw Errors.badRequest("the app does not reset passwords by function");
+    if (config.runResetFunction !== true || !this.flows) throw Errors.resetNotByFunction();
     await this.flows.resetWithFunction(app, account, password, args, ip);
   }
 
@@ -195,7 +195,7 @@ export class AccountService {
   }
 
   private assertCanMail(url: unknown, field: string): void {
-    if (typeof url !== "string" || url === "") throw Errors.badRequest(`the app's local-userpass provider has no ${field}`);
+    if (typeof url !== "string" || url === "") throw Errors.userpassSettingMissing(field);
     if (!this.mailer.configured) throw Errors.mailFailed();
   }
 
@@ -219,11 +219,11 @@ function validatePassword(password: string): void {
 }
 
 function requireEmailShape(email: string): string {
-  if (email.length === 0 || email.length > 256) throw Errors.invalidParameter("email must be 1 to 256 characters");
+  if (email.length === 0 || email.length > 256) throw Errors.emailLength();
   return email;
 }
 
 function validateEmail(email: string): void {
   requireEmailShape(email);
-  if (!/^[^\s@]+@[^\s@]+$/.test(email)) throw Errors.invalidParameter("email is not a valid address");
+  if (!/^[^\s@]+@[^\s@]+$/.test(email)) throw Errors.emailInvalid();
 }

@@ -2,7 +2,7 @@ import type { AppFunctions } from "../../apps/app-functions.js";
 import type { AppRuntime } from "../../apps/app-runtime.js";
 import type { AuditLog } from "../../audit/audit-log.js";
 import type { Clock } from "../../clock.js";
-import { Errors, GatehouseError } from "../../errors.js";
+import { Errors } from "../../errors.js";
 import type { AccountRecord } from "../../store/records.js";
 import type { Store } from "../../store/store.js";
 import type { PasswordHasher } from "../password.js";
@@ -59,7 +59,7 @@ export class UserpassFunctionFlows {
         result: "BadRequest",
         detail: "function said fail",
       });
-      throw Errors.badRequest(`failed to confirm user "${account.email}"`);
+      throw Errors.confirmFailed(account.email);
     }
   }
 
@@ -78,7 +78,7 @@ export class UserpassFunctionFlows {
         result: "BadRequest",
         detail: "function said fail",
       });
-      throw Errors.badRequest(`failed to reset password for user "${account.email}"`);
+      throw Errors.resetFailed(account.email);
     }
     if (status === "pending") return;
     const passwordHash = await this.hasher.hash(password);
@@ -99,16 +99,16 @@ export class UserpassFunctionFlows {
 
   private async run(app: AppRuntime, name: string, args: unknown[]): Promise<FunctionStatus> {
     const runtime = this.functions.runtime(app);
-    if (!runtime || !this.functions.callable(app, name)) throw Errors.badRequest(`function '${name}' is not available`);
+    if (!runtime || !this.functions.callable(app, name)) throw Errors.flowFunctionUnavailable(name);
     const result = (await runtime.call(name, args, { user: null, fromClient: false, runAsSystem: true })) as { status?: unknown } | null;
     const status = result && typeof result === "object" ? result.status : undefined;
     if (status === "success" || status === "pending" || status === "fail") return status;
-    throw new GatehouseError("FunctionExecutionError", 400, `function '${name}' must return {status: "success" | "pending" | "fail"}`);
+    throw Errors.flowFunctionBadResult(name);
   }
 }
 
 function functionName(app: AppRuntime, key: "confirmationFunctionName" | "resetFunctionName"): string {
   const name = app.provider("local-userpass")?.config[key];
-  if (typeof name !== "string" || name === "") throw Errors.badRequest(`the app's local-userpass provider has no ${key}`);
+  if (typeof name !== "string" || name === "") throw Errors.userpassSettingMissing(key);
   return name;
 }

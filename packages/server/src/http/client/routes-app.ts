@@ -83,7 +83,7 @@ export async function appRoutes(app: FastifyInstance, { services }: { services: 
   app.post<{ Params: AppParams }>(`${userpass}/reset/call`, async (req, reply) => {
     const body = bodyObject(req.body);
     const args = body.arguments ?? [];
-    if (!Array.isArray(args)) throw Errors.invalidParameter("'arguments' must be an array");
+    if (!Array.isArray(args)) throw Errors.argumentsNotArray();
     const target = resolveApp(req);
     await services.accounts.resetWithFunction(target, requireString(body, "email"), requireString(body, "password"), args, req.ip);
     return reply.code(204).send();

@@ -31,7 +31,7 @@ export async function functionRoutes(app: FastifyInstance, { services }: { servi
         body = bodyObject(EJSON.parse(Buffer.from(req.query.baas_request ?? "", "base64").toString("utf8"), { relaxed: false }));
       } catch (error) {
         if (error instanceof GatehouseError) throw error;
-        throw Errors.badRequest("baas_request must be base64 of a JSON function call");
+        throw Errors.functionCallEncoding();
       }
       const result = await callFunction(services, req, token, body);
       sendEvent(reply, result);
@@ -52,17 +52,16 @@ async function callFunction(
   assertOrigin(target, req);
   const name = requireString(body, "name");
   const args = body.arguments ?? [];
-  if (!Array.isArray(args)) throw Errors.invalidParameter("'arguments' must be an array");
+  if (!Array.isArray(args)) throw Errors.argumentsNotArray();
   if (body.service !== undefined) {
     // Service calls are the remote MongoDB client: data access rules are not enforced yet, so no client gets it.
-    throw new GatehouseError("ServiceNotFound", 404, `service not found: '${String(body.service)}'`);
+    throw Errors.serviceNotFound(String(body.service));
   }
   const runtime = services.functions.runtime(target);
   if (!runtime || !target.config.functions.some((f) => f.name === name)) {
-    throw new GatehouseError("FunctionNotFound", 404, `function not found: '${name}'`);
+    throw Errors.functionNotFound(name);
   }
-  if (!services.functions.callable(target, name))
-    throw new GatehouseError("FunctionNotFound", 404, `function not found: '${name}' (no source)`);
+  if (!services.functions.callable(target, name)) throw Errors.functionHasNoSource(name);
   const contextUser = await services.functions.contextUser(target, caller.user, caller.claims.user_data ?? {});
   const result = await runtime.invoke(name, args, { user: contextUser, request: requestInfo(req, body), fromClient: true });
   return result.ejson;

@@ -1,0 +1,112 @@
+import assert from "node:assert/strict";
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { ERROR_CODES, errorCatalogue, Errors, GatehouseError } from "../../src/index.js";
+import { FunctionNotFound, RuleNotMatched } from "../../src/functions/index.js";
+import { call, repoRoot, startTestServer, type TestServer } from "../helpers/server.js";
+
+// The names realm-core's error table maps (PROTOCOL.md §8.2), plus the two Gatehouse adds for answers
+// App Services gave without a code: core turns an unknown name into AppServerError, keeping the string.
+const CORE_NAMES = new Set([
+  "AccountNameInUse",
+  "APIKeyAlreadyExists",
+  "APIKeyNotFound",
+  "AppNotFound",
+  "AuthError",
+  "AuthProviderNotFound",
+  "BadRequest",
+  "DomainNotAllowed",
+  "ExecutionTimeLimitExceeded",
+  "FunctionExecutionError",
+  "FunctionNotFound",
+  "InternalServerError",
+  "InvalidParameter",
+  "InvalidPassword",
+  "InvalidSession",
+  "MissingAuthReq",
+  "MissingParameter",
+  "MongoDBError",
+  "NotCallable",
+  "ServiceNotFound",
+  "UserAlreadyConfirmed",
+  "UserAppDomainMismatch",
+  "UserDisabled",
+  "UserNotFound",
+]);
+const GATEHOUSE_NAMES = new Set(["NotFound", "TooManyRequests"]);
+
+describe("the error catalogue", () => {
+  it("sends only codes SDKs know, or the two Gatehouse names", () => {
+    for (const code of ERROR_CODES) assert.ok(CORE_NAMES.has(code) || GATEHOUSE_NAMES.has(code), code);
+  });
+
+  it("builds every entry with its own reason, code and an error status", () => {
+    const entries = errorCatalogue();
+    assert.ok(entries.length > 40);
+    for (const { reason, code, status } of entries) {
+      const build = Errors[reason] as (...args: unknown[]) => GatehouseError;
+      // Extra arguments are ignored, so three strings suit every entry.
+      const error = build("x", "x", "x");
+      assert.ok(error instanceof GatehouseError);
+      assert.equal(error.reason, reason);
+      assert.equal(error.code, code);
+      assert.ok((ERROR_CODES as readonly string[]).includes(code), `${reason}: ${code}`);
+      assert.ok(status >= 400 && status < 600, `${reason}: ${status}`);
+      assert.ok(error.message.length > 0, reason);
+    }
+  });
+
+  it("lets an entry set its status and headers from its arguments", () => {
+    const limited = Errors.tooManyRequests(7);
+    assert.deepEqual([limited.status, limited.headers["retry-after"]], [429, "7"]);
+    const rejected = Errors.requestRejected(406, "not acceptable");
+    assert.deepEqual([rejected.status, rejected.code, rejected.message], [406, "BadRequest", "not acceptable"]);
+  });
+
+  it("gives the function error classes their catalogue entries", () => {
+    const missing = new FunctionNotFound("f");
+    assert.deepEqual([missing.reason, missing.code, missing.status], ["functionNotFound", "FunctionNotFound", 404]);
+    const rule = new RuleNotMatched("f");
+    assert.deepEqual(
+      [rule.reason, rule.code, rule.message],
+      ["functionRuleNotMatched", "FunctionExecutionError", 'rule not matched for function "f"'],
+    );
+  });
+
+  it("is the only place errors are built: no hand-built GatehouseError in src/", async () => {
+    const src = join(repoRoot, "packages/server/src");
+    const offenders: string[] = [];
+    for (const entry of await readdir(src, { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile() || !entry.name.endsWith(".ts")) continue;
+      const path = join(entry.parentPath, entry.name);
+      if (path === join(src, "errors.ts")) continue;
+      if ((await readFile(path, "utf8")).includes("new GatehouseError(")) offenders.push(path);
+    }
+    assert.deepEqual(offenders, []);
+  });
+});
+
+describe("error bodies over HTTP", () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer();
+  });
+  after(() => server.close());
+
+  it("carry error, error_code and the reason", async () => {
+    const r = await call(`${server.api}/auth/profile`, { token: "not-a-jwt" });
+    assert.equal(r.status, 401);
+    assert.equal(r.headers.get("content-type"), "application/json");
+    assert.deepEqual(r.body, { error: "invalid session: invalid token", error_code: "InvalidSession", reason: "tokenAppUnknown" });
+  });
+
+  it("name unknown routes and framework rejections from the catalogue too", async () => {
+    const missing = await call(`${server.api}/nowhere`);
+    assert.deepEqual([missing.status, missing.body.error_code, missing.body.reason], [404, "NotFound", "routeNotFound"]);
+    const huge = await call(`${server.api}/app/todo-gatehouse/auth/providers/anon-user/login`, {
+      body: `{"a":"${"x".repeat(1100 * 1024)}"}`,
+    });
+    assert.deepEqual([huge.status, huge.body.reason], [413, "bodyTooLarge"]);
+  });
+});
