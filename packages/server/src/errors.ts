@@ -72,6 +72,12 @@ const catalogue = {
   invalidParameter: { code: "InvalidParameter", status: 400, message: (message: string) => message },
   missingParameter: { code: "MissingParameter", status: 400, message: (message: string) => message },
   argumentsNotArray: { code: "InvalidParameter", status: 400, message: () => "'arguments' must be an array" },
+  // What Fastify's router and Node's HTTP parser refuse before a route runs.
+  urlParameterTooLong: { code: "BadRequest", status: 414, message: () => "a URL path segment is too long" },
+  badUrl: { code: "BadRequest", status: 400, message: () => "the URL is not valid (bad percent-encoding)" },
+  headersTooLarge: { code: "BadRequest", status: 431, message: () => "request headers too large" },
+  requestTimeout: { code: "BadRequest", status: 408, message: () => "the request did not arrive in time" },
+  malformedRequest: { code: "BadRequest", status: 400, message: () => "malformed HTTP request" },
   internalError: { code: "InternalServerError", status: 500, message: () => "internal server error" },
   routeNotFound: { code: "NotFound", status: 404, message: (method: string, path: string) => `no route for ${method} ${path}` },
   notFound: { code: "NotFound", status: 404, message: (message: string = "not found") => message },

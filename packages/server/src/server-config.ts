@@ -32,7 +32,11 @@ export interface AppServerSettings {
 
 /** The server config file (`--config FILE`, JSON). Every field is optional. */
 export interface ServerConfig {
-  /** Public base URL (what `/location` returns as `hostname`). Defaults to the request's own host. */
+  /**
+   * Public base URL (what `/location` returns as `hostname`). Required behind a proxy. Without it
+   * `/location` answers with the address the connection reached (a `Host` of `localhost` or of that
+   * address is kept), never with a name the client sent.
+   */
   publicUrl?: string;
   /** Per-app settings keyed by client app id. */
   apps?: Record<string, AppServerSettings>;
@@ -57,8 +61,31 @@ export interface ServerConfig {
   };
   /** argon2id cost. Defaults are OWASP's minimum: 19 MiB, t=2, p=1. */
   passwordHashing?: { memoryCost?: number; timeCost?: number; parallelism?: number };
-  /** Take the client IP from X-Forwarded-For (behind a proxy). Default false. */
-  trustProxy?: boolean;
+  /**
+   * Which peers are reverse proxies whose `X-Forwarded-For` is believed: a hop count (`1` = the socket
+   * peer is the one proxy) or a list of proxy addresses and CIDR ranges (`["10.0.0.0/8", "::1"]`). The
+   * client IP is the first hop that is not trusted. `true` (the old "trust everything") now means `1`.
+   * Default: none, the socket peer is the client. Behind a proxy, set `publicUrl` too.
+   */
+  trustProxy?: boolean | number | string[];
+  /** How long what clients leave behind is kept (housekeeping deletes the rest every 10 minutes). */
+  retention?: {
+    /** Anonymous users without a login or refresh for this many days are deleted. Default 90 (App Services). */
+    anonymousUserInactiveDays?: number;
+    /** Audit events older than this many days are deleted. Default 90. */
+    auditEventDays?: number;
+  };
+  /** HTTP timeouts, in milliseconds. */
+  timeouts?: {
+    /** The whole request (headers and body) must arrive within this. Default 30000. */
+    requestMs?: number;
+    /** The headers must arrive within this. Default 10000 (at most `requestMs`). */
+    headersMs?: number;
+    /** A connection with no bytes moving for this long is closed (slow bodies). Default 10000. */
+    idleMs?: number;
+    /** An idle keep-alive connection is closed after this. Default 5000. */
+    keepAliveMs?: number;
+  };
   /** The function sandbox. */
   functions?: {
     /** Worker threads shared by all apps. Default 2. */
@@ -78,7 +105,10 @@ export interface ResolvedServerConfig {
   sessions: { accessTokenLifetimeSeconds: number; refreshTokenLifetimeSeconds: number; anonymousRefreshTokenLifetimeSeconds: number };
   rateLimits: { enabled: boolean; windowSeconds: number; perIp: number; perAccount: number };
   passwordHashing: { memoryCost: number; timeCost: number; parallelism: number };
-  trustProxy: boolean;
+  /** A hop count (0 = no proxy) or the proxies' addresses and ranges. */
+  trustProxy: number | string[];
+  retention: { anonymousUserInactiveDays: number; auditEventDays: number };
+  timeouts: { requestMs: number; headersMs: number; idleMs: number; keepAliveMs: number };
   functions: { workers: number; timeLimitMs: number; memoryLimitMb: number };
 }
 
@@ -136,13 +166,47 @@ export function resolveServerConfig(config: ServerConfig = {}): ResolvedServerCo
     sessions,
     rateLimits,
     passwordHashing,
-    trustProxy: config.trustProxy ?? false,
+    trustProxy: resolveTrustProxy(config.trustProxy),
+    retention: resolveRetention(config.retention),
+    timeouts: resolveTimeouts(config.timeouts),
     functions: {
       workers: config.functions?.workers ?? 2,
       timeLimitMs: config.functions?.timeLimitMs ?? 10_000,
       memoryLimitMb: config.functions?.memoryLimitMb ?? 128,
     },
   };
+}
+
+function resolveTrustProxy(value: ServerConfig["trustProxy"]): number | string[] {
+  if (value === undefined || value === false) return 0;
+  // The old boolean trusted every hop, so the leftmost X-Forwarded-For entry (the client's own) won.
+  if (value === true) return 1;
+  if (typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= 16) return value;
+  if (Array.isArray(value) && value.every((entry) => typeof entry === "string")) return value;
+  throw new Error("server config: trustProxy must be a hop count (0 to 16) or a list of proxy addresses / CIDR ranges");
+}
+
+function resolveRetention(value: ServerConfig["retention"]): ResolvedServerConfig["retention"] {
+  const retention = { anonymousUserInactiveDays: value?.anonymousUserInactiveDays ?? 90, auditEventDays: value?.auditEventDays ?? 90 };
+  for (const [field, days] of Object.entries(retention)) {
+    if (!Number.isInteger(days) || days < 1 || days > 36_500) throw new Error(`server config: retention.${field} must be 1 to 36500 days`);
+  }
+  return retention;
+}
+
+function resolveTimeouts(value: ServerConfig["timeouts"]): ResolvedServerConfig["timeouts"] {
+  const requestMs = value?.requestMs ?? 30_000;
+  const timeouts = {
+    requestMs,
+    headersMs: value?.headersMs ?? Math.min(10_000, requestMs),
+    idleMs: value?.idleMs ?? 10_000,
+    keepAliveMs: value?.keepAliveMs ?? 5_000,
+  };
+  for (const [field, ms] of Object.entries(timeouts)) {
+    if (!Number.isInteger(ms) || ms < 1 || ms > 3_600_000) throw new Error(`server config: timeouts.${field} must be 1 to 3600000 ms`);
+  }
+  if (timeouts.headersMs > requestMs) throw new Error("server config: timeouts.headersMs may not exceed timeouts.requestMs");
+  return timeouts;
 }
 
 /** Reads a JSON server config file. */

@@ -75,7 +75,12 @@ export async function startServer(options: StartOptions): Promise<GatehouseServe
   let http: FastifyInstance;
   try {
     services = await createServices({ config, clock, store, apps, log });
-    http = await buildHttpApp(services, { logger: log, debug: options.logLevel === "debug", trustProxy: config.trustProxy });
+    http = await buildHttpApp(services, {
+      logger: log,
+      debug: options.logLevel === "debug",
+      trustProxy: config.trustProxy,
+      timeouts: config.timeouts,
+    });
     await http.listen({ port: options.port ?? 9090, host: options.host ?? "127.0.0.1" });
   } catch (error) {
     await services?.close();
@@ -85,11 +90,16 @@ export async function startServer(options: StartOptions): Promise<GatehouseServe
   const address = http.server.address();
   const port = typeof address === "object" && address ? address.port : (options.port ?? 9090);
   const host = options.host && options.host !== "0.0.0.0" && options.host !== "::" ? options.host : "127.0.0.1";
-  const report = apps.flatMap((app) => [
-    `app ${app.clientAppId} (${app.name}) from ${app.dir}`,
-    ...describeSupport(app, SUPPORTED).map((line) => `  ${line}`),
-    ...reportWarnings(app).map((line) => `  warning: ${line}`),
-  ]);
+  const report = [
+    ...(config.trustProxy !== 0 && !config.publicUrl
+      ? ["warning: trustProxy is set but publicUrl is not: /location answers with this server's own address, not the proxy's"]
+      : []),
+    ...apps.flatMap((app) => [
+      `app ${app.clientAppId} (${app.name}) from ${app.dir}`,
+      ...describeSupport(app, SUPPORTED).map((line) => `  ${line}`),
+      ...reportWarnings(app).map((line) => `  warning: ${line}`),
+    ]),
+  ];
   const appOf = (id: string) => {
     const app = services.apps.get(id);
     if (!app) throw new Error(`no app '${id}'`);

@@ -6,21 +6,36 @@ import { appRoutes } from "./client/routes-app.js";
 import { authRoutes } from "./client/routes-auth.js";
 import { functionRoutes } from "./client/routes-functions.js";
 import { apiKeyRoutes } from "./client/routes-api-keys.js";
+import { clientErrorHandler, corsOrigin, frameworkError, installSecurityHeaders } from "./hardening.js";
+import { compileProxyTrust, type ProxyTrust } from "./proxy-trust.js";
 import { installBodyParsers, rewriteAbsoluteUrl, sendError, toGatehouseError } from "./transport.js";
+import type { ResolvedServerConfig } from "../server-config.js";
 
 /** Options of the HTTP layer. */
 export interface HttpOptions {
   logger: FastifyBaseLogger;
   /** Log every request (debug level). */
   debug?: boolean;
-  trustProxy?: boolean;
+  /** Which peers are proxies (default none). */
+  trustProxy?: ProxyTrust;
+  /** Request, header, idle and keep-alive timeouts (ms). */
+  timeouts: ResolvedServerConfig["timeouts"];
 }
 
 /** Builds the Fastify app serving the client API over the given services. */
 export async function buildHttpApp(services: Services, options: HttpOptions): Promise<FastifyInstance> {
+  const { timeouts } = options;
   const app = Fastify({
     loggerInstance: options.logger,
-    trustProxy: options.trustProxy ?? false,
+    trustProxy: compileProxyTrust(options.trustProxy ?? 0),
+    requestTimeout: timeouts.requestMs,
+    // A socket with no bytes moving for this long is closed: a slow body cannot hold a connection.
+    connectionTimeout: timeouts.idleMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    // Node checks request and header deadlines on this interval (30 s by default, longer than them).
+    http: { headersTimeout: timeouts.headersMs, connectionsCheckingInterval: Math.max(50, Math.min(5000, timeouts.headersMs / 4)) },
+    clientErrorHandler,
+    frameworkErrors: frameworkError(sendError),
     rewriteUrl: (req) => rewriteAbsoluteUrl(req.url),
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
     bodyLimit: 1024 * 1024,
@@ -28,10 +43,11 @@ export async function buildHttpApp(services: Services, options: HttpOptions): Pr
     logController: new LogController({ disableRequestLogging: !options.debug }),
   });
   installBodyParsers(app);
+  installSecurityHeaders(app);
   await app.register(cors, {
-    // Reflect the caller's origin (credentials need a specific one); each app's
+    // Reflect the caller's origin (credentials need a specific one), never `null`; each app's
     // allowed_request_origins is enforced per request once the app is known.
-    origin: true,
+    origin: corsOrigin,
     credentials: true,
     exposedHeaders: ["x-baas-location"],
     allowedHeaders: ["Authorization", "Content-Type", "Accept", "X-Requested-With"],

@@ -79,15 +79,3 @@ export function bearerToken(req: FastifyRequest): string {
   if (!match) throw Errors.notBearer();
   return match[1]!;
 }
-
-/** The base URL clients should use, as `/location` reports it. */
-export function publicBaseUrl(req: FastifyRequest, configured: string | undefined): string {
-  if (configured) return configured;
-  let host = req.host;
-  // realm-cpp sends Host without the port; the socket knows which port it reached.
-  if (!/:\d+$/.test(host) && !host.endsWith("]")) {
-    const port = req.socket.localPort;
-    if (port && port !== 80 && port !== 443) host = `${host}:${port}`;
-  }
-  return `${req.protocol}://${host}`;
-}

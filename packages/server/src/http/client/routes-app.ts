@@ -4,7 +4,8 @@ import { Errors } from "../../errors.js";
 import { bodyObject, requireString } from "../../input.js";
 import type { Services } from "../../services.js";
 import { assertOrigin } from "../origin.js";
-import { bearerToken, publicBaseUrl } from "../transport.js";
+import { publicBaseUrl } from "../public-url.js";
+import { bearerToken } from "../transport.js";
 import { loginResponseSchema } from "./schemas.js";
 
 interface AppParams {
