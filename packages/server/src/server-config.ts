@@ -56,8 +56,16 @@ export interface ServerConfig {
     windowSeconds?: number;
     /** Attempts per client IP per window on each credential route. Default 120. */
     perIp?: number;
-    /** Attempts per account (email) per window on each credential route. Default 10. */
+    /**
+     * Attempts per account (email) per window on each credential route. Default 10. For login it
+     * counts failures per account and client IP; a successful login clears them.
+     */
     perAccount?: number;
+    /**
+     * Failed logins per account per window from all IPs together past which each IP gets one more try
+     * (a guess spread over many addresses). Default 100.
+     */
+    perAccountAllIps?: number;
   };
   /** argon2id cost. Defaults are OWASP's minimum: 19 MiB, t=2, p=1. */
   passwordHashing?: { memoryCost?: number; timeCost?: number; parallelism?: number };
@@ -103,7 +111,7 @@ export interface ResolvedServerConfig {
   apps: Record<string, AppServerSettings>;
   smtp?: SmtpSettings;
   sessions: { accessTokenLifetimeSeconds: number; refreshTokenLifetimeSeconds: number; anonymousRefreshTokenLifetimeSeconds: number };
-  rateLimits: { enabled: boolean; windowSeconds: number; perIp: number; perAccount: number };
+  rateLimits: { enabled: boolean; windowSeconds: number; perIp: number; perAccount: number; perAccountAllIps: number };
   passwordHashing: { memoryCost: number; timeCost: number; parallelism: number };
   /** A hop count (0 = no proxy) or the proxies' addresses and ranges. */
   trustProxy: number | string[];
@@ -137,8 +145,9 @@ export function resolveServerConfig(config: ServerConfig = {}): ResolvedServerCo
     windowSeconds: config.rateLimits?.windowSeconds ?? 60,
     perIp: config.rateLimits?.perIp ?? 120,
     perAccount: config.rateLimits?.perAccount ?? 10,
+    perAccountAllIps: config.rateLimits?.perAccountAllIps ?? 100,
   };
-  for (const field of ["windowSeconds", "perIp", "perAccount"] as const) {
+  for (const field of ["windowSeconds", "perIp", "perAccount", "perAccountAllIps"] as const) {
     if (!Number.isInteger(rateLimits[field]) || rateLimits[field] < 1) {
       throw new Error(`server config: rateLimits.${field} must be a positive integer`);
     }

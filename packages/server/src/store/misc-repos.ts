@@ -16,6 +16,11 @@ export class RateLimitRepository {
     return Number(rows[0]!.count);
   }
 
+  /** Forgets counters (a successful login clears its account's failures). */
+  async clear(keys: string[]): Promise<void> {
+    if (keys.length > 0) await this.db.deleteFrom("rate_limits").where("key", "in", keys).execute();
+  }
+
   /** Drops counters of windows that ended before `before`. */
   async prune(before: number): Promise<number> {
     const result = await this.db.deleteFrom("rate_limits").where("window_start", "<", before).executeTakeFirst();

@@ -21,11 +21,12 @@ export class UserpassLoginProvider implements Provider {
     const username = requireString(body, "username");
     const password = requireString(body, "password");
     const emailKey = app.emailKey(username);
-    await this.limiter.check("login", app.id, ip, emailKey);
+    await this.limiter.checkLogin(app.id, ip, emailKey);
     const account = await this.store.accounts.findByEmailKey(app.id, emailKey);
     // Unknown users cost the same argon2 verification as known ones: no timing oracle.
     const ok = await this.hasher.verify(account?.passwordHash, password);
     if (!ok || !account) throw Errors.invalidPassword();
+    await this.limiter.loginSucceeded(app.id, ip, emailKey);
     if (!account.confirmed) throw Errors.confirmationRequired();
     if (this.hasher.needsRehash(account.passwordHash)) {
       await this.store.accounts.setPasswordHash(account.id, await this.hasher.hash(password), this.clock.now());
