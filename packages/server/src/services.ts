@@ -77,7 +77,12 @@ export async function createServices(input: {
   const users = new UserService(store, clock, hooks, audit);
   const apiKeys = new ApiKeyService(store, clock, audit);
   await functions.start(apps.all(), (app) => ({ "gatehouse-admin": adminService(app, users) }));
-  const housekeeping = new Housekeeping(store, clock, config.rateLimits.windowSeconds * 1000);
+  const day = 24 * 3600 * 1000;
+  const housekeeping = new Housekeeping(store, clock, {
+    rateLimitWindowMs: config.rateLimits.windowSeconds * 1000,
+    anonymousUserInactiveMs: config.retention.anonymousUserInactiveDays * day,
+    auditEventMs: config.retention.auditEventDays * day,
+  });
   housekeeping.start(10 * 60 * 1000, (error) => log.error({ err: error }, "housekeeping failed"));
   return {
     config,

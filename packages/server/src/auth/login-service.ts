@@ -3,7 +3,7 @@ import type { AuditLog } from "../audit/audit-log.js";
 import type { Clock } from "../clock.js";
 import { Errors, GatehouseError } from "../errors.js";
 import { NO_DEVICE_ID, newObjectId } from "../ids.js";
-import { deviceInfo } from "../input.js";
+import { deviceInfo, type DeviceInfo } from "../sessions/device-info.js";
 import type { AccessContext, LoginResponse, SessionService } from "../sessions/session-service.js";
 import { isUniqueViolation, type Store } from "../store/store.js";
 import type { UserRecord } from "../store/records.js";
@@ -136,13 +136,7 @@ export class LoginService {
     return response;
   }
 
-  private async resolveDevice(
-    tx: Store,
-    app: AppRuntime,
-    userId: string,
-    device: { info: Record<string, unknown>; deviceId?: string },
-    now: number,
-  ): Promise<string> {
+  private async resolveDevice(tx: Store, app: AppRuntime, userId: string, device: DeviceInfo, now: number): Promise<string> {
     // A device id the client sends is kept only if this app issued it; otherwise a new one is minted.
     const known = device.deviceId !== undefined && (await tx.sessions.deviceApp(device.deviceId)) === app.id;
     const id = known ? device.deviceId! : newObjectId();

@@ -9,6 +9,9 @@ import type { SessionRecord, SessionState, UserRecord } from "../store/records.j
 import type { Store } from "../store/store.js";
 import { peekAppId, type AccessClaims, type RefreshClaims } from "./tokens.js";
 
+/** How stale `users.last_active_at` may get before a refresh writes it again. */
+const ACTIVITY_RESOLUTION_MS = 24 * 3600 * 1000;
+
 /** The four fields of a login response (PROTOCOL.md §3.3). */
 export interface LoginResponse {
   access_token: string;
@@ -147,6 +150,9 @@ export class SessionService {
   async refresh(token: string, ip: string, checkApp: (app: AppRuntime) => void = () => {}): Promise<{ access_token: string }> {
     const { app, session } = await this.authenticateRefresh(token);
     checkApp(app);
+    const now = this.clock.now();
+    // Written at most once a day per user: enough for a retention measured in days, cheap on this path.
+    if ((session.userLastActiveAt ?? 0) < now - ACTIVITY_RESOLUTION_MS) await this.store.users.touchActive(session.userId, now);
     const access_token = await this.reissueAccess(app, session);
     await this.audit.record({ appId: app.id, type: "refresh", userId: session.userId, provider: session.providerType, ip, result: "ok" });
     return { access_token };

@@ -92,12 +92,6 @@ export class AccountRepository {
     };
   }
 
-  /** Deletes tokens that expired before `before` (housekeeping). */
-  async deleteExpiredTokens(before: number): Promise<number> {
-    const result = await this.db.deleteFrom("one_time_tokens").where("expires_at", "<", before).executeTakeFirst();
-    return Number(result.numDeletedRows);
-  }
-
   /** Marks a token used; false if someone else used it first (single use under concurrency). */
   async consumeToken(tokenId: string, at: number): Promise<boolean> {
     const result = await this.db

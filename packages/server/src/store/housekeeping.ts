@@ -1,35 +1,125 @@
 import type { Clock } from "../clock.js";
+import type { ActivityCursor } from "./retention-repo.js";
 import type { Store } from "./store.js";
 
 /** What one housekeeping pass removed. */
 export interface HousekeepingResult {
   sessions: number;
+  devices: number;
   tokens: number;
   rateLimitCounters: number;
+  anonymousUsers: number;
+  auditEvents: number;
+  /** Statements of at most `batchSize` rows the pass ran (other requests are served between them). */
+  batches: number;
 }
 
+/** What housekeeping keeps, and how much it does at a time. */
+export interface HousekeepingSettings {
+  /** Counters older than twice the rate-limit window can never matter again. */
+  rateLimitWindowMs: number;
+  /** Anonymous users without a login or refresh for this long are deleted. */
+  anonymousUserInactiveMs: number;
+  /** Audit events older than this are deleted. */
+  auditEventMs: number;
+  /** Rows per statement; default 500. */
+  batchSize?: number;
+}
+
+const DAY = 24 * 3600 * 1000;
+
 /**
- * Removes rows that can never matter again: sessions past their expiry, confirmation and reset tokens
- * past theirs, rate-limit counters of windows long over. Every statement is an idempotent delete, so
- * several server instances may run it at once.
+ * Reclaims what can never matter again, and what clients left behind: ended sessions (expired or
+ * revoked) and the devices they leave without a session, expired confirmation and reset tokens, stale
+ * rate-limit counters, anonymous users inactive past the retention, audit events past theirs.
+ *
+ * Work is done in batches of at most `batchSize` rows, each one short statement through an index,
+ * yielding to the event loop between them, so a pass over millions of rows never stalls requests.
+ * Every statement is an idempotent delete, so several server instances may run it at once.
  */
 export class Housekeeping {
   private timer: NodeJS.Timeout | undefined;
+  private running: Promise<HousekeepingResult> | undefined;
+  /** Where the scan of inactive users stopped: users before it were deleted or are not anonymous. */
+  private cursor: ActivityCursor | undefined;
+  private readonly batchSize: number;
 
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
-    /** Counters older than this are dropped: twice the rate-limit window is always enough. */
-    private readonly rateLimitWindowMs: number,
-  ) {}
+    private readonly settings: HousekeepingSettings,
+  ) {
+    this.batchSize = settings.batchSize ?? 500;
+  }
 
-  async run(): Promise<HousekeepingResult> {
+  /** One pass; a pass asked for while one runs shares it. */
+  run(): Promise<HousekeepingResult> {
+    this.running ??= this.pass().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async pass(): Promise<HousekeepingResult> {
     const now = this.clock.now();
-    return {
-      sessions: await this.store.sessions.deleteExpired(now),
-      tokens: await this.store.accounts.deleteExpiredTokens(now),
-      rateLimitCounters: await this.store.rateLimits.prune(now - 2 * this.rateLimitWindowMs),
+    const { store, batchSize: limit } = this;
+    const result: HousekeepingResult = {
+      sessions: 0,
+      devices: 0,
+      tokens: 0,
+      rateLimitCounters: 0,
+      anonymousUsers: 0,
+      auditEvents: 0,
+      batches: 0,
     };
+    const batches = async (step: () => Promise<number>): Promise<void> => {
+      for (;;) {
+        const done = await step();
+        result.batches++;
+        if (done < limit) return;
+        await yieldToRequests();
+      }
+    };
+    await batches(async () => {
+      const { sessions, devices } = await store.transaction((tx) => tx.retention.deleteEndedSessions(now, limit));
+      result.sessions += sessions;
+      result.devices += devices;
+      return sessions;
+    });
+    await batches(async () => add(result, "tokens", await store.retention.deleteExpiredTokens(now, limit)));
+    await batches(async () =>
+      add(result, "rateLimitCounters", await store.retention.pruneRateLimits(now - 2 * this.settings.rateLimitWindowMs, limit)),
+    );
+    await batches(() => this.deleteInactiveAnonymousUsers(now, result));
+    await batches(async () => add(result, "auditEvents", await store.retention.deleteAuditEvents(now - this.settings.auditEventMs, limit)));
+    return result;
+  }
+
+  /** One batch of the activity scan: deletes the anonymous-only users in it; returns how many it scanned. */
+  private async deleteInactiveAnonymousUsers(now: number, result: HousekeepingResult): Promise<number> {
+    const before = now - this.settings.anonymousUserInactiveMs;
+    // A restart, or a clock moved back, starts the scan over.
+    if (this.cursor && this.cursor.activity >= before) this.cursor = undefined;
+    const candidates = await this.store.retention.inactiveUsers(before, this.cursor, this.batchSize);
+    const anonymous = candidates.filter((u) => u.providerTypes.length > 0 && u.providerTypes.every((t) => t === "anon-user"));
+    if (anonymous.length > 0) {
+      await this.store.transaction(async (tx) => {
+        for (const user of anonymous) {
+          if (!(await tx.users.delete(user.appId, user.id))) continue;
+          result.anonymousUsers++;
+          await tx.audit.append({
+            appId: user.appId,
+            at: now,
+            type: "delete",
+            userId: user.id,
+            provider: "anon-user",
+            result: "ok",
+            detail: `by housekeeping: inactive for ${Math.round(this.settings.anonymousUserInactiveMs / DAY)} days`,
+          });
+        }
+      });
+    }
+    const last = candidates[candidates.length - 1];
+    if (last) this.cursor = { activity: last.activity, id: last.id };
+    return candidates.length;
   }
 
   /** Runs every `intervalMs` until `stop`; failures are reported, never thrown. */
@@ -42,4 +132,14 @@ export class Housekeeping {
   stop(): void {
     clearInterval(this.timer);
   }
+}
+
+function add(result: HousekeepingResult, field: "tokens" | "rateLimitCounters" | "auditEvents", count: number): number {
+  result[field] += count;
+  return count;
+}
+
+/** Lets I/O callbacks (waiting requests) run before the next batch. */
+function yieldToRequests(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }

@@ -1,4 +1,4 @@
-import type { Kysely, Migration } from "kysely";
+import { sql, type Kysely, type Migration } from "kysely";
 import { documentsMigration } from "../data/documents-table.js";
 import type { Dialect } from "./connect.js";
 
@@ -146,6 +146,20 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex("sessions_expires").on("sessions").column("expires_at").execute();
         await db.schema.createIndex("one_time_tokens_expires").on("one_time_tokens").column("expires_at").execute();
         await db.schema.createIndex("rate_limits_window").on("rate_limits").column("window_start").execute();
+      },
+    },
+    "0400_retention": {
+      // Housekeeping reclaims what clients leave behind (store/housekeeping.ts); each of its batches is an
+      // index range, never a table scan.
+      async up(db: Kysely<any>) {
+        // Moved forward by refreshes (at most daily): an anonymous user's only sign of life.
+        await db.schema.alterTable("users").addColumn("last_active_at", int64).execute();
+        await sql`create index users_activity on users ((coalesce(last_active_at, last_login_at, created_at)), id)`.execute(db);
+        await db.schema.createIndex("sessions_device").on("sessions").column("device_id").execute();
+        await db.schema.createIndex("sessions_revoked").on("sessions").column("revoked_at").execute();
+        await db.schema.createIndex("audit_events_at").on("audit_events").column("at").execute();
+        // Devices are pruned when their last session goes; the ones orphaned before that, now.
+        await sql`delete from devices where not exists (select 1 from sessions s where s.device_id = devices.id)`.execute(db);
       },
     },
   };

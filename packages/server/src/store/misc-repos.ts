@@ -20,12 +20,6 @@ export class RateLimitRepository {
   async clear(keys: string[]): Promise<void> {
     if (keys.length > 0) await this.db.deleteFrom("rate_limits").where("key", "in", keys).execute();
   }
-
-  /** Drops counters of windows that ended before `before`. */
-  async prune(before: number): Promise<number> {
-    const result = await this.db.deleteFrom("rate_limits").where("window_start", "<", before).executeTakeFirst();
-    return Number(result.numDeletedRows);
-  }
 }
 
 /** The append-only audit log. */

@@ -41,6 +41,8 @@ export interface SessionRecord {
 export interface SessionState extends SessionRecord {
   userDisabled: boolean;
   userSessionsValidSince: number;
+  /** The user's last recorded refresh (see `users.last_active_at`), or null. */
+  userLastActiveAt: number | null;
 }
 
 /** An email/password account. `confirmed` false means registration is pending. */

@@ -28,6 +28,8 @@ export interface UsersTable {
   last_login_at: number | null;
   /** Sessions created before this instant are void (disable, admin logout). */
   sessions_valid_since: number;
+  /** Last refresh, recorded at most once a day; null until the first. Activity is the latest of this, last login, creation. */
+  last_active_at?: number | null;
 }
 
 export interface IdentitiesTable {

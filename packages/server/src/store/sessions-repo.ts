@@ -100,12 +100,6 @@ export class SessionRepository {
     return Number(result.numUpdatedRows);
   }
 
-  /** Deletes sessions that expired before `before` (housekeeping). */
-  async deleteExpired(before: number): Promise<number> {
-    const result = await this.db.deleteFrom("sessions").where("expires_at", "<", before).executeTakeFirst();
-    return Number(result.numDeletedRows);
-  }
-
   /** Records a device, or refreshes `last_seen_at` of a known one owned by the same app. */
   async upsertDevice(device: { id: string; appId: string; userId: string; info: Record<string, unknown>; at: number }): Promise<void> {
     await upsertDevice.run(this.db, {
@@ -142,9 +136,10 @@ const SESSION_STATE_COLUMNS = [
   "s.revoked_at",
   "u.disabled",
   "u.sessions_valid_since",
+  "u.last_active_at",
 ] as const;
 
-type SessionStateRow = SessionsTable & Pick<UsersTable, "disabled" | "sessions_valid_since">;
+type SessionStateRow = SessionsTable & Pick<UsersTable, "disabled" | "sessions_valid_since" | "last_active_at">;
 
 function toSessionState(row: SessionStateRow): SessionState {
   return {
@@ -159,6 +154,7 @@ function toSessionState(row: SessionStateRow): SessionState {
     revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
     userDisabled: row.disabled === 1,
     userSessionsValidSince: Number(row.sessions_valid_since),
+    userLastActiveAt: row.last_active_at === null || row.last_active_at === undefined ? null : Number(row.last_active_at),
   };
 }
 

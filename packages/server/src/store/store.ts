@@ -4,6 +4,7 @@ import { ApiKeyRepository } from "./api-keys-repo.js";
 import { openDatabase, type Connection, type Dialect } from "./connect.js";
 import { AuditRepository, RateLimitRepository, SigningKeyRepository } from "./misc-repos.js";
 import type { Database } from "./schema.js";
+import { RetentionRepository } from "./retention-repo.js";
 import { SessionRepository } from "./sessions-repo.js";
 import { UserRepository } from "./users-repo.js";
 
@@ -20,6 +21,7 @@ export class Store {
   readonly audit: AuditRepository;
   readonly signingKeys: SigningKeyRepository;
   readonly apiKeys: ApiKeyRepository;
+  readonly retention: RetentionRepository;
 
   private constructor(
     /** The Kysely handle (a transaction inside `transaction`). Exposed for modules with their own tables. */
@@ -34,6 +36,7 @@ export class Store {
     this.audit = new AuditRepository(db);
     this.signingKeys = new SigningKeyRepository(db);
     this.apiKeys = new ApiKeyRepository(db);
+    this.retention = new RetentionRepository(db);
   }
 
   /** Opens `sqlite:PATH` or `postgres://...`, migrating the schema to the latest version. */

@@ -81,6 +81,11 @@ export class UserRepository {
     await touchLogin.run(this.db, { userId, at });
   }
 
+  /** Records that the user is still around (a refresh): what keeps an anonymous user from retention. */
+  async touchActive(userId: string, at: number): Promise<void> {
+    await touchActive.run(this.db, { userId, at });
+  }
+
   /** Disables or enables a user; disabling voids every session issued before `at`. */
   async setDisabled(appId: string, userId: string, disabled: boolean, at: number): Promise<boolean> {
     const update = disabled ? { disabled: 1, sessions_valid_since: at } : { disabled: 0 };
@@ -162,5 +167,11 @@ const touchLogin = new PreparedQuery((db: Kysely<Database>, p) =>
   db
     .updateTable("users")
     .set({ last_login_at: p("at") })
+    .where("id", "=", p("userId")),
+);
+const touchActive = new PreparedQuery((db: Kysely<Database>, p) =>
+  db
+    .updateTable("users")
+    .set({ last_active_at: p("at") })
     .where("id", "=", p("userId")),
 );

@@ -1,0 +1,123 @@
+import assert from "node:assert/strict";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { TestClock } from "../../src/index.js";
+import { newObjectId } from "../../src/ids.js";
+import { Housekeeping } from "../../src/store/housekeeping.js";
+import { Store } from "../../src/store/store.js";
+import { freshPostgresSchema, postgresUrl } from "../helpers/postgres.js";
+
+const DAY = 24 * 3600 * 1000;
+
+/** Retention on both engines: the activity scan resumes across batches, devices go with their last session. */
+const engines = [
+  {
+    name: "sqlite",
+    skip: false as string | false,
+    open: async () => {
+      const dir = await mkdtemp(join(tmpdir(), "gatehouse-retention-"));
+      return { url: `sqlite:${join(dir, "store.db")}`, cleanup: () => rm(dir, { recursive: true, force: true }) };
+    },
+  },
+  {
+    name: "postgres",
+    skip: !postgresUrl && "set GATEHOUSE_TEST_POSTGRES_URL to run (CI does)",
+    open: async () => {
+      const { url, drop } = await freshPostgresSchema();
+      return { url, cleanup: drop };
+    },
+  },
+];
+
+for (const engine of engines) {
+  describe(`retention: ${engine.name}`, { skip: engine.skip }, () => {
+    let store: Store;
+    let cleanup: () => Promise<void>;
+    const clock = new TestClock();
+    before(async () => {
+      const opened = await engine.open();
+      cleanup = opened.cleanup;
+      store = await Store.open(opened.url);
+    });
+    after(async () => {
+      await store.close();
+      await cleanup();
+    });
+
+    const user = async (providerTypes: string[], at: number) => {
+      const id = newObjectId();
+      const identity = (providerType: string) => ({
+        userId: id,
+        providerType,
+        providerName: providerType,
+        externalId: newObjectId(),
+        providerData: {},
+        createdAt: at,
+      });
+      await store.users.create(
+        { id, appId: "ret-app", type: "normal", disabled: false, data: {}, createdAt: at, sessionsValidSince: at, lastLoginAt: at },
+        identity(providerTypes[0]!),
+      );
+      for (const type of providerTypes.slice(1)) await store.users.addIdentity("ret-app", identity(type));
+      return id;
+    };
+
+    it("deletes inactive anonymous-only users across many small batches, in activity order", async () => {
+      const start = clock.now();
+      const anonymous = [];
+      const others = [];
+      for (let i = 0; i < 23; i++) {
+        anonymous.push(await user(["anon-user"], start + i));
+        others.push(await user(i % 2 ? ["local-userpass"] : ["anon-user", "custom-function"], start + i));
+      }
+      const active = await user(["anon-user"], start);
+      await store.users.touchActive(active, start + 50 * DAY);
+      clock.advance(91 * DAY);
+      const housekeeping = new Housekeeping(store, clock, {
+        rateLimitWindowMs: 60_000,
+        anonymousUserInactiveMs: 90 * DAY,
+        auditEventMs: 365 * DAY,
+        batchSize: 5,
+      });
+      const result = await housekeeping.run();
+      assert.equal(result.anonymousUsers, 23);
+      for (const id of anonymous) assert.equal(await store.users.get("ret-app", id), undefined);
+      for (const id of [...others, active]) assert.ok(await store.users.get("ret-app", id), id);
+      assert.equal((await housekeeping.run()).anonymousUsers, 0, "a second pass finds nothing more");
+    });
+
+    it("prunes a device when its last session ends, not before", async () => {
+      const owner = await user(["anon-user"], clock.now());
+      const now = clock.now();
+      const session = (id: string, device: string, expiresAt: number) => ({
+        id,
+        appId: "ret-app",
+        userId: owner,
+        providerType: "anon-user",
+        externalId: "x",
+        deviceId: device,
+        createdAt: now,
+        expiresAt,
+        revokedAt: null,
+      });
+      const device = newObjectId();
+      await store.sessions.upsertDevice({ id: device, appId: "ret-app", userId: owner, info: {}, at: now });
+      await store.sessions.create(session("s-short", device, now + 1000));
+      await store.sessions.create(session("s-long", device, now + 10 * DAY));
+      const housekeeping = new Housekeeping(store, clock, {
+        rateLimitWindowMs: 60_000,
+        anonymousUserInactiveMs: 90 * DAY,
+        auditEventMs: 365 * DAY,
+      });
+      clock.advance(2000);
+      assert.equal((await housekeeping.run()).devices, 0);
+      assert.equal((await store.sessions.devicesOf(owner)).length, 1, "one session still uses it");
+      await store.sessions.revoke("s-long", clock.now());
+      const result = await housekeeping.run();
+      assert.equal(result.devices, 1);
+      assert.deepEqual(await store.sessions.devicesOf(owner), []);
+    });
+  });
+}
