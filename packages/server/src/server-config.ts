@@ -89,9 +89,16 @@ export interface ServerConfig {
     requestMs?: number;
     /** The headers must arrive within this. Default 10000 (at most `requestMs`). */
     headersMs?: number;
-    /** A connection with no bytes moving for this long is closed (slow bodies). Default 10000. */
+    /**
+     * A connection with no bytes moving for this long is closed (a stalled body). It also bounds how
+     * long a request may take to answer, so it must exceed the function time limit. Default 30000,
+     * or the function time limit plus 10000 when that is longer.
+     */
     idleMs?: number;
-    /** An idle keep-alive connection is closed after this. Default 5000. */
+    /**
+     * An idle keep-alive connection is closed after this. Default 72000: longer than the idle timeout
+     * of common load balancers (60 s), which must close first or they send on a closing connection.
+     */
     keepAliveMs?: number;
   };
   /** The function sandbox. */
@@ -177,7 +184,7 @@ export function resolveServerConfig(config: ServerConfig = {}): ResolvedServerCo
     passwordHashing,
     trustProxy: resolveTrustProxy(config.trustProxy),
     retention: resolveRetention(config.retention),
-    timeouts: resolveTimeouts(config.timeouts),
+    timeouts: resolveTimeouts(config.timeouts, config.functions?.timeLimitMs ?? 10_000),
     functions: {
       workers: config.functions?.workers ?? 2,
       timeLimitMs: config.functions?.timeLimitMs ?? 10_000,
@@ -203,13 +210,13 @@ function resolveRetention(value: ServerConfig["retention"]): ResolvedServerConfi
   return retention;
 }
 
-function resolveTimeouts(value: ServerConfig["timeouts"]): ResolvedServerConfig["timeouts"] {
+function resolveTimeouts(value: ServerConfig["timeouts"], functionTimeLimitMs: number): ResolvedServerConfig["timeouts"] {
   const requestMs = value?.requestMs ?? 30_000;
   const timeouts = {
     requestMs,
     headersMs: value?.headersMs ?? Math.min(10_000, requestMs),
-    idleMs: value?.idleMs ?? 10_000,
-    keepAliveMs: value?.keepAliveMs ?? 5_000,
+    idleMs: value?.idleMs ?? Math.max(30_000, functionTimeLimitMs + 10_000),
+    keepAliveMs: value?.keepAliveMs ?? 72_000,
   };
   for (const [field, ms] of Object.entries(timeouts)) {
     if (!Number.isInteger(ms) || ms < 1 || ms > 3_600_000) throw new Error(`server config: timeouts.${field} must be 1 to 3600000 ms`);

@@ -7,6 +7,7 @@ import {
   createMongoDataService,
   ensureUserDataIndex,
   findUserDataDocument,
+  INDEXABLE_FIELD,
   type DataService,
 } from "../data/index.js";
 import type { ResolvedServerConfig } from "../server-config.js";
@@ -121,7 +122,11 @@ export class AppFunctions {
 
   private dataServicesOf(app: AppRuntime): Map<string, DataService> {
     const services = new Map<string, DataService>();
-    const builtin = createBuiltinDataService(this.store.db, app.id);
+    // The custom user data index covers that field in every collection of the app (LOGIN triggers
+    // update users' documents by it): equalities on it read no more than the matching documents.
+    const field = app.config.customUserData.enabled ? app.config.customUserData.userIdField : undefined;
+    const indexedFields = field && INDEXABLE_FIELD.test(field) ? [field] : [];
+    const builtin = createBuiltinDataService(this.store.db, app.id, { indexedFields });
     this.builtin.set(app.id, builtin);
     const names = new Set(Object.keys(app.config.dataSources));
     names.add("mongodb-atlas");

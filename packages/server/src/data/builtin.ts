@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from "kysely";
 import { ObjectId } from "bson";
-import type { DocumentsDatabase } from "./documents-table.js";
+import { engineOf, type DocumentsDatabase } from "./documents-table.js";
+import { fieldExpression, fieldTypeExpression, indexableKey, keyValue } from "./field-index.js";
 import { applyUpdate, checkUpdate, compileFilter, shape, upsertDocument } from "./query.js";
 import { decode, encode, isScalar } from "./values.js";
 import {
@@ -15,6 +16,24 @@ import {
 
 type Db = Kysely<DocumentsDatabase> | Transaction<DocumentsDatabase>;
 
+/** Rows read per statement of a scan; the event loop gets a turn between pages. */
+const PAGE = 256;
+
+/** Options of {@link createBuiltinDataService}. */
+export interface BuiltinOptions {
+  /**
+   * Top-level fields with expression indexes ({@link ensureFieldIndex}, the custom user data user-id
+   * field): an equality on one of them with a string or ObjectId reads only the matching documents.
+   */
+  indexedFields?: string[];
+}
+
+/** Builtin collections, plus a count of the documents their queries read (for tests and metrics). */
+export interface BuiltinDataService extends DataService {
+  /** Documents read and decoded so far by every query of this service. */
+  readonly documentsRead: number;
+}
+
 /** A stored row, parsed. */
 interface Row {
   docId: string;
@@ -25,9 +44,10 @@ interface Row {
  * Builtin collections stored in Gatehouse's own database (the `documents` table of
  * {@link documentsMigration}), for apps without a MongoDB URI.
  *
- * Queries read the collection's rows in insertion order and match them with mingo — fine for custom
- * user data and small app collections. A filter on `_id` (a value, `$eq` or `$in`) reads only those
- * rows through the primary key. Every write runs in one transaction.
+ * Queries read the collection's rows in insertion order and match them with mingo, a page at a time
+ * with the event loop free between pages. A filter on `_id` (a value, `$eq` or `$in`) reads only those
+ * rows through the primary key; an equality on an indexed field (`options.indexedFields`) only the rows
+ * the index names. Every write runs in one transaction.
  *
  * @param db the store's Kysely instance (SQLite or PostgreSQL); it is not closed by `close()`.
  * @param appId the app whose collections this service sees; apps never see each other's documents.
@@ -37,11 +57,16 @@ interface Row {
  * await data.collection("app", "users").insertOne({ user_id: "65f0...", plan: "free" });
  * ```
  */
-export function createBuiltinDataService(db: Kysely<any>, appId: string): DataService {
+export function createBuiltinDataService(db: Kysely<any>, appId: string, options: BuiltinOptions = {}): BuiltinDataService {
   const typed = db as Kysely<DocumentsDatabase>;
+  const stats = { read: 0 };
+  const indexed = options.indexedFields ?? [];
   return {
-    collection: (database, collection) => new BuiltinCollection(typed, { appId, database, collection }),
+    collection: (database, collection) => new BuiltinCollection(typed, { appId, database, collection }, indexed, stats),
     close: async () => {},
+    get documentsRead() {
+      return stats.read;
+    },
   };
 }
 
@@ -55,6 +80,8 @@ class BuiltinCollection implements DataCollection {
   constructor(
     private readonly db: Kysely<DocumentsDatabase>,
     private readonly ns: Namespace,
+    private readonly indexedFields: readonly string[],
+    private readonly stats: { read: number },
   ) {}
 
   async findOne(filter: Document = {}, options: FindOptions = {}): Promise<Document | null> {
@@ -147,6 +174,7 @@ class BuiltinCollection implements DataCollection {
       .executeTakeFirst();
     let seq = Number(top?.top ?? 0);
     const ids: unknown[] = [];
+    const batch = new Set<string>();
     for (const document of documents) {
       if (document === null || typeof document !== "object" || Array.isArray(document)) {
         throw new DataServiceError("BadValue", "document to insert must be an object");
@@ -154,7 +182,8 @@ class BuiltinCollection implements DataCollection {
       const doc = document._id === undefined ? { _id: new ObjectId(), ...document } : document;
       const docId = encode(doc._id);
       const existing = await this.where(trx.selectFrom("documents")).select("doc_id").where("doc_id", "=", docId).executeTakeFirst();
-      if (existing || ids.some((id) => encode(id) === docId)) throw duplicateKey(this.ns, docId);
+      if (existing || batch.has(docId)) throw duplicateKey(this.ns, docId);
+      batch.add(docId);
       await trx
         .insertInto("documents")
         .values({ app_id: this.ns.appId, db_name: this.ns.database, coll: this.ns.collection, doc_id: docId, doc: encode(doc), seq: ++seq })
@@ -165,25 +194,48 @@ class BuiltinCollection implements DataCollection {
   }
 
   /**
-   * Matching rows in insertion order, at most `max`. Reads only the named rows when the filter
-   * pins `_id`; otherwise the whole collection.
+   * Matching rows in insertion order, at most `max`. Reads only the named rows when the filter pins
+   * `_id` or an indexed field; otherwise the whole collection, a page at a time.
    */
   private async scan(db: Db, filter: Document | undefined, max?: number): Promise<Row[]> {
     const matches = compileFilter(filter);
-    let query = this.where(db.selectFrom("documents")).select(["doc_id", "doc"]).orderBy("seq");
+    const base = this.where(db.selectFrom("documents")).select(["doc_id", "doc", "seq"]);
+    const out: Row[] = [];
+    /** Decodes and tests rows; true once `max` matched. */
+    const take = (rows: { doc_id: string; doc: string }[]): boolean => {
+      for (const raw of rows) {
+        this.stats.read++;
+        const doc = decode(raw.doc) as Document;
+        if (!matches(doc)) continue;
+        out.push({ docId: raw.doc_id, doc });
+        if (max !== undefined && out.length >= max) return true;
+      }
+      return false;
+    };
     const ids = idKeys(filter);
     if (ids) {
-      if (ids.length === 0) return [];
-      query = query.where("doc_id", "in", ids);
+      if (ids.length > 0) take(await base.where("doc_id", "in", ids).orderBy("seq").execute());
+      return out;
     }
-    const out: Row[] = [];
-    for (const raw of await query.execute()) {
-      const doc = decode(raw.doc) as Document;
-      if (!matches(doc)) continue;
-      out.push({ docId: raw.doc_id, doc });
-      if (max !== undefined && out.length >= max) break;
+    const lookup = indexedEquality(filter, this.indexedFields);
+    if (lookup) {
+      const engine = engineOf(db);
+      const [byValue, arrays] = await Promise.all([
+        base.where((eb) => eb(fieldExpression(engine, lookup.field), "in", lookup.keys.map((k) => keyValue(engine, k)))).execute(),
+        // `{f: v}` matches an array holding v too: those rows come through the type index.
+        base.where((eb) => eb(fieldTypeExpression(engine, lookup.field), "=", "array")).execute(),
+      ]);
+      const seen = new Set<string>();
+      const rows = [...byValue, ...arrays].filter((r) => !seen.has(r.doc_id) && seen.add(r.doc_id));
+      take(rows.sort((a, b) => Number(a.seq) - Number(b.seq)));
+      return out;
     }
-    return out;
+    for (let after = Number.NEGATIVE_INFINITY; ; ) {
+      const page = await (after === Number.NEGATIVE_INFINITY ? base : base.where("seq", ">", after)).orderBy("seq").limit(PAGE).execute();
+      if (take(page) || page.length < PAGE) return out;
+      after = Number(page[page.length - 1]!.seq);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
   }
 
   /** Scopes a query to this collection. Typed loosely: Kysely's builders differ per statement kind. */
@@ -193,6 +245,24 @@ class BuiltinCollection implements DataCollection {
       .where("db_name", "=", this.ns.database)
       .where("coll", "=", this.ns.collection) as Q;
   }
+}
+
+/**
+ * An equality of the filter's top level (`{f: v}` or `{f: {$eq: v}}`) on an indexed field with a value
+ * the index can look up, or undefined.
+ */
+function indexedEquality(filter: Document | undefined, fields: readonly string[]): { field: string; keys: string[] } | undefined {
+  if (!filter) return undefined;
+  for (const field of fields) {
+    if (!Object.hasOwn(filter, field)) continue;
+    let value = filter[field];
+    if (value !== null && typeof value === "object" && !Array.isArray(value) && Object.keys(value).length === 1 && "$eq" in value) {
+      value = (value as Document).$eq;
+    }
+    const key = indexableKey(value);
+    if (key !== undefined) return { field, keys: [key] };
+  }
+  return undefined;
 }
 
 /** The `doc_id` keys a filter pins `_id` to (`{_id: v}`, `{_id: {$eq: v}}`, `{_id: {$in: [...]}}`), or undefined. */

@@ -3,7 +3,8 @@
  * collections in Gatehouse's own SQL database, or a real MongoDB.
  */
 export * from "./types.js";
-export { createBuiltinDataService } from "./builtin.js";
+export { createBuiltinDataService, type BuiltinDataService, type BuiltinOptions } from "./builtin.js";
+export { INDEXABLE_FIELD } from "./field-index.js";
 export { createMongoDataService } from "./mongo.js";
 export { documentsMigration, type DocumentsTable, type DocumentsDatabase } from "./documents-table.js";
 export { ensureUserDataIndex, findUserDataDocument } from "./user-data.js";

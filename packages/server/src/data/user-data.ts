@@ -1,7 +1,8 @@
-import { sql, type Kysely, type RawBuilder } from "kysely";
+import type { Kysely } from "kysely";
 import { ObjectId } from "bson";
 import type { CustomUserDataConfig } from "../config/types.js";
-import { engineOf, type DocumentsDatabase, type SqlEngine } from "./documents-table.js";
+import { engineOf, type DocumentsDatabase } from "./documents-table.js";
+import { ensureFieldIndex, fieldExpression, INDEXABLE_FIELD, keyValue } from "./field-index.js";
 import type { Document } from "./types.js";
 import { decode } from "./values.js";
 
@@ -41,7 +42,7 @@ export async function findUserDataDocument(
     .orderBy("seq");
   if (INDEXABLE_FIELD.test(userIdField)) {
     const engine = engineOf(db);
-    await ensureFieldIndex(db, engine, userIdField);
+    await ensureFieldIndex(db, userIdField);
     const candidates = [JSON.stringify(userId), ...(oid ? [JSON.stringify({ $oid: oid.toHexString() })] : [])];
     query = query.where((eb) => eb(fieldExpression(engine, userIdField), "in", candidates.map((c) => keyValue(engine, c))));
   }
@@ -56,43 +57,10 @@ export async function findUserDataDocument(
   return byObjectId;
 }
 
-/** Field names safe to splice into a JSON path and an index name. */
-const INDEXABLE_FIELD = /^[A-Za-z0-9_]{1,48}$/;
-
 /**
- * The field's JSON value as SQL. SQLite's `json_extract` yields a string field as bare text and an
- * object (`{"$oid": ...}`) as compact JSON; PostgreSQL's `->` yields jsonb, compared as jsonb.
- */
-function fieldExpression(engine: SqlEngine, field: string): RawBuilder<unknown> {
-  return engine === "postgres" ? sql.raw(`(doc::jsonb -> '${field}')`) : sql.raw(`json_extract(doc, '$."${field}"')`);
-}
-
-/** A candidate (JSON text) in the form `fieldExpression` produces. */
-function keyValue(engine: SqlEngine, json: string): RawBuilder<unknown> {
-  if (engine === "postgres") return sql`cast(${json} as jsonb)`;
-  const parsed: unknown = JSON.parse(json);
-  return sql`${typeof parsed === "string" ? parsed : json}`;
-}
-
-/** Index names already ensured, per database handle (creating one is a one-off cost per process). */
-const ensured = new WeakMap<Kysely<any>, Set<string>>();
-
-/**
- * Creates the expression index custom user data lookups use, for an app's `user_id_field`. The server
+ * Creates the expression indexes custom user data lookups use, for an app's `user_id_field`. The server
  * calls it at start-up, so no request pays for the DDL (and two first requests cannot race on it).
  */
 export async function ensureUserDataIndex(db: Kysely<any>, config: CustomUserDataConfig): Promise<void> {
-  if (config.enabled && config.userIdField && INDEXABLE_FIELD.test(config.userIdField)) {
-    await ensureFieldIndex(db, engineOf(db), config.userIdField);
-  }
-}
-
-async function ensureFieldIndex(db: Kysely<any>, engine: SqlEngine, field: string): Promise<void> {
-  const name = `documents_field_${field}`;
-  const done = ensured.get(db) ?? new Set<string>();
-  ensured.set(db, done);
-  if (done.has(name)) return;
-  const expression = fieldExpression(engine, field);
-  await sql`create index if not exists ${sql.id(name)} on documents (app_id, db_name, coll, (${expression}))`.execute(db);
-  done.add(name);
+  if (config.enabled && config.userIdField && INDEXABLE_FIELD.test(config.userIdField)) await ensureFieldIndex(db, config.userIdField);
 }
