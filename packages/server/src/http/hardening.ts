@@ -48,7 +48,7 @@ export function clientErrorHandler(error: Error & { code?: string }, socket: Soc
       : error.code === "ERR_HTTP_REQUEST_TIMEOUT"
         ? Errors.requestTimeout()
         : Errors.malformedRequest();
-  const body = JSON.stringify({ error: mapped.message, error_code: mapped.code });
+  const body = JSON.stringify({ error: mapped.message, error_code: mapped.code, reason: mapped.reason });
   if (socket.writable) {
     socket.write(
       `HTTP/1.1 ${mapped.status} ${statusText(mapped.status)}\r\n` +

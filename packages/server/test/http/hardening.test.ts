@@ -81,35 +81,36 @@ describe("what Fastify and Node refuse before a route runs is App Services-shape
   });
   after(() => server.close());
 
-  const assertShaped = (status: number, body: any, expected: number) => {
+  const assertShaped = (status: number, body: any, expected: number, reason: string) => {
     assert.equal(status, expected);
     assert.equal(typeof body.error, "string");
     assert.equal(body.error_code, "BadRequest");
+    assert.equal(body.reason, reason);
   };
 
   it("414 for an over-long path segment", async () => {
     const res = await rawRequest({ port: server.port, method: "GET", path: `${V2}/app/${"x".repeat(300)}/location` });
-    assertShaped(res.status, JSON.parse(res.body), 414);
+    assertShaped(res.status, JSON.parse(res.body), 414, "urlParameterTooLong");
     assert.equal(res.headers["content-type"], "application/json");
     assert.equal(res.headers["x-content-type-options"], "nosniff");
   });
 
   it("400 for bad percent-encoding", async () => {
     const res = await rawRequest({ port: server.port, method: "GET", path: `${V2}/app/%zz/location` });
-    assertShaped(res.status, JSON.parse(res.body), 400);
+    assertShaped(res.status, JSON.parse(res.body), 400, "badUrl");
   });
 
   it("431 for headers over the limit", async () => {
     const raw = parseRaw(
       await rawExchange(server.port, `GET ${V2}/app/todo-gatehouse/location HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`),
     );
-    assertShaped(raw.status, raw.body, 431);
+    assertShaped(raw.status, raw.body, 431, "headersTooLarge");
     assert.match(raw.headers, /content-type: application\/json/);
   });
 
   it("400 for bytes that are not HTTP", async () => {
     const raw = parseRaw(await rawExchange(server.port, "NOT HTTP AT ALL\r\n\r\n"));
-    assertShaped(raw.status, raw.body, 400);
+    assertShaped(raw.status, raw.body, 400, "malformedRequest");
   });
 });
 
@@ -147,6 +148,7 @@ describe("timeouts", () => {
       const raw = parseRaw(response);
       assert.equal(raw.status, 408);
       assert.equal(raw.body.error_code, "BadRequest");
+      assert.equal(raw.body.reason, "requestTimeout");
     } finally {
       await server.close();
     }
@@ -176,6 +178,7 @@ describe("validly signed tokens with malformed claims are 401, not 500", () => {
       const res = await call(`${server.api}/auth/profile`, { token: resign(good.access_token, { iss }) });
       assert.equal(res.status, 401, JSON.stringify(iss));
       assert.equal(res.body.error_code, "InvalidSession");
+      assert.equal(res.body.reason, "tokenInvalid");
     }
   });
 
@@ -184,6 +187,7 @@ describe("validly signed tokens with malformed claims are 401, not 500", () => {
       const res = await call(`${server.api}/auth/session`, { method: "POST", token: resign(good.refresh_token, { baas_id }) });
       assert.equal(res.status, 401, JSON.stringify(baas_id));
       assert.equal(res.body.error_code, "InvalidSession");
+      assert.equal(res.body.reason, "tokenInvalid");
     }
   });
 });

@@ -6,9 +6,12 @@ const route = (server: TestServer, sub: string) => `${server.api}/app/todo-gateh
 
 /** A login from `ip` (the server trusts one proxy hop, so X-Forwarded-For names the client). */
 const login = (server: TestServer, ip: string, password: string) =>
-  call(route(server, "login"), { body: { username: "owner@example.com", password }, headers: { "x-forwarded-for": ip } }).then(
-    (r) => r.status,
-  );
+  call(route(server, "login"), { body: { username: "owner@example.com", password }, headers: { "x-forwarded-for": ip } }).then((r) => {
+    // Statuses stand for reasons here: 401 is a wrong password, 429 a refused attempt.
+    if (r.status === 401) assert.equal(r.body.reason, "invalidPassword");
+    if (r.status === 429) assert.equal(r.body.reason, "tooManyRequests");
+    return r.status;
+  });
 
 async function withOwner(rateLimits: Record<string, number>, work: (server: TestServer) => Promise<void>) {
   const server = await startTestServer({ config: { trustProxy: 1, rateLimits: { enabled: true, perIp: 1000, ...rateLimits } } });
