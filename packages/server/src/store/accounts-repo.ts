@@ -50,6 +50,15 @@ export class AccountRepository {
       .execute();
   }
 
+  /** Changes an account's address (admin `reset_email`); a unique violation means the address is taken. */
+  async changeEmail(accountId: string, email: string, emailKey: string, at: number): Promise<void> {
+    await this.db
+      .updateTable("userpass_accounts")
+      .set({ email, email_key: emailKey, updated_at: at })
+      .where("id", "=", accountId)
+      .execute();
+  }
+
   async delete(accountId: string): Promise<void> {
     await this.db.deleteFrom("one_time_tokens").where("account_id", "=", accountId).execute();
     await this.db.deleteFrom("userpass_accounts").where("id", "=", accountId).execute();

@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from "kysely";
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from "kysely";
 import { migrations } from "./migrations.js";
 import type { Database } from "./schema.js";
 
@@ -22,9 +22,16 @@ export interface Connection {
  */
 export async function openDatabase(url: string): Promise<Connection> {
   const connection = url.startsWith("postgres://") || url.startsWith("postgresql://") ? await openPostgres(url) : openSqlite(url);
+  // Kysely looks for its migration tables in every schema unless told which: a second Gatehouse schema in
+  // the same PostgreSQL database (tests run several at once) would make it skip creating its own.
+  const schema =
+    connection.dialect === "postgres"
+      ? (await sql<{ s: string }>`select current_schema() as s`.execute(connection.db)).rows[0]?.s
+      : undefined;
   const migrator = new Migrator({
     db: connection.db,
     provider: { getMigrations: async () => migrations(connection.dialect) },
+    ...(schema ? { migrationTableSchema: schema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {

@@ -12,6 +12,8 @@ export interface HousekeepingResult {
   auditEvents: number;
   /** Statements of at most `batchSize` rows the pass ran (other requests are served between them). */
   batches: number;
+  /** Expired admin API sessions (few: one per operator login). */
+  adminSessions: number;
 }
 
 /** What housekeeping keeps, and how much it does at a time. */
@@ -69,6 +71,7 @@ export class Housekeeping {
       anonymousUsers: 0,
       auditEvents: 0,
       batches: 0,
+      adminSessions: 0,
     };
     const batches = async (step: () => Promise<number>): Promise<void> => {
       for (;;) {
@@ -90,6 +93,7 @@ export class Housekeeping {
     );
     await batches(() => this.deleteInactiveAnonymousUsers(now, result));
     await batches(async () => add(result, "auditEvents", await store.retention.deleteAuditEvents(now - this.settings.auditEventMs, limit)));
+    result.adminSessions = await store.admin.deleteExpiredSessions(now);
     return result;
   }
 

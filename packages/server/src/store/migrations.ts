@@ -162,5 +162,58 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await sql`delete from devices where not exists (select 1 from sessions s where s.device_id = devices.id)`.execute(db);
       },
     },
+    // Issue 10: operator keys and admin sessions, run-time settings, the actor of audited admin actions.
+    "0500_admin": {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable("admin_keys")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("username", "text", (c) => c.notNull().unique())
+          .addColumn("name", "text", (c) => c.notNull())
+          .addColumn("key_hash", "text", (c) => c.notNull())
+          .addColumn("created_at", int64, (c) => c.notNull())
+          .addColumn("last_used_at", int64)
+          .execute();
+        await db.schema
+          .createTable("admin_sessions")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("key_id", "text", (c) => c.notNull())
+          .addColumn("created_at", int64, (c) => c.notNull())
+          .addColumn("expires_at", int64, (c) => c.notNull())
+          .addColumn("revoked_at", int64)
+          .execute();
+        await db.schema.createIndex("admin_sessions_key").on("admin_sessions").column("key_id").execute();
+        await db.schema.createIndex("admin_sessions_expires").on("admin_sessions").column("expires_at").execute();
+        await db.schema
+          .createTable("runtime_settings")
+          .addColumn("scope", "text", (c) => c.notNull())
+          .addColumn("key", "text", (c) => c.notNull())
+          .addColumn("value", "text", (c) => c.notNull())
+          .addColumn("updated_at", int64, (c) => c.notNull())
+          .addPrimaryKeyConstraint("runtime_settings_pk", ["scope", "key"])
+          .execute();
+        await db.schema.alterTable("audit_events").addColumn("actor", "text").execute();
+      },
+    },
+    // Keyset pages and searches of the admin API: every filter has an index that yields users in page order.
+    "0501_admin_user_indexes": {
+      async up(db: Kysely<any>) {
+        await db.schema.createIndex("users_app_id").on("users").columns(["app_id", "id"]).execute();
+        await db.schema.createIndex("users_app_created_id").on("users").columns(["app_id", "created_at", "id"]).execute();
+        await db.schema.createIndex("users_app_login_id").on("users").columns(["app_id", "last_login_at", "id"]).execute();
+        await db.schema.createIndex("users_app_disabled_id").on("users").columns(["app_id", "disabled", "id"]).execute();
+        await db.schema.createIndex("identities_app_type_user").on("identities").columns(["app_id", "provider_type", "user_id"]).execute();
+        await db.schema
+          .createIndex("userpass_accounts_app_confirmed_id")
+          .on("userpass_accounts")
+          .columns(["app_id", "confirmed", "id"])
+          .execute();
+        await db.schema.createIndex("audit_events_app_id").on("audit_events").columns(["app_id", "id"]).execute();
+        // Email prefixes are byte ranges; PostgreSQL needs the "C" collation for them to use an index.
+        if (dialect === "postgres") {
+          await sql`create index userpass_accounts_app_email_c on userpass_accounts (app_id, email_key collate "C")`.execute(db);
+        }
+      },
+    },
   };
 }

@@ -36,6 +36,7 @@ export class AuditRepository {
       ip: event.ip ?? null,
       result: event.result,
       detail: event.detail ?? null,
+      actor: event.actor ?? null,
     });
   }
 
@@ -57,6 +58,7 @@ export class AuditRepository {
       ip: r.ip,
       result: r.result,
       detail: r.detail,
+      actor: r.actor,
     }));
   }
 }
@@ -108,5 +110,6 @@ const appendAudit = new PreparedQuery((db: Kysely<Database>, p) =>
     ip: p("ip"),
     result: p("result"),
     detail: p("detail"),
+    actor: p("actor"),
   }),
 );

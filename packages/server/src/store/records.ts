@@ -79,4 +79,6 @@ export interface AuditEvent {
   /** `ok`, or the error code of a failure. */
   result: string;
   detail?: string | null;
+  /** Who acted when it was not the user: `admin:<operator key name>`. */
+  actor?: string | null;
 }

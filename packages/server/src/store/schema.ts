@@ -15,6 +15,9 @@ export interface Database {
   audit_events: AuditEventsTable;
   signing_keys: SigningKeysTable;
   api_keys: ApiKeysTable;
+  admin_keys: AdminKeysTable;
+  admin_sessions: AdminSessionsTable;
+  runtime_settings: RuntimeSettingsTable;
 }
 
 export interface UsersTable {
@@ -108,6 +111,8 @@ export interface AuditEventsTable {
   ip: string | null;
   result: string;
   detail: string | null;
+  /** Who acted: `admin:<operator key name>` for admin actions; null for the user's own. */
+  actor: string | null;
 }
 
 export interface SigningKeysTable {
@@ -127,4 +132,34 @@ export interface ApiKeysTable {
   key_hash: string;
   disabled: number;
   created_at: number;
+}
+
+export interface AdminKeysTable {
+  id: string;
+  /** The public part of an operator key (what the Admin API login calls `username`). */
+  username: string;
+  /** The operator's label for the key; the actor named in the audit log. */
+  name: string;
+  /** SHA-256 of the private part (a random UUID: high entropy, so a fast hash suffices). */
+  key_hash: string;
+  created_at: number;
+  last_used_at: number | null;
+}
+
+export interface AdminSessionsTable {
+  id: string;
+  key_id: string;
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+}
+
+/** Settings changed at run time through the admin API, shared by every instance over the database. */
+export interface RuntimeSettingsTable {
+  /** `server`, or a client app id. */
+  scope: string;
+  key: string;
+  /** JSON. */
+  value: string;
+  updated_at: number;
 }

@@ -1,11 +1,13 @@
 import type { Kysely } from "kysely";
 import { AccountRepository } from "./accounts-repo.js";
+import { AdminRepository, RuntimeSettingsRepository } from "./admin-repo.js";
 import { ApiKeyRepository } from "./api-keys-repo.js";
 import { openDatabase, type Connection, type Dialect } from "./connect.js";
 import { AuditRepository, RateLimitRepository, SigningKeyRepository } from "./misc-repos.js";
 import type { Database } from "./schema.js";
 import { RetentionRepository } from "./retention-repo.js";
 import { SessionRepository } from "./sessions-repo.js";
+import { UserSearchRepository } from "./user-search-repo.js";
 import { UserRepository } from "./users-repo.js";
 
 /**
@@ -22,6 +24,9 @@ export class Store {
   readonly signingKeys: SigningKeyRepository;
   readonly apiKeys: ApiKeyRepository;
   readonly retention: RetentionRepository;
+  readonly admin: AdminRepository;
+  readonly settings: RuntimeSettingsRepository;
+  readonly userSearch: UserSearchRepository;
 
   private constructor(
     /** The Kysely handle (a transaction inside `transaction`). Exposed for modules with their own tables. */
@@ -37,6 +42,9 @@ export class Store {
     this.signingKeys = new SigningKeyRepository(db);
     this.apiKeys = new ApiKeyRepository(db);
     this.retention = new RetentionRepository(db);
+    this.admin = new AdminRepository(db);
+    this.settings = new RuntimeSettingsRepository(db);
+    this.userSearch = new UserSearchRepository(db, dialect);
   }
 
   /** Opens `sqlite:PATH` or `postgres://...`, migrating the schema to the latest version. */
@@ -76,3 +84,5 @@ export class Store {
 export { isUniqueViolation } from "./connect.js";
 export type * from "./records.js";
 export type { ApiKeyRecord } from "./api-keys-repo.js";
+export type { AdminKeyRecord, AdminSessionRecord } from "./admin-repo.js";
+export type { UserQuery, UserOrder } from "./user-search-repo.js";

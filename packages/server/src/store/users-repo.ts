@@ -76,6 +76,26 @@ export class UserRepository {
       .execute();
   }
 
+  /** Replaces a user's profile metadata. */
+  async setData(userId: string, data: Record<string, unknown>): Promise<void> {
+    await this.db
+      .updateTable("users")
+      .set({ data: JSON.stringify(data) })
+      .where("id", "=", userId)
+      .execute();
+  }
+
+  /** Replaces the provider data of one identity. */
+  async setIdentityData(appId: string, providerType: string, externalId: string, data: Record<string, unknown>): Promise<void> {
+    await this.db
+      .updateTable("identities")
+      .set({ provider_data: JSON.stringify(data) })
+      .where("app_id", "=", appId)
+      .where("provider_type", "=", providerType)
+      .where("external_id", "=", externalId)
+      .execute();
+  }
+
   /** Records a successful login. */
   async touchLogin(userId: string, at: number): Promise<void> {
     await touchLogin.run(this.db, { userId, at });
