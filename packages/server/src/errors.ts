@@ -118,7 +118,7 @@ const catalogue = {
   tokenWrongType: {
     code: "InvalidSession",
     status: 401,
-    message: (typ: string) => (typ === "refresh" ? "invalid refresh token: incorrect token type" : "invalid session: incorrect token type"),
+    message: (typ: string) => (typ.endsWith("refresh") ? "invalid refresh token: incorrect token type" : "invalid session: incorrect token type"),
   },
   tokenAppUnknown: { code: "InvalidSession", status: 401, message: () => "invalid session: invalid token" },
   /** realm-web swallows a logout error only with exactly this wording (PROTOCOL.md §4.2). */
@@ -234,6 +234,40 @@ const catalogue = {
   },
   functionCallEncoding: { code: "BadRequest", status: 400, message: () => "baas_request must be base64 of a JSON function call" },
   serviceNotFound: { code: "ServiceNotFound", status: 404, message: (name: string) => `service not found: '${name}'` },
+
+  // ---- admin API (PROTOCOL.md §11)
+  /** Admin login with an unknown username or a wrong private key: one answer for both, no oracle. */
+  adminKeyInvalid: { code: "AuthError", status: 401, message: () => "invalid username or API key" },
+  /** An admin route called with anything but a live admin access token (a client token included). */
+  adminTokenInvalid: {
+    code: "InvalidSession",
+    status: 401,
+    message: (message: string = "invalid session: invalid admin token") => message,
+  },
+  groupNotFound: { code: "NotFound", status: 404, message: (groupId: string) => `group '${groupId}' not found` },
+  adminAppNotFound: { code: "AppNotFound", status: 404, message: (appId: string) => `app '${appId}' not found` },
+  /** An id that is not a 24-hex ObjectId. */
+  malformedId: { code: "InvalidParameter", status: 400, message: (what: string) => `${what} must be a 24-character hex ObjectId` },
+  idPrefixInvalid: { code: "InvalidParameter", status: 400, message: () => "'id' must be a prefix of a 24-character hex id" },
+  timeFilterInvalid: {
+    code: "InvalidParameter",
+    status: 400,
+    message: (field: string) => `'${field}' must be seconds since the epoch or an ISO 8601 date`,
+  },
+  resetEmailInvalid: {
+    code: "InvalidParameter",
+    status: 400,
+    message: () => "email must be a valid address of 1 to 128 characters",
+  },
+  noUserpassIdentity: { code: "BadRequest", status: 400, message: () => "the user has no local-userpass identity" },
+  /** `verify_token` of a token the app did not sign, or whose session ended (App Services' wording). */
+  tokenSignatureInvalid: { code: "InvalidSession", status: 401, message: () => "signature is invalid" },
+  operatorKeyNotFound: { code: "NotFound", status: 404, message: (which: string) => `no operator key '${which}'` },
+  operatorKeyNameInvalid: {
+    code: "InvalidParameter",
+    status: 400,
+    message: () => "key name must be 1 to 64 characters of [A-Za-z0-9_.@-]",
+  },
 } satisfies Record<string, Entry>;
 
 type Catalogue = typeof catalogue;

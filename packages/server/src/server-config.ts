@@ -28,6 +28,11 @@ export interface AppServerSettings {
    * none. A data source without one is served by builtin collections in Gatehouse's own database.
    */
   dataSources?: Record<string, { uri: string }>;
+  /**
+   * Whether deleting a user (admin API, `/auth/delete`, `gatehouse-admin`) also deletes its custom user
+   * data document. Default false: App Services left that document to the app.
+   */
+  deleteCustomUserData?: boolean;
 }
 
 /** The server config file (`--config FILE`, JSON). Every field is optional. */
@@ -101,6 +106,13 @@ export interface ServerConfig {
      */
     keepAliveMs?: number;
   };
+  /** The admin API's project id (`groupId`), 24-hex. Default: a random id kept in the database. */
+  adminGroupId?: string;
+  /** Admin API sessions. */
+  admin?: {
+    /** Default 43200 (12 hours): operators log in again each working day. 1800 to 2592000. */
+    refreshTokenLifetimeSeconds?: number;
+  };
   /** The function sandbox. */
   functions?: {
     /** Worker threads shared by all apps. Default 2. */
@@ -125,6 +137,8 @@ export interface ResolvedServerConfig {
   retention: { anonymousUserInactiveDays: number; auditEventDays: number };
   timeouts: { requestMs: number; headersMs: number; idleMs: number; keepAliveMs: number };
   functions: { workers: number; timeLimitMs: number; memoryLimitMb: number };
+  adminGroupId?: string;
+  admin: { refreshTokenLifetimeSeconds: number };
 }
 
 const MIN_REFRESH = 1800;
@@ -175,7 +189,13 @@ export function resolveServerConfig(config: ServerConfig = {}): ResolvedServerCo
   ) {
     throw new Error("server config: smtp needs host (string), port (integer) and from (string)");
   }
+  const adminRefresh = config.admin?.refreshTokenLifetimeSeconds ?? 43_200;
+  if (!Number.isInteger(adminRefresh) || adminRefresh < 1800 || adminRefresh > 2_592_000) {
+    throw new Error("server config: admin.refreshTokenLifetimeSeconds must be an integer from 1800 to 2592000");
+  }
   return {
+    ...(config.adminGroupId !== undefined ? { adminGroupId: config.adminGroupId } : {}),
+    admin: { refreshTokenLifetimeSeconds: adminRefresh },
     ...(config.publicUrl ? { publicUrl: config.publicUrl.replace(/\/+$/, "") } : {}),
     apps: config.apps ?? {},
     ...(config.smtp ? { smtp: config.smtp } : {}),

@@ -100,6 +100,7 @@ export async function startServer(options: StartOptions): Promise<GatehouseServe
       ...reportWarnings(app).map((line) => `  warning: ${line}`),
     ]),
   ];
+  report.push(`admin API group id: ${services.admin.apps.groupId}`);
   const appOf = (id: string) => {
     const app = services.apps.get(id);
     if (!app) throw new Error(`no app '${id}'`);

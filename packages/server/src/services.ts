@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import { createAdminServices, type AdminServices } from "./admin/index.js";
 import { AppFunctions } from "./apps/app-functions.js";
 import { AppRegistry, createAppRuntime, type AppRuntime } from "./apps/app-runtime.js";
 import { AuditLog } from "./audit/audit-log.js";
@@ -40,6 +41,8 @@ export interface Services {
   hooks: AuthHooks;
   functions: AppFunctions;
   housekeeping: Housekeeping;
+  /** The operator side: keys, admin sessions, apps and user management (admin API and CLI). */
+  admin: AdminServices;
   log: Logger;
   /** Stops the function workers and closes connections the services opened. */
   close(): Promise<void>;
@@ -76,6 +79,7 @@ export async function createServices(input: {
   const accounts = new AccountService(store, clock, hasher, mailer, limiter, audit, flows);
   const users = new UserService(store, clock, hooks, audit);
   const apiKeys = new ApiKeyService(store, clock, audit);
+  const admin = await createAdminServices({ config, clock, store, apps, audit, limiter, hasher, sessions, users });
   await functions.start(apps.all(), (app) => ({ "gatehouse-admin": adminService(app, users) }));
   const day = 24 * 3600 * 1000;
   const housekeeping = new Housekeeping(store, clock, {
@@ -99,6 +103,7 @@ export async function createServices(input: {
     hooks,
     functions,
     housekeeping,
+    admin,
     log,
     async close() {
       housekeeping.stop();

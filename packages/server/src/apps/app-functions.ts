@@ -95,6 +95,19 @@ export class AppFunctions {
     return document ? toUserDataClaim(document) : undefined;
   }
 
+  /** Deletes a user's custom user data document(s), by the string and the ObjectId form of its id. */
+  async deleteCustomUserData(app: AppRuntime, userId: string): Promise<void> {
+    const config = app.config.customUserData;
+    if (!config.enabled || !config.databaseName || !config.collectionName || !config.userIdField) return;
+    const service = this.dataService(app, config.mongoServiceName ?? "mongodb-atlas");
+    if (!service) return;
+    const collection = service.collection(config.databaseName, config.collectionName);
+    await collection.deleteMany({ [config.userIdField]: userId });
+    if (ObjectId.isValid(userId) && /^[0-9a-f]{24}$/.test(userId)) {
+      await collection.deleteMany({ [config.userIdField]: new ObjectId(userId) });
+    }
+  }
+
   /**
    * `context.user` for a stored user. `customData` may be passed when the caller already has it (the
    * `user_data` claim of the access token of the request) to save a lookup.

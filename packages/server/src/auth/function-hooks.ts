@@ -61,6 +61,14 @@ export class FunctionAuthHooks implements AuthHooks {
       user,
       user.identities.map((i) => i.providerType),
     );
+    // After the triggers, which may still read the document (context.user.custom_data).
+    if (app.settings.deleteCustomUserData === true) {
+      try {
+        await this.functions.deleteCustomUserData(app, user.id);
+      } catch (error) {
+        this.onError(app.id, "custom user data deletion", error);
+      }
+    }
   }
 
   /** Runs each enabled AUTHENTICATION trigger for the operation whose provider filter matches, once. */

@@ -32,6 +32,15 @@ export interface RefreshClaims extends JWTPayload {
   [APP_CLAIM]: string;
 }
 
+/** What every token a {@link TokenSigner} issues carries: client tokens, and the admin API's own. */
+export interface SignedClaims extends JWTPayload {
+  sub: string;
+  iat: number;
+  exp: number;
+  typ: string;
+  [APP_CLAIM]: string;
+}
+
 /** A named HS256 secret. */
 export interface SigningKey {
   kid: string;
@@ -63,7 +72,7 @@ export class TokenSigner {
   }
 
   /** Signs claims (which must carry integer `iat`/`exp`). */
-  async sign(claims: AccessClaims | RefreshClaims): Promise<string> {
+  async sign(claims: SignedClaims): Promise<string> {
     const input = `${this.header}.${base64url(JSON.stringify(claims))}`;
     return `${input}.${mac(this.keys.get(this.signingKid)!, input)}`;
   }
@@ -72,7 +81,7 @@ export class TokenSigner {
    * Verifies signature, algorithm, expiry (against `nowMs`) and `typ`. Any failure is 401
    * `InvalidSession`, which is what makes both SDKs refresh (PROTOCOL.md §8.3).
    */
-  async verify<T extends AccessClaims | RefreshClaims>(token: string, typ: T["typ"], nowMs: number): Promise<T> {
+  async verify<T extends SignedClaims>(token: string, typ: T["typ"], nowMs: number): Promise<T> {
     const parts = token.split(".");
     const header = parts.length === 3 ? decodeSegment(parts[0]!) : undefined;
     if (!header) throw Errors.tokenMalformed(typ);

@@ -15,6 +15,12 @@ export interface ProfileResponse {
   type: string;
 }
 
+/** Who asked for an admin action: the operator key's name (the audit actor) and the client IP. */
+export interface AdminActor {
+  operator?: string;
+  ip?: string;
+}
+
 /** User lifecycle after creation: profile, disable, sign-out everywhere, delete. */
 export class UserService {
   constructor(
@@ -31,34 +37,56 @@ export class UserService {
   }
 
   /** Deletes a user, its identities, accounts, sessions and devices in one transaction. */
-  async delete(app: AppRuntime, userOrId: UserRecord | string, by: { ip?: string; actor: "user" | "admin" }): Promise<void> {
+  async delete(
+    app: AppRuntime,
+    userOrId: UserRecord | string,
+    by: { ip?: string; actor: "user" | "admin"; operator?: string },
+  ): Promise<void> {
     const user = typeof userOrId === "string" ? await this.get(app, userOrId) : userOrId;
     const userId = user.id;
     await this.store.transaction(async (tx) => {
-      await tx.users.delete(app.id, userId);
-      await this.audit.record({ appId: app.id, type: "delete", userId, ip: by.ip ?? null, result: "ok", detail: `by ${by.actor}` }, tx);
+      // A concurrent delete got there first: report it as not found rather than firing triggers twice.
+      if (!(await tx.users.delete(app.id, userId))) throw Errors.userNotFound();
+      await this.audit.record(
+        { appId: app.id, type: "delete", userId, ip: by.ip ?? null, result: "ok", detail: `by ${by.actor}`, actor: by.operator ?? null },
+        tx,
+      );
     });
     await this.hooks.userDeleted(app, user);
   }
 
   /** Disables (ending every session at once) or enables a user. */
-  async setDisabled(app: AppRuntime, userId: string, disabled: boolean): Promise<void> {
+  async setDisabled(app: AppRuntime, userId: string, disabled: boolean, by: AdminActor = {}): Promise<void> {
     await this.store.transaction(async (tx) => {
       const now = this.clock.now();
       // +1 ms: a session opened in this very millisecond is older than the disable, too.
       if (!(await tx.users.setDisabled(app.id, userId, disabled, now + 1))) throw Errors.userNotFound();
       if (disabled) await tx.sessions.revokeAllForUser(userId, now);
-      await this.audit.record({ appId: app.id, type: disabled ? "disable" : "enable", userId, result: "ok", detail: "by admin" }, tx);
+      await this.audit.record(
+        {
+          appId: app.id,
+          type: disabled ? "disable" : "enable",
+          userId,
+          ip: by.ip ?? null,
+          result: "ok",
+          detail: "by admin",
+          actor: by.operator ?? null,
+        },
+        tx,
+      );
     });
   }
 
   /** Ends every session of the user, access tokens included (admin logout). */
-  async logoutEverywhere(app: AppRuntime, userId: string): Promise<void> {
+  async logoutEverywhere(app: AppRuntime, userId: string, by: AdminActor = {}): Promise<void> {
     await this.store.transaction(async (tx) => {
       const now = this.clock.now();
       if (!(await tx.users.invalidateSessions(app.id, userId, now + 1))) throw Errors.userNotFound();
       await tx.sessions.revokeAllForUser(userId, now);
-      await this.audit.record({ appId: app.id, type: "logout_all", userId, result: "ok", detail: "by admin" }, tx);
+      await this.audit.record(
+        { appId: app.id, type: "logout_all", userId, ip: by.ip ?? null, result: "ok", detail: "by admin", actor: by.operator ?? null },
+        tx,
+      );
     });
   }
 }
