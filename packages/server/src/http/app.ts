@@ -8,6 +8,7 @@ import { functionRoutes } from "./client/routes-functions.js";
 import { apiKeyRoutes } from "./client/routes-api-keys.js";
 import { clientErrorHandler, corsOrigin, frameworkError, installSecurityHeaders } from "./hardening.js";
 import { compileProxyTrust, type ProxyTrust } from "./proxy-trust.js";
+import { adminRoutes } from "./admin/index.js";
 import { installBodyParsers, rewriteAbsoluteUrl, sendError, toGatehouseError } from "./transport.js";
 import type { ResolvedServerConfig } from "../server-config.js";
 
@@ -22,7 +23,7 @@ export interface HttpOptions {
   timeouts: ResolvedServerConfig["timeouts"];
 }
 
-/** Builds the Fastify app serving the client API over the given services. */
+/** Builds the Fastify app serving the client API and the admin API over the given services. */
 export async function buildHttpApp(services: Services, options: HttpOptions): Promise<FastifyInstance> {
   const { timeouts } = options;
   const app = Fastify({
@@ -69,5 +70,6 @@ export async function buildHttpApp(services: Services, options: HttpOptions): Pr
     },
     { prefix: "/api/client/v2.0" },
   );
+  await app.register(adminRoutes, { services, prefix: "/api/admin/v3.0" });
   return app;
 }

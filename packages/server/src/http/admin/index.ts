@@ -1,0 +1,33 @@
+import type { FastifyInstance } from "fastify";
+import { appScope, type AdminRouteOptions } from "./app-scope.js";
+import { authenticateOperator } from "./context.js";
+import { adminAuthRoutes } from "./routes-auth.js";
+import { appViewSchema } from "./schemas.js";
+
+export { appScopedRoutes, type AdminRouteOptions } from "./app-scope.js";
+export { adminContext, type AdminAppContext } from "./context.js";
+
+/** The admin API, mounted at `/api/admin/v3.0`. */
+export async function adminRoutes(app: FastifyInstance, { services }: AdminRouteOptions): Promise<void> {
+  await app.register(adminAuthRoutes, { services });
+
+  app.get<{ Params: { groupId: string } }>(
+    "/groups/:groupId/apps",
+    { schema: { response: { 200: { type: "array", items: appViewSchema } } } },
+    async (req) => {
+      await authenticateOperator(services, req);
+      services.admin.apps.checkGroup(req.params.groupId);
+      return services.admin.apps.list();
+    },
+  );
+  app.get<{ Params: { groupId: string; appId: string } }>(
+    "/groups/:groupId/apps/:appId",
+    { schema: { response: { 200: appViewSchema } } },
+    async (req) => {
+      await authenticateOperator(services, req);
+      return services.admin.apps.view(services.admin.apps.resolve(req.params.groupId, req.params.appId));
+    },
+  );
+
+  await app.register(appScope, { services, prefix: "/groups/:groupId/apps/:appId" });
+}

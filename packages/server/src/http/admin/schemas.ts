@@ -1,0 +1,140 @@
+/** Request and response schemas of the admin API (PROTOCOL.md §11). */
+
+export const objectId = { type: "string", pattern: "^[0-9a-f]{24}$" } as const;
+
+const looseObject = { type: "object", additionalProperties: true } as const;
+
+export const adminLoginBodySchema = {
+  type: "object",
+  required: ["username", "apiKey"],
+  properties: { username: { type: "string", minLength: 1, maxLength: 64 }, apiKey: { type: "string", minLength: 1, maxLength: 128 } },
+} as const;
+
+export const adminLoginResponseSchema = {
+  type: "object",
+  required: ["access_token", "refresh_token", "user_id", "device_id"],
+  properties: {
+    access_token: { type: "string" },
+    refresh_token: { type: "string" },
+    user_id: { type: "string" },
+    device_id: { type: "string" },
+  },
+} as const;
+
+export const adminProfileSchema = {
+  type: "object",
+  required: ["user_id", "domain_id", "identities", "data", "type", "roles"],
+  properties: {
+    user_id: { type: "string" },
+    domain_id: { type: "string" },
+    identities: {
+      type: "array",
+      items: {
+        type: "object",
+        properties: { id: { type: "string" }, provider_type: { type: "string" }, provider_id: { type: "string" } },
+      },
+    },
+    data: looseObject,
+    type: { type: "string" },
+    roles: {
+      type: "array",
+      items: { type: "object", properties: { role_name: { type: "string" }, group_id: { type: "string" } } },
+    },
+  },
+} as const;
+
+export const appViewSchema = {
+  type: "object",
+  required: ["_id", "client_app_id", "group_id", "name", "location", "deployment_model"],
+  properties: {
+    _id: { type: "string" },
+    client_app_id: { type: "string" },
+    group_id: { type: "string" },
+    domain_id: { type: "string" },
+    name: { type: "string" },
+    location: { type: "string" },
+    deployment_model: { type: "string" },
+    environment: { type: "string" },
+    product: { type: "string" },
+  },
+} as const;
+
+/** The User object (§11.2). */
+export const adminUserSchema = {
+  type: "object",
+  required: ["_id", "domain_id", "identities", "data", "type", "creation_date", "last_authentication_date", "disabled"],
+  properties: {
+    _id: { type: "string" },
+    domain_id: { type: "string" },
+    identities: {
+      type: "array",
+      items: {
+        type: "object",
+        properties: {
+          id: { type: "string" },
+          provider_type: { type: "string" },
+          provider_id: { type: "string" },
+          provider_data: looseObject,
+        },
+      },
+    },
+    data: looseObject,
+    type: { type: "string" },
+    creation_date: { type: "integer" },
+    last_authentication_date: { type: "integer" },
+    sessions_valid_since: { type: "integer" },
+    disabled: { type: "boolean" },
+  },
+} as const;
+
+const boolString = { type: "string", enum: ["true", "false"] } as const;
+const timeString = { type: "string", minLength: 1, maxLength: 40 } as const;
+
+/** `GET users`: App Services' paging (`after`, `sort`, `desc`) and Gatehouse's search filters. */
+export const userListQuerySchema = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    after: objectId,
+    sort: { type: "string", enum: ["_id"] },
+    desc: boolString,
+    limit: { type: "string", pattern: "^(?:[1-9]|[1-4][0-9]|50)$" },
+    email: { type: "string", minLength: 1, maxLength: 256 },
+    id: { type: "string", pattern: "^[0-9a-f]{1,24}$" },
+    provider: { type: "string", minLength: 1, maxLength: 64 },
+    disabled: boolString,
+    created_after: timeString,
+    created_before: timeString,
+    last_login_after: timeString,
+    last_login_before: timeString,
+  },
+} as const;
+
+export const emailPasswordBodySchema = {
+  type: "object",
+  required: ["email", "password"],
+  properties: { email: { type: "string", maxLength: 256 }, password: { type: "string", maxLength: 1024 } },
+} as const;
+
+export const emailBodySchema = {
+  type: "object",
+  required: ["email"],
+  properties: { email: { type: "string", minLength: 1, maxLength: 128 } },
+} as const;
+
+export const tokenBodySchema = {
+  type: "object",
+  required: ["token"],
+  properties: { token: { type: "string", minLength: 1, maxLength: 16384 } },
+} as const;
+
+export const deviceSchema = {
+  type: "object",
+  properties: { _id: { type: "string" }, info: looseObject, creation_date: { type: "integer" }, last_seen_date: { type: "integer" } },
+} as const;
+
+export const userIdParams = {
+  type: "object",
+  required: ["userId"],
+  properties: { userId: objectId },
+} as const;
