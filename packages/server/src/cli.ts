@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { Command, Option } from "commander";
 import { delimiter } from "node:path";
+import { registerAdminKeyCommands } from "./admin-cli/admin-keys.js";
+import { exitCodeFor } from "./admin-cli/exit-codes.js";
 import { describeSupport, loadAppDirectory, reportWarnings } from "./config/index.js";
 import { readServerConfigFile, type ServerConfig } from "./server-config.js";
 import { SUPPORTED, startServer } from "./server.js";
@@ -76,6 +78,8 @@ program
     }
   });
 
+registerAdminKeyCommands(program);
+
 function fail(message: string): never {
   console.error(`gatehouse: ${message}`);
   process.exit(2);
@@ -84,5 +88,5 @@ function fail(message: string): never {
 program.parseAsync().catch((error: unknown) => {
   const e = error as Error & { file?: string };
   console.error(`gatehouse: ${e.message ?? String(error)}`);
-  process.exit(1);
+  process.exit(exitCodeFor(error));
 });
