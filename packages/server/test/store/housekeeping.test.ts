@@ -26,11 +26,17 @@ describe("housekeeping", () => {
     const old = (await call(`${route()}/local-userpass/login`, { body: { username: "hk@example.com", password: "secret1" } })).body;
     const { housekeeping, store } = server.services;
     await housekeeping.run();
-    server.clock.advance(61 * DAY); // past the 60-day refresh lifetime
+    const key = await server.services.admin.keys.create("hk");
+    const adminLogin = await call(`${server.url}/api/admin/v3.0/auth/providers/mongodb-cloud/login`, {
+      body: { username: key.username, apiKey: key.apiKey },
+    });
+    assert.equal(adminLogin.status, 200);
+    server.clock.advance(61 * DAY); // past the 60-day refresh lifetime (and the 12-hour admin one)
     const fresh = (await call(`${route()}/local-userpass/login`, { body: { username: "hk@example.com", password: "secret1" } })).body;
     const result = await housekeeping.run();
     assert.ok(result.sessions >= 1, "the expired email/password session is gone");
     assert.ok(result.rateLimitCounters >= 1, "counters of the old window are gone");
+    assert.equal(result.adminSessions, 1, "the expired admin session is gone");
     assert.equal(await store.sessions.state(jwtClaims(old.refresh_token).baas_id), undefined);
     assert.equal((await call(`${server.api}/auth/profile`, { token: fresh.access_token })).status, 200, "live sessions stay");
   });
