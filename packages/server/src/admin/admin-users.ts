@@ -77,7 +77,7 @@ export class AdminUsers {
   async create(app: AppRuntime, email: string, password: string, by: Operator, ip: string): Promise<AdminUserView> {
     if (!app.provider("local-userpass")) throw Errors.providerNotFound("local-userpass");
     if (email.length === 0 || email.length > 256 || !/^[^\s@]+@[^\s@]+$/.test(email)) {
-      throw Errors.invalidParameter("email is not a valid address");
+      throw Errors.emailInvalid();
     }
     const length = [...password].length;
     if (length < 6 || length > 128) throw Errors.passwordLength();
@@ -188,7 +188,7 @@ export class AdminUsers {
   /** `reset_email`: changes the address of the user's email/password identity. */
   async resetEmail(app: AppRuntime, userId: string, email: string, by: Operator, ip: string): Promise<void> {
     if (email.length === 0 || email.length > 128 || !/^[^\s@]+@[^\s@]+$/.test(email)) {
-      throw Errors.invalidParameter("email must be a valid address of 1 to 128 characters");
+      throw Errors.resetEmailInvalid();
     }
     const user = await this.user(app, userId);
     const identity = user.identities.find((i) => i.providerType === "local-userpass");
@@ -235,7 +235,7 @@ function parseTime(field: string, value: string | undefined): number | undefined
   if (value === undefined) return undefined;
   if (/^\d{1,12}$/.test(value)) return Number(value) * 1000;
   const ms = /^\d{4}-\d{2}-\d{2}/.test(value) ? Date.parse(value) : Number.NaN;
-  if (Number.isNaN(ms)) throw Errors.invalidParameter(`'${field}' must be seconds since the epoch or an ISO 8601 date`);
+  if (Number.isNaN(ms)) throw Errors.timeFilterInvalid(field);
   return ms;
 }
 
@@ -245,7 +245,7 @@ function toQuery(app: AppRuntime, input: UserSearchInput): UserQuery {
   if (input.desc) query.desc = true;
   if (input.email !== undefined) query.emailKeyPrefix = app.emailKey(input.email);
   if (input.id !== undefined) {
-    if (!/^[0-9a-f]{0,24}$/.test(input.id)) throw Errors.invalidParameter("'id' must be a prefix of a 24-character hex id");
+    if (!/^[0-9a-f]{0,24}$/.test(input.id)) throw Errors.idPrefixInvalid();
     query.idPrefix = input.id;
   }
   if (input.provider !== undefined) query.providerType = input.provider;

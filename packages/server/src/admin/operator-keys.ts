@@ -41,7 +41,7 @@ export class OperatorKeys {
   async create(name?: string): Promise<CreatedOperatorKey> {
     const username = Array.from({ length: 8 }, () => LETTERS[randomInt(LETTERS.length)]).join("");
     const label = name ?? `operator-${username}`;
-    if (!NAME.test(label)) throw Errors.invalidParameter("key name must be 1 to 64 characters of [A-Za-z0-9_.@-]");
+    if (!NAME.test(label)) throw Errors.operatorKeyNameInvalid();
     const apiKey = randomUUID();
     const record: AdminKeyRecord = {
       id: newObjectId(),

@@ -36,19 +36,19 @@ describe("admin groups and apps", () => {
     const byClientId = await server.adminCall(`/groups/${server.groupId}/apps/todo-gatehouse`);
     assert.deepEqual(byId.body, byClientId.body);
     assert.equal((await server.adminCall(`/groups/${server.groupId}/apps/${apps[0]._id}/users`)).status, 200);
-    assertError(await server.adminCall(`/groups/${server.groupId}/apps/nope-app`), 404, "AppNotFound");
-    assertError(await server.adminCall(`/groups/${server.groupId}/apps/nope-app/users`), 404, "AppNotFound");
-    assertError(await server.adminCall(`/groups/${server.groupId}/apps/${"0".repeat(24)}/users`), 404, "AppNotFound");
+    assertError(await server.adminCall(`/groups/${server.groupId}/apps/nope-app`), 404, "AppNotFound", "adminAppNotFound");
+    assertError(await server.adminCall(`/groups/${server.groupId}/apps/nope-app/users`), 404, "AppNotFound", "adminAppNotFound");
+    assertError(await server.adminCall(`/groups/${server.groupId}/apps/${"0".repeat(24)}/users`), 404, "AppNotFound", "adminAppNotFound");
   });
 
-  it("another group is 404 GroupNotFound, on the list and on app routes", async () => {
+  it("another group is 404 NotFound (groupNotFound), on the list and on app routes", async () => {
     const other = "0123456789abcdef01234567";
-    assertError(await server.adminCall(`/groups/${other}/apps`), 404, "GroupNotFound");
-    assertError(await server.adminCall(`/groups/${other}/apps/todo-gatehouse/users`), 404, "GroupNotFound");
+    assertError(await server.adminCall(`/groups/${other}/apps`), 404, "NotFound", "groupNotFound");
+    assertError(await server.adminCall(`/groups/${other}/apps/todo-gatehouse/users`), 404, "NotFound", "groupNotFound");
     assertError(
       await server.adminCall(`/groups/${other}/apps/todo-gatehouse/users/${"a".repeat(24)}`, { method: "DELETE" }),
       404,
-      "GroupNotFound",
+      "NotFound",
     );
   });
 

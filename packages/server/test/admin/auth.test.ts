@@ -31,9 +31,9 @@ describe("admin API authentication", () => {
 
   it("refuses a wrong private key and an unknown username alike (401 AuthError), and audits both", async () => {
     const wrong = await server.adminCall(LOGIN, { body: { username: server.key.username, apiKey: "0000-wrong" }, token: null });
-    assertError(wrong, 401, "AuthError");
+    assertError(wrong, 401, "AuthError", "adminKeyInvalid");
     const unknown = await server.adminCall(LOGIN, { body: { username: "nobodyxx", apiKey: server.key.apiKey }, token: null });
-    assertError(unknown, 401, "AuthError");
+    assertError(unknown, 401, "AuthError", "adminKeyInvalid");
     assert.equal(wrong.body.error, unknown.body.error);
     const events = await server.listAuditEvents({ clientAppId: ":admin", type: "admin_login" });
     assert.ok(events.some((e) => e.result === "AuthError" && e.detail === server.key.username));
@@ -81,13 +81,13 @@ describe("admin API authentication", () => {
   it("client tokens never work on admin routes (401), admin tokens never on client routes (401)", async () => {
     const client = await anonUser(server, "todo-gatehouse");
     for (const token of [client.access_token, client.refresh_token]) {
-      assertError(await server.adminCall("/auth/profile", { token }), 401, "InvalidSession");
-      assertError(await server.adminCall("/auth/session", { method: "POST", token }), 401, "InvalidSession");
+      assertError(await server.adminCall("/auth/profile", { token }), 401, "InvalidSession", "adminTokenInvalid");
+      assertError(await server.adminCall("/auth/session", { method: "POST", token }), 401, "InvalidSession", "adminTokenInvalid");
       assertError(await server.adminCall(`/groups/${server.groupId}/apps`, { token }), 401, "InvalidSession");
       assertError(await server.adminCall(server.appPath("todo-gatehouse", "/users"), { token }), 401, "InvalidSession");
     }
     for (const token of [server.session.access_token, server.session.refresh_token]) {
-      assertError(await call(`${server.api}/auth/profile`, { token }), 401, "InvalidSession");
+      assertError(await call(`${server.api}/auth/profile`, { token }), 401, "InvalidSession", "tokenAppUnknown");
       assertError(await call(`${server.api}/auth/session`, { method: "POST", token }), 401, "InvalidSession");
       assertError(await call(`${server.api}/auth/api_keys`, { token }), 401, "InvalidSession");
       const fn = await call(`${server.api}/app/todo-gatehouse/functions/call`, { token, body: { name: "x", arguments: [] } });
@@ -107,7 +107,12 @@ describe("admin API authentication", () => {
     assert.equal((await server.adminCall("/auth/profile", { token: login.body.access_token })).status, 200);
     await server.services.admin.keys.delete(key.username);
     assertError(await server.adminCall("/auth/profile", { token: login.body.access_token }), 401, "InvalidSession");
-    assertError(await server.adminCall(LOGIN, { body: { username: key.username, apiKey: key.apiKey }, token: null }), 401, "AuthError");
+    assertError(
+      await server.adminCall(LOGIN, { body: { username: key.username, apiKey: key.apiKey }, token: null }),
+      401,
+      "AuthError",
+      "adminKeyInvalid",
+    );
   });
 });
 

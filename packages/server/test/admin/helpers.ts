@@ -54,11 +54,17 @@ export async function startAdminServer(options: Partial<StartOptions> & { config
   });
 }
 
-/** Asserts an App Services error body: status, exact content type, error_code. */
-export function assertError(res: { status: number; headers: Headers; body: any; text: string }, status: number, code: string): void {
+/** Asserts an App Services error body: status, exact content type, error_code and (when given) the catalogue reason. */
+export function assertError(
+  res: { status: number; headers: Headers; body: any; text: string },
+  status: number,
+  code: string,
+  reason?: string,
+): void {
   assert.equal(res.status, status, res.text);
   assert.equal(res.headers.get("content-type"), "application/json");
   assert.equal(res.body?.error_code, code, res.text);
+  if (reason !== undefined) assert.equal(res.body?.reason, reason, res.text);
 }
 
 /** Registers and logs in an email/password user of an auto-confirming app (the todo example). */

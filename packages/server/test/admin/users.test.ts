@@ -57,8 +57,8 @@ describe("admin users", () => {
 
   it("refuses bad create bodies: missing fields, short password, bad email", async () => {
     assertError(await users("", { body: { email: email() } }), 400, "MissingParameter");
-    assertError(await users("", { body: { email: email(), password: "short" } }), 400, "BadRequest");
-    assertError(await users("", { body: { email: "not-an-email", password: "long-enough" } }), 400, "InvalidParameter");
+    assertError(await users("", { body: { email: email(), password: "short" } }), 400, "BadRequest", "passwordLength");
+    assertError(await users("", { body: { email: "not-an-email", password: "long-enough" } }), 400, "InvalidParameter", "emailInvalid");
     assertError(await users("", { body: { email: 7, password: "long-enough" } }), 400, "InvalidParameter");
   });
 
@@ -73,20 +73,20 @@ describe("admin users", () => {
       ["PATCH", "/reset_email", { email: "x@example.com" }],
     ];
     for (const [method, sub, body] of routes) {
-      assertError(await users(`/${UNKNOWN}${sub}`, { method, body }), 404, "UserNotFound");
-      assertError(await users(`/not-an-id${sub}`, { method, body }), 400, "InvalidParameter");
+      assertError(await users(`/${UNKNOWN}${sub}`, { method, body }), 404, "UserNotFound", "userNotFound");
+      assertError(await users(`/not-an-id${sub}`, { method, body }), 400, "InvalidParameter", "invalidParameter");
       assertError(await users(`/${UNKNOWN}${sub}`, { method, body, token: null }), 401, "MissingAuthReq");
       const wrongGroup = await server.adminCall(`/groups/${UNKNOWN}/apps/${TODO}/users/${UNKNOWN}${sub}`, { method, body });
-      assertError(wrongGroup, 404, "GroupNotFound");
+      assertError(wrongGroup, 404, "NotFound", "groupNotFound");
       const unknownApp = await server.adminCall(`/groups/${server.groupId}/apps/nope/users/${UNKNOWN}${sub}`, { method, body });
-      assertError(unknownApp, 404, "AppNotFound");
+      assertError(unknownApp, 404, "AppNotFound", "adminAppNotFound");
     }
   });
 
   it("a user of another app is not found through this app", async () => {
     const other = await anonUser(server, "second-app");
-    assertError(await users(`/${other.user_id}`), 404, "UserNotFound");
-    assertError(await users(`/${other.user_id}`, { method: "DELETE" }), 404, "UserNotFound");
+    assertError(await users(`/${other.user_id}`), 404, "UserNotFound", "userNotFound");
+    assertError(await users(`/${other.user_id}`, { method: "DELETE" }), 404, "UserNotFound", "userNotFound");
     assert.equal((await server.adminCall(server.appPath("second-app", `/users/${other.user_id}`))).status, 200);
   });
 
@@ -140,7 +140,7 @@ describe("admin users", () => {
     const address = email();
     const session = await userpassUser(server, TODO, address);
     assert.equal((await users(`/${session.user_id}`, { method: "DELETE" })).status, 204);
-    assertError(await users(`/${session.user_id}`), 404, "UserNotFound");
+    assertError(await users(`/${session.user_id}`), 404, "UserNotFound", "userNotFound");
     assertError(await call(`${server.api}/auth/profile`, { token: session.access_token }), 401, "InvalidSession");
     const reg = await call(`${server.api}/app/${TODO}/auth/providers/local-userpass/register`, {
       body: { email: address, password: "secret-pw" },
@@ -158,7 +158,7 @@ describe("admin users", () => {
     assert.equal(ok.body.device_id, session.device_id);
     assert.ok(Number.isInteger(ok.body.exp) && Number.isInteger(ok.body.iat));
     const foreign = await anonUser(server, "second-app");
-    assertError(await users("/verify_token", { body: { token: foreign.access_token } }), 401, "InvalidSession");
+    assertError(await users("/verify_token", { body: { token: foreign.access_token } }), 401, "InvalidSession", "tokenSignatureInvalid");
     assertError(await users("/verify_token", { body: { token: "garbage" } }), 401, "InvalidSession");
     assertError(await users("/verify_token", { body: {} }), 400, "MissingParameter");
     server.clock.advance(31 * 60 * 1000);
@@ -194,7 +194,12 @@ describe("admin users", () => {
     });
     assertError(old, 401, "InvalidPassword");
     const anon = await anonUser(server, TODO);
-    assertError(await users(`/${anon.user_id}/reset_email`, { method: "PATCH", body: { email: email() } }), 400, "BadRequest");
+    assertError(
+      await users(`/${anon.user_id}/reset_email`, { method: "PATCH", body: { email: email() } }),
+      400,
+      "BadRequest",
+      "noUserpassIdentity",
+    );
     const taken = await userpassUser(server, TODO, email());
     assertError(await users(`/${taken.user_id}/reset_email`, { method: "PATCH", body: { email: next } }), 409, "AccountNameInUse");
     assertError(await users(`/${taken.user_id}/reset_email`, { method: "PATCH", body: {} }), 400, "MissingParameter");
@@ -205,6 +210,6 @@ describe("admin users", () => {
     assertError(await users("?after=xyz"), 400, "InvalidParameter");
     assertError(await users("?sort=name"), 400, "InvalidParameter");
     assertError(await users("?desc=yes"), 400, "InvalidParameter");
-    assertError(await users("?created_after=yesterday"), 400, "InvalidParameter");
+    assertError(await users("?created_after=yesterday"), 400, "InvalidParameter", "timeFilterInvalid");
   });
 });
