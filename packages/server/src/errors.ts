@@ -118,7 +118,8 @@ const catalogue = {
   tokenWrongType: {
     code: "InvalidSession",
     status: 401,
-    message: (typ: string) => (typ.endsWith("refresh") ? "invalid refresh token: incorrect token type" : "invalid session: incorrect token type"),
+    message: (typ: string) =>
+      typ.endsWith("refresh") ? "invalid refresh token: incorrect token type" : "invalid session: incorrect token type",
   },
   tokenAppUnknown: { code: "InvalidSession", status: 401, message: () => "invalid session: invalid token" },
   /** realm-web swallows a logout error only with exactly this wording (PROTOCOL.md §4.2). */
