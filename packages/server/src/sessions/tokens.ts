@@ -105,7 +105,7 @@ export class TokenSigner {
     }
     if (payload[APP_CLAIM] !== this.clientAppId || typeof payload.sub !== "string") throw invalid();
     // The claims that name the session are looked up in the store: anything but a string is refused here.
-    if (typ === "access" ? typeof payload.iss !== "string" : typeof payload.baas_id !== "string") throw invalid();
+    if (typ.endsWith("access") ? typeof payload.iss !== "string" : typeof payload.baas_id !== "string") throw invalid();
     return payload as T;
   }
 }
