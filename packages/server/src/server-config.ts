@@ -122,6 +122,13 @@ export interface ServerConfig {
     /** Heap limit of each worker. Default 128. */
     memoryLimitMb?: number;
   };
+  /** The operator web console at `/console/`. */
+  console?: {
+    /** Default true. `false` serves nothing at `/console/`. */
+    enabled?: boolean;
+    /** Directory of the built console (its `index.html` and `assets/`). Default: the installed `@gatehouse/console` package's `dist`. */
+    assetsDir?: string;
+  };
 }
 
 /** The config with every default filled in. */
@@ -139,6 +146,7 @@ export interface ResolvedServerConfig {
   functions: { workers: number; timeLimitMs: number; memoryLimitMb: number };
   adminGroupId?: string;
   admin: { refreshTokenLifetimeSeconds: number };
+  console: { enabled: boolean; assetsDir?: string };
 }
 
 const MIN_REFRESH = 1800;
@@ -193,6 +201,12 @@ export function resolveServerConfig(config: ServerConfig = {}): ResolvedServerCo
   if (!Number.isInteger(adminRefresh) || adminRefresh < 1800 || adminRefresh > 2_592_000) {
     throw new Error("server config: admin.refreshTokenLifetimeSeconds must be an integer from 1800 to 2592000");
   }
+  if (config.console?.enabled !== undefined && typeof config.console.enabled !== "boolean") {
+    throw new Error("server config: console.enabled must be true or false");
+  }
+  if (config.console?.assetsDir !== undefined && typeof config.console.assetsDir !== "string") {
+    throw new Error("server config: console.assetsDir must be a directory path (string)");
+  }
   return {
     ...(config.adminGroupId !== undefined ? { adminGroupId: config.adminGroupId } : {}),
     admin: { refreshTokenLifetimeSeconds: adminRefresh },
@@ -209,6 +223,10 @@ export function resolveServerConfig(config: ServerConfig = {}): ResolvedServerCo
       workers: config.functions?.workers ?? 2,
       timeLimitMs: config.functions?.timeLimitMs ?? 10_000,
       memoryLimitMb: config.functions?.memoryLimitMb ?? 128,
+    },
+    console: {
+      enabled: config.console?.enabled ?? true,
+      ...(config.console?.assetsDir ? { assetsDir: config.console.assetsDir } : {}),
     },
   };
 }

@@ -4,6 +4,7 @@ import { systemClock, type Clock } from "./clock.js";
 import { describeSupport, loadAppDirectory, reportWarnings } from "./config/index.js";
 import type { AppConfig } from "./config/types.js";
 import { buildHttpApp } from "./http/app.js";
+import { defaultConsoleAssetsDir, loadConsoleAssets, type ConsoleAssets } from "./http/console/assets.js";
 import { resolveServerConfig, type ServerConfig } from "./server-config.js";
 import { createServices, type Services } from "./services.js";
 import type { AuditEvent } from "./store/records.js";
@@ -75,11 +76,13 @@ export async function startServer(options: StartOptions): Promise<GatehouseServe
   let http: FastifyInstance;
   try {
     services = await createServices({ config, clock, store, apps, log });
+    const consoleOption = config.console.enabled ? { console: { assets: await findConsole(config.console.assetsDir, log) } } : {};
     http = await buildHttpApp(services, {
       logger: log,
       debug: options.logLevel === "debug",
       trustProxy: config.trustProxy,
       timeouts: config.timeouts,
+      ...consoleOption,
     });
     await http.listen({ port: options.port ?? 9090, host: options.host ?? "127.0.0.1" });
   } catch (error) {
@@ -126,4 +129,16 @@ export async function startServer(options: StartOptions): Promise<GatehouseServe
       await store.close();
     },
   };
+}
+
+/** Loads the built console; a missing build is logged and leaves `/console/` answering 404. */
+async function findConsole(configured: string | undefined, log: { info(m: string): void; warn(m: string): void }) {
+  const dir = configured ?? defaultConsoleAssetsDir();
+  const assets: ConsoleAssets | undefined = dir ? await loadConsoleAssets(dir) : undefined;
+  if (assets) log.info(`console: serving the operator console at /console/ from ${dir}`);
+  else {
+    const where = dir ? `no built console in ${dir}` : "the @gatehouse/console package is not installed";
+    log.warn(`console: ${where}; /console/ answers 404 (build it with npm run build, or set console.enabled false)`);
+  }
+  return assets;
 }

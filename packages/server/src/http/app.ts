@@ -9,6 +9,8 @@ import { apiKeyRoutes } from "./client/routes-api-keys.js";
 import { clientErrorHandler, corsOrigin, frameworkError, installSecurityHeaders } from "./hardening.js";
 import { compileProxyTrust, type ProxyTrust } from "./proxy-trust.js";
 import { adminRoutes } from "./admin/index.js";
+import type { ConsoleAssets } from "./console/assets.js";
+import { consoleRoutes } from "./console/routes.js";
 import { installBodyParsers, rewriteAbsoluteUrl, sendError, toGatehouseError } from "./transport.js";
 import type { ResolvedServerConfig } from "../server-config.js";
 
@@ -21,6 +23,8 @@ export interface HttpOptions {
   trustProxy?: ProxyTrust;
   /** Request, header, idle and keep-alive timeouts (ms). */
   timeouts: ResolvedServerConfig["timeouts"];
+  /** Serve the operator console at `/console/` (absent: not served at all; `assets` undefined: answers 404). */
+  console?: { assets: ConsoleAssets | undefined };
 }
 
 /** Builds the Fastify app serving the client API and the admin API over the given services. */
@@ -71,5 +75,6 @@ export async function buildHttpApp(services: Services, options: HttpOptions): Pr
     { prefix: "/api/client/v2.0" },
   );
   await app.register(adminRoutes, { services, prefix: "/api/admin/v3.0" });
+  if (options.console) await app.register(consoleRoutes, { assets: options.console.assets });
   return app;
 }

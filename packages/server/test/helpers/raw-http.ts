@@ -7,15 +7,17 @@ export function rawRequest(options: {
   path: string;
   headers?: Record<string, string>;
   body?: string;
-}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string; httpVersion: string }> {
+}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string; raw: Buffer; httpVersion: string }> {
   return new Promise((resolve, reject) => {
     const req = request(
       { host: "127.0.0.1", port: options.port, method: options.method, path: options.path, headers: options.headers ?? {}, agent: false },
       (res) => {
-        let body = "";
-        res.setEncoding("utf8");
-        res.on("data", (chunk: string) => (body += chunk));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body, httpVersion: res.httpVersion }));
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("end", () => {
+          const raw = Buffer.concat(chunks);
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: raw.toString("utf8"), raw, httpVersion: res.httpVersion });
+        });
       },
     );
     req.on("error", reject);
