@@ -1,0 +1,217 @@
+import { useMemo, useState } from "preact/hooks";
+import { listLogs, PAGE_SIZE } from "../api/admin.js";
+import type { AdminApp, AuditEntry, LogQuery } from "../api/types.js";
+import { chartSeries, EventCharts } from "../components/event-charts.js";
+import { EventsTable } from "../components/events-table.js";
+import { Empty, ErrorState, Loading } from "../components/states.js";
+import { useDebounced, useLoad } from "../lib/async.js";
+import { fromLocalInput, toLocalInput } from "../lib/format.js";
+
+/** The audit-event types the server records (suggestions; any type can be typed). */
+const EVENT_TYPES = [
+  "user_created",
+  "login",
+  "link",
+  "refresh",
+  "logout",
+  "logout_all",
+  "register",
+  "confirm",
+  "confirm_send",
+  "reset",
+  "reset_send",
+  "delete",
+  "disable",
+  "enable",
+  "api_key_create",
+  "api_key_delete",
+];
+const RESULTS = ["ok", "InvalidPassword", "UserDisabled", "AccountNameInUse", "TooManyRequests", "InvalidSession"];
+const RANGES: [string, number][] = [
+  ["Last hour", 3600],
+  ["Last 24 hours", 86_400],
+  ["Last 7 days", 7 * 86_400],
+  ["Last 30 days", 30 * 86_400],
+];
+/** The charts read at most this many events of each kind: enough for a picture, bounded for the server. */
+const CHART_CAP = 2000;
+
+interface Range {
+  preset: string;
+  from: string;
+  to: string;
+}
+
+function resolveRange(range: Range, now: number): { start: number; end: number } {
+  const preset = RANGES.find(([label]) => label === range.preset);
+  if (preset) return { start: now - preset[1], end: now };
+  return { start: fromLocalInput(range.from) ?? now - 86_400, end: fromLocalInput(range.to) ?? now };
+}
+
+/** Every event of `query` in the range, newest first, up to `cap`; `truncated` when more exist. */
+async function collect(
+  appId: string,
+  query: LogQuery,
+  cap: number,
+  signal: AbortSignal,
+): Promise<{ events: AuditEntry[]; truncated: boolean }> {
+  const events: AuditEntry[] = [];
+  let after: string | undefined;
+  while (events.length < cap) {
+    const page = await listLogs(appId, query, after, signal);
+    events.push(...page);
+    if (page.length < PAGE_SIZE) return { events, truncated: false };
+    after = page[page.length - 1]!._id;
+  }
+  return { events, truncated: true };
+}
+
+/** The audit log with filters, and the charts of the selected range above it. */
+export function EventsView({ app }: { app: AdminApp }) {
+  const [type, setType] = useState("");
+  const [result, setResult] = useState("");
+  const [user, setUser] = useState("");
+  const [range, setRange] = useState<Range>({ preset: "Last 24 hours", from: "", to: "" });
+  const [refreshes, setRefreshes] = useState(0);
+  const settled = useDebounced(JSON.stringify([type.trim(), result.trim(), user.trim()]), 300);
+  const [fType, fResult, fUser] = JSON.parse(settled) as [string, string, string];
+  // Preset ranges end "now", fixed when the filters change so that paging stays on one window.
+  const { start, end } = useMemo(() => resolveRange(range, Math.floor(Date.now() / 1000)), [range, settled, refreshes]);
+  const query: LogQuery = {
+    ...(fType ? { type: fType } : {}),
+    ...(fResult ? { result: fResult } : {}),
+    ...(fUser ? { user_id: fUser } : {}),
+    start_date: start,
+    end_date: end,
+  };
+  const key = JSON.stringify(query);
+  // Cursors belong to one query: a new query starts on its first page.
+  const [paging, setPaging] = useState<{ key: string; cursors: string[] }>({ key, cursors: [] });
+  const cursors = paging.key === key ? paging.cursors : [];
+  const setCursors = (update: (c: string[]) => string[]) => setPaging({ key, cursors: update(cursors) });
+  const after = cursors[cursors.length - 1];
+  const [page, reload] = useLoad((signal) => listLogs(app._id, query, after, signal), [app._id, key, after]);
+  const [chartData] = useLoad(
+    async (signal) => {
+      const base = { ...(fUser ? { user_id: fUser } : {}), start_date: start, end_date: end };
+      const [signups, logins] = await Promise.all([
+        collect(app._id, { ...base, type: "user_created" }, CHART_CAP, signal),
+        collect(app._id, { ...base, type: "login" }, CHART_CAP, signal),
+      ]);
+      return { series: chartSeries(signups.events, logins.events, start, end), truncated: signups.truncated || logins.truncated };
+    },
+    [app._id, fUser, start, end],
+  );
+  const now = Math.floor(Date.now() / 1000);
+
+  return (
+    <section aria-labelledby="events-title">
+      <h1 id="events-title">Events</h1>
+      <div class="toolbar" role="search" aria-label="Filter events">
+        <label>
+          <span>Type</span>
+          <input
+            list="event-types"
+            value={type}
+            spellcheck={false}
+            placeholder="any type"
+            onInput={(e) => setType((e.currentTarget as HTMLInputElement).value)}
+          />
+        </label>
+        <datalist id="event-types">
+          {EVENT_TYPES.map((t) => (
+            <option key={t} value={t} />
+          ))}
+        </datalist>
+        <label>
+          <span>Result</span>
+          <input
+            list="event-results"
+            value={result}
+            spellcheck={false}
+            placeholder="any result"
+            onInput={(e) => setResult((e.currentTarget as HTMLInputElement).value)}
+          />
+        </label>
+        <datalist id="event-results">
+          {RESULTS.map((r) => (
+            <option key={r} value={r} />
+          ))}
+        </datalist>
+        <label>
+          <span>User id</span>
+          <input
+            value={user}
+            spellcheck={false}
+            placeholder="any user"
+            onInput={(e) => setUser((e.currentTarget as HTMLInputElement).value)}
+          />
+        </label>
+        <label>
+          <span>Time range</span>
+          <select
+            value={range.preset}
+            onChange={(e) => {
+              const preset = (e.currentTarget as HTMLSelectElement).value;
+              const current = resolveRange(range, now);
+              setRange({ preset, from: range.from || toLocalInput(current.start), to: range.to || toLocalInput(current.end) });
+            }}
+          >
+            {RANGES.map(([label]) => (
+              <option key={label}>{label}</option>
+            ))}
+            <option value="custom">Custom range</option>
+          </select>
+        </label>
+        {range.preset === "custom" ? (
+          <>
+            <label>
+              <span>From</span>
+              <input
+                type="datetime-local"
+                value={range.from}
+                onChange={(e) => setRange({ ...range, from: (e.currentTarget as HTMLInputElement).value })}
+              />
+            </label>
+            <label>
+              <span>To</span>
+              <input
+                type="datetime-local"
+                value={range.to}
+                onChange={(e) => setRange({ ...range, to: (e.currentTarget as HTMLInputElement).value })}
+              />
+            </label>
+          </>
+        ) : null}
+        <button type="button" onClick={() => setRefreshes((n) => n + 1)}>
+          Refresh
+        </button>
+      </div>
+      {chartData.state === "loading" ? <Loading what="charts" /> : null}
+      {chartData.state === "error" ? (
+        <ErrorState error={chartData.error} what="the charts" retry={() => setRefreshes((n) => n + 1)} />
+      ) : null}
+      {chartData.state === "done" ? <EventCharts series={chartData.value.series} /> : null}
+      {chartData.state === "done" && chartData.value.truncated ? (
+        <p class="hint">The charts count the latest {CHART_CAP.toLocaleString()} events of each kind in this range.</p>
+      ) : null}
+      <h2>Audit log</h2>
+      {page.state === "loading" ? <Loading what="events" /> : null}
+      {page.state === "error" ? <ErrorState error={page.error} what="events" retry={reload} /> : null}
+      {page.state === "done" && page.value.length === 0 ? <Empty>No event matches.</Empty> : null}
+      {page.state === "done" && page.value.length > 0 ? <EventsTable app={app} events={page.value} /> : null}
+      <div class="pager">
+        <button type="button" disabled={cursors.length === 0} onClick={() => setCursors((c) => c.slice(0, -1))}>
+          Newer
+        </button>
+        <button
+          type="button"
+          disabled={page.state !== "done" || page.value.length < PAGE_SIZE}
+          onClick={() => page.state === "done" && setCursors((c) => [...c, page.value[page.value.length - 1]!._id])}
+        >
+          Next page
+        </button>
+      </div>
+    </section>
+  );
+}
