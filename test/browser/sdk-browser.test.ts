@@ -15,18 +15,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { startGatehouse, type TestGatehouse } from "../../packages/sdk/test/helpers/server.ts";
-
-const EXECUTABLE = process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium";
-const CHROMIUM_FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
+import { CHROMIUM_FLAGS, CHROMIUM_PATH as EXECUTABLE } from "./chromium.ts";
 
 /** The test page: loads the bundle, exposes the app to the test, logs in only when asked. */
 function page(apiUrl: string): string {
