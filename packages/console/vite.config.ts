@@ -5,6 +5,8 @@ import { defineConfig } from "vite";
 export default defineConfig({
   base: "/console/",
   oxc: { jsx: { runtime: "automatic", importSource: "preact" } },
+  // `npm run dev`: the admin API of a running Gatehouse server, on the dev server's own origin.
+  server: { proxy: { "/api": process.env.GATEHOUSE_URL ?? "http://localhost:9090" } },
   build: {
     outDir: "dist",
     emptyOutDir: true,
