@@ -209,6 +209,14 @@ const catalogue = {
   apiKeyAnonymousUser: { code: "BadRequest", status: 400, message: () => "anonymous users cannot have API keys" },
   apiKeyLimit: { code: "BadRequest", status: 400, message: (max: number) => `a user can have at most ${max} API keys` },
 
+  // ---- the operator console's static files (/console/)
+  consoleNotInstalled: {
+    code: "NotFound",
+    status: 404,
+    message: () => "the console is not installed on this server (build packages/console)",
+  },
+  consoleFileNotFound: { code: "NotFound", status: 404, message: (path: string) => `no console file '${path}'` },
+
   // ---- functions (PROTOCOL.md §6.1; the classes in functions/errors.ts use these entries)
   functionNotFound: { code: "FunctionNotFound", status: 404, message: (name: string) => `function not found: '${name}'` },
   functionHasNoSource: {

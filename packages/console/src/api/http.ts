@@ -12,6 +12,8 @@ export class AdminApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Gatehouse's stable name for the error (`reason` in the body), when the server sends one. */
+    readonly reason?: string,
   ) {
     super(message);
     this.name = "AdminApiError";
@@ -19,7 +21,7 @@ export class AdminApiError extends Error {
 
   /** The route does not exist on this server (an older or partial admin API). */
   get routeMissing(): boolean {
-    return this.status === 404 && this.code === "NotFound" && /^no route for /.test(this.message);
+    return this.status === 404 && this.reason === "routeNotFound";
   }
 }
 
@@ -65,14 +67,16 @@ async function send(path: string, options: CallOptions, token: string | null): P
 async function errorOf(response: Response): Promise<AdminApiError> {
   let code = `HTTP${response.status}`;
   let message = `${response.status} ${response.statusText}`.trim();
+  let reason: string | undefined;
   try {
-    const body = (await response.json()) as { error?: unknown; error_code?: unknown };
+    const body = (await response.json()) as { error?: unknown; error_code?: unknown; reason?: unknown };
     if (typeof body.error === "string" && body.error) message = body.error;
     if (typeof body.error_code === "string" && body.error_code) code = body.error_code;
+    if (typeof body.reason === "string") reason = body.reason;
   } catch {
     // Not JSON (a proxy's page): the status line is all there is.
   }
-  return new AdminApiError(response.status, code, message);
+  return new AdminApiError(response.status, code, message, reason);
 }
 
 let refreshing: Promise<boolean> | null = null;

@@ -110,7 +110,9 @@ describe("console static files", () => {
       const res = await rawRequest({ port: server.port, method: "GET", path });
       assert.equal(res.status, 404, path);
       assert.equal(res.headers["content-type"], "application/json", path);
-      assert.equal(JSON.parse(res.body).error_code, "NotFound", path);
+      const body = JSON.parse(res.body);
+      assert.equal(body.error_code, "NotFound", path);
+      assert.equal(body.reason, "consoleFileNotFound", path);
     }
   });
 
@@ -127,7 +129,7 @@ describe("console configuration", () => {
     try {
       const res = await call(`${server.url}/console/`);
       assert.equal(res.status, 404);
-      assert.match(res.body.error, /^no route for GET \/console\//);
+      assert.equal(res.body.reason, "routeNotFound");
     } finally {
       await server.close();
     }
@@ -180,7 +182,7 @@ describe("console assets missing", () => {
       const res = await call(`${url}/console/`);
       assert.equal(res.status, 404);
       assert.equal(res.body.error_code, "NotFound");
-      assert.match(res.body.error, /console is not installed/);
+      assert.equal(res.body.reason, "consoleNotInstalled");
       const location = await call(`${url}/api/client/v2.0/app/todo-gatehouse/location`);
       assert.equal(location.status, 200);
     } finally {

@@ -36,10 +36,10 @@ function sendAsset(req: FastifyRequest, reply: FastifyReply, asset: ConsoleAsset
 export const consoleRoutes: FastifyPluginAsync<ConsoleRouteOptions> = async (app, { assets }) => {
   app.get("/console", (_req, reply) => reply.redirect("/console/", 301));
   app.get("/console/*", (req, reply) => {
-    if (!assets) return sendError(reply, Errors.notFound("the console is not installed on this server (build packages/console)"));
+    if (!assets) return sendError(reply, Errors.consoleNotInstalled());
     const path = (req.params as { "*": string })["*"] || "index.html";
     const asset = assets.get(path);
-    if (!asset) return sendError(reply, Errors.notFound(`no console file '${path}'`));
+    if (!asset) return sendError(reply, Errors.consoleFileNotFound(path));
     return sendAsset(req, reply, asset);
   });
 };
