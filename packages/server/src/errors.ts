@@ -271,6 +271,14 @@ const catalogue = {
   noUserpassIdentity: { code: "BadRequest", status: 400, message: () => "the user has no local-userpass identity" },
   /** `verify_token` of a token the app did not sign, or whose session ended (App Services' wording). */
   tokenSignatureInvalid: { code: "InvalidSession", status: 401, message: () => "signature is invalid" },
+  serverApiKeyLimit: { code: "BadRequest", status: 400, message: (max: number) => `an app can have at most ${max} server API keys` },
+  adminProviderNotFound: { code: "AuthProviderNotFound", status: 404, message: (id: string) => `auth provider '${id}' not found` },
+  refreshExpirationRange: {
+    code: "InvalidParameter",
+    status: 400,
+    message: (min: number, max: number) => `expiration_time_seconds must be an integer from ${min} to ${max}`,
+  },
+  logCursorInvalid: { code: "InvalidParameter", status: 400, message: () => "'after' must be the _id of an audit event" },
   operatorKeyNotFound: { code: "NotFound", status: 404, message: (which: string) => `no operator key '${which}'` },
   operatorKeyNameInvalid: {
     code: "InvalidParameter",

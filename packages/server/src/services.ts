@@ -79,7 +79,19 @@ export async function createServices(input: {
   const accounts = new AccountService(store, clock, hasher, mailer, limiter, audit, flows);
   const users = new UserService(store, clock, hooks, audit);
   const apiKeys = new ApiKeyService(store, clock, audit);
-  const admin = await createAdminServices({ config, clock, store, apps, audit, limiter, hasher, sessions, users });
+  const admin = await createAdminServices({
+    config,
+    clock,
+    store,
+    apps,
+    audit,
+    limiter,
+    hasher,
+    sessions,
+    users,
+    accounts,
+    onError: (error) => log.error({ err: error }, "reloading run-time settings failed"),
+  });
   await functions.start(apps.all(), (app) => ({ "gatehouse-admin": adminService(app, users) }));
   const day = 24 * 3600 * 1000;
   const housekeeping = new Housekeeping(store, clock, {

@@ -231,7 +231,7 @@ export function checkId(id: string, what = "user id"): string {
 }
 
 /** A time filter in milliseconds: integer seconds since the epoch, or an ISO 8601 date. */
-function parseTime(field: string, value: string | undefined): number | undefined {
+export function parseTime(field: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (/^\d{1,12}$/.test(value)) return Number(value) * 1000;
   const ms = /^\d{4}-\d{2}-\d{2}/.test(value) ? Date.parse(value) : Number.NaN;

@@ -16,6 +16,19 @@ export interface AppRuntime {
   providerId(name: string): string;
   /** The key an email is stored and compared under (exact, or lower-cased per the app's setting). */
   emailKey(email: string): string;
+  /**
+   * Settings changed at run time through the admin API (kept in the store, reloaded by
+   * `admin/runtime-config.ts`); they win over the app directory and the server config.
+   */
+  readonly overrides: RuntimeOverrides;
+}
+
+/** What the admin API may change while the server runs. */
+export interface RuntimeOverrides {
+  /** Provider name → disabled, for providers enabled or disabled by an operator. */
+  providerDisabled: Map<string, boolean>;
+  /** `PUT security/refresh_token_expiration`. */
+  refreshTokenLifetimeSeconds?: number;
 }
 
 /** Builds the runtime of an app, creating its signing key in the store on first start. */
@@ -33,6 +46,7 @@ export async function createAppRuntime(config: AppConfig, settings: AppServerSet
   const signer = new TokenSigner(config.clientAppId, keys);
   const caseInsensitive = settings.emailMatching === "case-insensitive";
   const providerIds = new Map<string, string>();
+  const overrides: RuntimeOverrides = { providerDisabled: new Map() };
   return {
     config,
     id: config.clientAppId,
@@ -40,8 +54,10 @@ export async function createAppRuntime(config: AppConfig, settings: AppServerSet
     signer,
     provider(name) {
       const provider = Object.hasOwn(config.providers, name) ? config.providers[name] : undefined;
-      return provider && !provider.disabled ? provider : undefined;
+      const disabled = overrides.providerDisabled.get(name) ?? provider?.disabled;
+      return provider && !disabled ? provider : undefined;
     },
+    overrides,
     // Hashed once per provider name: profiles and logins ask for it on every request.
     providerId: (name) => {
       let id = providerIds.get(name);

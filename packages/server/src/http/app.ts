@@ -65,6 +65,13 @@ export async function buildHttpApp(services: Services, options: HttpOptions): Pr
     return sendError(reply, mapped);
   });
   app.setNotFoundHandler((req, reply) => sendError(reply, Errors.routeNotFound(req.method, req.url.split("?")[0]!)));
+  // Settings operators changed on another instance (providers, refresh lifetime) reach this one here.
+  // Callback style: the hot path (a fresh copy) costs no promise.
+  app.addHook("onRequest", (_req, _reply, done) => {
+    const reloading = services.admin.runtime.fresh();
+    if (!reloading) return done();
+    reloading.then(() => done(), done);
+  });
   await app.register(
     async (client) => {
       await client.register(appRoutes, { services });

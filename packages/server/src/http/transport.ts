@@ -20,15 +20,17 @@ export function rewriteAbsoluteUrl(url: string | undefined): string {
   return rest.startsWith("/") ? rest : `/${rest}`;
 }
 
-/** Installs the body parsers: JSON (decoded as canonical EJSON, empty allowed) and nothing else. */
-export function installBodyParsers(app: FastifyInstance): void {
+/**
+ * Installs the body parsers: JSON (decoded as canonical EJSON by default, empty allowed) and nothing
+ * else. The admin API passes plain `JSON.parse`: its clients send plain JSON numbers.
+ */
+export function installBodyParsers(app: FastifyInstance, decode: (text: string) => unknown = decodeCanonicalEjson): void {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("application/json", { parseAs: "string" }, (_req, body, done) => {
     const text = body as string;
     if (text.trim() === "") return done(null, undefined);
     try {
-      // relaxed:false keeps Int32/Double/Long/Decimal wrappers, so function arguments keep their types.
-      done(null, EJSON.parse(text, { relaxed: false }));
+      done(null, decode(text));
     } catch (error) {
       done(Errors.invalidJsonBody((error as Error).message));
     }
@@ -39,6 +41,9 @@ export function installBodyParsers(app: FastifyInstance): void {
     done(Errors.unsupportedMediaType(String(req.headers["content-type"] ?? "")));
   });
 }
+
+/** relaxed:false keeps Int32/Double/Long/Decimal wrappers, so function arguments keep their types. */
+const decodeCanonicalEjson = (text: string): unknown => EJSON.parse(text, { relaxed: false });
 
 /** The App Services error body. */
 function errorBody(error: GatehouseError): string {

@@ -70,7 +70,9 @@ export class SessionService {
   newSession(s: NewSession): SessionRecord {
     const now = this.clock.now();
     const lifetime =
-      s.providerType === "anon-user" ? this.lifetimes.anonymousRefreshTokenLifetimeSeconds : this.lifetimes.refreshTokenLifetimeSeconds;
+      s.providerType === "anon-user"
+        ? this.lifetimes.anonymousRefreshTokenLifetimeSeconds
+        : (s.app.overrides.refreshTokenLifetimeSeconds ?? this.lifetimes.refreshTokenLifetimeSeconds);
     return {
       id: newObjectId(),
       appId: s.app.id,

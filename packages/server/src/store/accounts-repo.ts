@@ -59,6 +59,14 @@ export class AccountRepository {
       .execute();
   }
 
+  /** Pending (unconfirmed) accounts of an app in id order, after `after` (keyset pages). */
+  async listPending(appId: string, after: string | undefined, limit: number): Promise<AccountRecord[]> {
+    let query = this.db.selectFrom("userpass_accounts").selectAll().where("app_id", "=", appId).where("confirmed", "=", 0);
+    if (after !== undefined) query = query.where("id", ">", after);
+    const rows = await query.orderBy("id").limit(limit).execute();
+    return rows.map(toAccount);
+  }
+
   async delete(accountId: string): Promise<void> {
     await this.db.deleteFrom("one_time_tokens").where("account_id", "=", accountId).execute();
     await this.db.deleteFrom("userpass_accounts").where("id", "=", accountId).execute();

@@ -52,6 +52,20 @@ export class ApiKeyRepository {
     return row && toRecord(row);
   }
 
+  /** Server API keys of an app (keys whose owner is a `server` user), oldest first. */
+  async listServerKeys(appId: string): Promise<ApiKeyRecord[]> {
+    const rows = await this.db
+      .selectFrom("api_keys as k")
+      .innerJoin("users as u", "u.id", "k.user_id")
+      .selectAll("k")
+      .where("k.app_id", "=", appId)
+      .where("u.type", "=", "server")
+      .orderBy("k.created_at")
+      .orderBy("k.id")
+      .execute();
+    return rows.map(toRecord);
+  }
+
   async findByHash(keyHash: string): Promise<ApiKeyRecord | undefined> {
     const row = await this.db.selectFrom("api_keys").selectAll().where("key_hash", "=", keyHash).executeTakeFirst();
     return row && toRecord(row);

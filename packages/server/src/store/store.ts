@@ -7,6 +7,7 @@ import { AuditRepository, RateLimitRepository, SigningKeyRepository } from "./mi
 import type { Database } from "./schema.js";
 import { RetentionRepository } from "./retention-repo.js";
 import { SessionRepository } from "./sessions-repo.js";
+import { AuditSearchRepository } from "./audit-search-repo.js";
 import { UserSearchRepository } from "./user-search-repo.js";
 import { UserRepository } from "./users-repo.js";
 
@@ -27,6 +28,7 @@ export class Store {
   readonly admin: AdminRepository;
   readonly settings: RuntimeSettingsRepository;
   readonly userSearch: UserSearchRepository;
+  readonly auditSearch: AuditSearchRepository;
 
   private constructor(
     /** The Kysely handle (a transaction inside `transaction`). Exposed for modules with their own tables. */
@@ -45,6 +47,7 @@ export class Store {
     this.admin = new AdminRepository(db);
     this.settings = new RuntimeSettingsRepository(db);
     this.userSearch = new UserSearchRepository(db, dialect);
+    this.auditSearch = new AuditSearchRepository(db);
   }
 
   /** Opens `sqlite:PATH` or `postgres://...`, migrating the schema to the latest version. */
@@ -86,3 +89,4 @@ export type * from "./records.js";
 export type { ApiKeyRecord } from "./api-keys-repo.js";
 export type { AdminKeyRecord, AdminSessionRecord } from "./admin-repo.js";
 export type { UserQuery, UserOrder } from "./user-search-repo.js";
+export type { AuditQuery, StoredAuditEvent } from "./audit-search-repo.js";

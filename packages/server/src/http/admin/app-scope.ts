@@ -1,6 +1,9 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from "fastify";
 import type { Services } from "../../services.js";
 import { authenticateOperator, setRequestApp } from "./context.js";
+import { serverApiKeyRoutes } from "./routes-api-keys.js";
+import { configRoutes } from "./routes-config.js";
+import { registrationRoutes } from "./routes-registrations.js";
 import { userRoutes } from "./routes-users.js";
 
 /** What every admin route plugin is registered with. */
@@ -13,7 +16,7 @@ export interface AdminRouteOptions {
  * so its routes are authenticated, group-checked and app-resolved before they run: a plugin reads the
  * operator and app with `adminContext(req)`. To add routes (import, export...), append a plugin here.
  */
-export const appScopedRoutes: FastifyPluginAsync<AdminRouteOptions>[] = [userRoutes];
+export const appScopedRoutes: FastifyPluginAsync<AdminRouteOptions>[] = [userRoutes, registrationRoutes, serverApiKeyRoutes, configRoutes];
 
 /** `/groups/{groupId}/apps/{appId}/…`: authentication (401), then group and app (404), then the route. */
 export async function appScope(app: FastifyInstance, { services }: AdminRouteOptions): Promise<void> {

@@ -3,12 +3,15 @@ import { appScope, type AdminRouteOptions } from "./app-scope.js";
 import { authenticateOperator } from "./context.js";
 import { adminAuthRoutes } from "./routes-auth.js";
 import { appViewSchema } from "./schemas.js";
+import { installBodyParsers } from "../transport.js";
 
 export { appScopedRoutes, type AdminRouteOptions } from "./app-scope.js";
 export { adminContext, type AdminAppContext } from "./context.js";
 
 /** The admin API, mounted at `/api/admin/v3.0`. */
 export async function adminRoutes(app: FastifyInstance, { services }: AdminRouteOptions): Promise<void> {
+  // Admin clients (scripts, the CLI, the console) send plain JSON, not EJSON: `7200` is a number here.
+  installBodyParsers(app, (text) => JSON.parse(text));
   await app.register(adminAuthRoutes, { services });
 
   app.get<{ Params: { groupId: string } }>(

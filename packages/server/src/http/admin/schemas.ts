@@ -138,3 +138,90 @@ export const userIdParams = {
   required: ["userId"],
   properties: { userId: objectId },
 } as const;
+
+export const pendingListQuerySchema = {
+  type: "object",
+  additionalProperties: false,
+  properties: { after: objectId, limit: { type: "string", pattern: "^(?:[1-9]|[1-4][0-9]|50)$" } },
+} as const;
+
+export const pendingUserSchema = {
+  type: "object",
+  properties: {
+    _id: { type: "string" },
+    domain_id: { type: "string" },
+    user_id: { type: "string" },
+    login_ids: { type: "array", items: { type: "object", properties: { id_type: { type: "string" }, id: { type: "string" } } } },
+    creation_date: { type: "integer" },
+  },
+} as const;
+
+export const emailParams = {
+  type: "object",
+  required: ["email"],
+  properties: { email: { type: "string", minLength: 1, maxLength: 256 } },
+} as const;
+
+export const apiKeySchema = {
+  type: "object",
+  required: ["_id", "name", "disabled"],
+  properties: { _id: { type: "string" }, key: { type: "string" }, name: { type: "string" }, disabled: { type: "boolean" } },
+} as const;
+
+export const apiKeyIdParams = {
+  type: "object",
+  required: ["keyId"],
+  properties: { keyId: objectId },
+} as const;
+
+export const nameBodySchema = {
+  type: "object",
+  required: ["name"],
+  properties: { name: { type: "string", minLength: 1, maxLength: 256 } },
+} as const;
+
+export const authProviderSchema = {
+  type: "object",
+  properties: { _id: { type: "string" }, name: { type: "string" }, type: { type: "string" }, disabled: { type: "boolean" } },
+} as const;
+
+export const providerIdParams = {
+  type: "object",
+  required: ["providerId"],
+  properties: { providerId: { type: "string", minLength: 1, maxLength: 64 } },
+} as const;
+
+export const refreshExpirationSchema = {
+  type: "object",
+  required: ["expiration_time_seconds"],
+  properties: { expiration_time_seconds: { type: "integer" } },
+} as const;
+
+export const logQuerySchema = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    user_id: objectId,
+    type: { type: "string", minLength: 1, maxLength: 64 },
+    result: { type: "string", minLength: 1, maxLength: 64 },
+    start_date: { type: "string", minLength: 1, maxLength: 40 },
+    end_date: { type: "string", minLength: 1, maxLength: 40 },
+    after: { type: "string", minLength: 1, maxLength: 20 },
+    limit: { type: "string", pattern: "^(?:[1-9][0-9]?|100)$" },
+  },
+} as const;
+
+export const auditEventSchema = {
+  type: "object",
+  properties: {
+    _id: { type: "string" },
+    time: { type: "integer" },
+    type: { type: "string" },
+    user_id: { type: ["string", "null"] },
+    provider: { type: ["string", "null"] },
+    ip: { type: ["string", "null"] },
+    result: { type: "string" },
+    detail: { type: ["string", "null"] },
+    actor: { type: ["string", "null"] },
+  },
+} as const;
