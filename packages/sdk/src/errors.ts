@@ -101,6 +101,11 @@ export class MongoDBRealmError extends GatehouseError {
   readonly statusText: string;
   /** The server's human-readable `error` message, if any. */
   readonly error: string | undefined;
+  /**
+   * Gatehouse servers only: the stable name of the error in the server's catalogue (`jwtExpired`,
+   * `identityInUse`...), finer than `errorCode`. Undefined from other servers.
+   */
+  readonly reason: string | undefined;
 
   /**
    * Builds the error from a failed response. Reads the App Services error body
@@ -119,7 +124,7 @@ export class MongoDBRealmError extends GatehouseError {
       try {
         const body: unknown = await response.json();
         if (typeof body === "object" && body !== null) {
-          const { error, error_code: code, link } = body as Record<string, unknown>;
+          const { error, error_code: code, link, reason } = body as Record<string, unknown>;
           return new MongoDBRealmError(
             method,
             url,
@@ -128,6 +133,7 @@ export class MongoDBRealmError extends GatehouseError {
             typeof error === "string" ? error : undefined,
             typeof code === "string" ? code : undefined,
             typeof link === "string" ? link : undefined,
+            typeof reason === "string" ? reason : undefined,
           );
         }
       } catch {
@@ -145,8 +151,18 @@ export class MongoDBRealmError extends GatehouseError {
    * @param error - Server message.
    * @param errorCode - Server `error_code`.
    * @param link - Server `link`.
+   * @param reason - Gatehouse's catalogue name of the error.
    */
-  constructor(method: string, url: string, statusCode: number, statusText: string, error?: string, errorCode?: string, link?: string) {
+  constructor(
+    method: string,
+    url: string,
+    statusCode: number,
+    statusText: string,
+    error?: string,
+    errorCode?: string,
+    link?: string,
+    reason?: string,
+  ) {
     const summary = statusText ? `status ${statusCode} ${statusText}` : `status ${statusCode}`;
     const detail = error === undefined ? "" : ` ${error}`;
     super(`Request failed (${method} ${url}):${detail} (${summary})`, errorCode, statusCode, link);
@@ -154,6 +170,7 @@ export class MongoDBRealmError extends GatehouseError {
     this.url = url;
     this.statusText = statusText;
     this.error = error;
+    this.reason = reason;
   }
 }
 

@@ -35,6 +35,33 @@ export interface AppServerSettings {
   deleteCustomUserData?: boolean;
 }
 
+/**
+ * Where Gatehouse reaches the social identity providers. Defaults are the providers' real endpoints;
+ * tests and air-gapped operators point them elsewhere.
+ */
+export interface IdentityProviderEndpoints {
+  google: { jwksUri: string; tokenUri: string; authorizeUri: string; userinfoUri: string };
+  apple: { jwksUri: string; tokenUri: string; authorizeUri: string };
+  /** `graphApiBase` is the whole Graph base, version included if any: `/debug_token` and `/me` are appended. */
+  facebook: { graphApiBase: string; authorizeUri: string };
+}
+
+/** The real providers' endpoints. */
+export const DEFAULT_IDENTITY_PROVIDERS: IdentityProviderEndpoints = {
+  google: {
+    jwksUri: "https://www.googleapis.com/oauth2/v3/certs",
+    tokenUri: "https://oauth2.googleapis.com/token",
+    authorizeUri: "https://accounts.google.com/o/oauth2/v2/auth",
+    userinfoUri: "https://openidconnect.googleapis.com/v1/userinfo",
+  },
+  apple: {
+    jwksUri: "https://appleid.apple.com/auth/keys",
+    tokenUri: "https://appleid.apple.com/auth/token",
+    authorizeUri: "https://appleid.apple.com/auth/authorize",
+  },
+  facebook: { graphApiBase: "https://graph.facebook.com", authorizeUri: "https://www.facebook.com/dialog/oauth" },
+};
+
 /** The server config file (`--config FILE`, JSON). Every field is optional. */
 export interface ServerConfig {
   /**
@@ -129,6 +156,17 @@ export interface ServerConfig {
     /** Directory of the built console (its `index.html` and `assets/`). Default: the installed `@gatehouse/console` package's `dist`. */
     assetsDir?: string;
   };
+  /** Endpoints of Google, Apple and Facebook; each key defaults to the real provider's. */
+  identityProviders?: {
+    google?: Partial<IdentityProviderEndpoints["google"]>;
+    apple?: Partial<IdentityProviderEndpoints["apple"]>;
+    facebook?: Partial<IdentityProviderEndpoints["facebook"]>;
+  };
+  /**
+   * Time limit of each request Gatehouse makes to an identity provider (JWKS, token, userinfo, Graph
+   * API). Default 5000: a login waits at most this long, then answers 503.
+   */
+  identityProviderTimeoutMs?: number;
 }
 
 /** The config with every default filled in. */
@@ -147,6 +185,8 @@ export interface ResolvedServerConfig {
   adminGroupId?: string;
   admin: { refreshTokenLifetimeSeconds: number };
   console: { enabled: boolean; assetsDir?: string };
+  identityProviders: IdentityProviderEndpoints;
+  identityProviderTimeoutMs: number;
 }
 
 const MIN_REFRESH = 1800;
@@ -207,6 +247,11 @@ export function resolveServerConfig(config: ServerConfig = {}): ResolvedServerCo
   if (config.console?.assetsDir !== undefined && typeof config.console.assetsDir !== "string") {
     throw new Error("server config: console.assetsDir must be a directory path (string)");
   }
+  const identityProviders = resolveEndpoints(config.identityProviders);
+  const identityProviderTimeoutMs = config.identityProviderTimeoutMs ?? 5000;
+  if (!Number.isInteger(identityProviderTimeoutMs) || identityProviderTimeoutMs < 1 || identityProviderTimeoutMs > 60_000) {
+    throw new Error("server config: identityProviderTimeoutMs must be an integer from 1 to 60000");
+  }
   return {
     ...(config.adminGroupId !== undefined ? { adminGroupId: config.adminGroupId } : {}),
     admin: { refreshTokenLifetimeSeconds: adminRefresh },
@@ -228,6 +273,8 @@ export function resolveServerConfig(config: ServerConfig = {}): ResolvedServerCo
       enabled: config.console?.enabled ?? true,
       ...(config.console?.assetsDir ? { assetsDir: config.console.assetsDir } : {}),
     },
+    identityProviders,
+    identityProviderTimeoutMs,
   };
 }
 
@@ -261,6 +308,24 @@ function resolveTimeouts(value: ServerConfig["timeouts"], functionTimeLimitMs: n
   }
   if (timeouts.headersMs > requestMs) throw new Error("server config: timeouts.headersMs may not exceed timeouts.requestMs");
   return timeouts;
+}
+
+function resolveEndpoints(given: ServerConfig["identityProviders"] = {}): IdentityProviderEndpoints {
+  const out = structuredClone(DEFAULT_IDENTITY_PROVIDERS) as unknown as Record<string, Record<string, string>>;
+  for (const [provider, keys] of Object.entries(given ?? {})) {
+    const defaults = Object.hasOwn(out, provider) ? out[provider] : undefined;
+    if (!defaults) throw new Error(`server config: identityProviders.${provider} is not one of google, apple, facebook`);
+    for (const [key, value] of Object.entries(keys ?? {})) {
+      if (!Object.hasOwn(defaults, key)) {
+        throw new Error(`server config: identityProviders.${provider}.${key} is not one of ${Object.keys(defaults).join(", ")}`);
+      }
+      if (typeof value !== "string" || !/^https?:\/\//.test(value)) {
+        throw new Error(`server config: identityProviders.${provider}.${key} must be an http(s) URL`);
+      }
+      defaults[key] = value.replace(/\/+$/, "");
+    }
+  }
+  return out as unknown as IdentityProviderEndpoints;
 }
 
 /** Reads a JSON server config file. */

@@ -51,7 +51,10 @@ export interface GatehouseServer {
 }
 
 /** Provider types and features this build serves (the rest is reported at start-up). */
-export const SUPPORTED = { providers: ["anon-user", "local-userpass", "custom-function", "api-key"], features: [] as string[] };
+export const SUPPORTED = {
+  providers: ["anon-user", "local-userpass", "custom-function", "api-key", "custom-token"],
+  features: [] as string[],
+};
 
 /** Loads the apps, opens the store and starts listening. */
 export async function startServer(options: StartOptions): Promise<GatehouseServer> {

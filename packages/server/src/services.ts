@@ -10,6 +10,8 @@ import { PasswordHasher } from "./auth/password.js";
 import { AnonymousProvider } from "./auth/providers/anonymous.js";
 import { ApiKeyProvider } from "./auth/providers/api-key.js";
 import { CustomFunctionProvider } from "./auth/providers/custom-function.js";
+import { CustomTokenProvider } from "./auth/providers/custom-token.js";
+import { KeySetCache } from "./auth/jwt/key-set-cache.js";
 import { UserpassFunctionFlows } from "./auth/userpass/function-flows.js";
 import { AccountService } from "./auth/userpass/account-service.js";
 import { UserpassLoginProvider } from "./auth/userpass/login-provider.js";
@@ -75,6 +77,8 @@ export async function createServices(input: {
   logins.register(new UserpassLoginProvider(store, hasher, limiter, clock));
   logins.register(new CustomFunctionProvider(functions, limiter));
   logins.register(new ApiKeyProvider(store, limiter));
+  const keySets = new KeySetCache(clock, config.identityProviderTimeoutMs);
+  logins.register(new CustomTokenProvider(clock, keySets, limiter));
   const flows = new UserpassFunctionFlows(store, clock, hasher, functions, audit);
   const accounts = new AccountService(store, clock, hasher, mailer, limiter, audit, flows);
   const users = new UserService(store, clock, hooks, audit);

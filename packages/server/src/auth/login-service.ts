@@ -4,9 +4,9 @@ import type { Clock } from "../clock.js";
 import { Errors, GatehouseError } from "../errors.js";
 import { NO_DEVICE_ID, newObjectId } from "../ids.js";
 import { deviceInfo, type DeviceInfo } from "../sessions/device-info.js";
+import { findOrCreateUser, linkIdentity } from "../users/identities.js";
 import type { AccessContext, LoginResponse, SessionService } from "../sessions/session-service.js";
 import { isUniqueViolation, type Store } from "../store/store.js";
-import type { UserRecord } from "../store/records.js";
 import type { AuthHooks } from "./hooks.js";
 import type { Provider, VerifiedIdentity } from "./provider.js";
 
@@ -21,8 +21,8 @@ export interface LoginRequest {
 }
 
 /**
- * Turns a verified credential into a user and a session: finds the identity's user or creates one (first
- * login creates the user), or links the identity to the calling user.
+ * Turns a verified credential into a session: the provider checks the credential, `users/` finds or
+ * creates the identity's user (or links the identity to the caller), and a session is opened.
  */
 export class LoginService {
   private readonly providers = new Map<string, Provider>();
@@ -77,49 +77,7 @@ export class LoginService {
     // Two first logins of one identity can race to create its user; the loser's retry finds the winner's.
     const outcome = await retryOnUniqueViolation(() =>
       this.store.transaction(async (tx) => {
-        let existingId = identity.alwaysNew ? undefined : await tx.users.findIdByIdentity(app.id, providerType, identity.externalId);
-        if (existingId === undefined && identity.ownerUserId !== undefined) {
-          // An API key's first login adds an api-key identity to its owner (PROTOCOL.md §9).
-          existingId = identity.ownerUserId;
-          const identityRecord = {
-            userId: existingId,
-            providerType,
-            providerName,
-            externalId: identity.externalId,
-            providerData: identity.providerData,
-            createdAt: now,
-          };
-          await tx.users.addIdentity(app.id, identityRecord);
-        }
-        const created = existingId === undefined;
-        let user: UserRecord;
-        if (existingId === undefined) {
-          const userId = newObjectId();
-          const first = {
-            userId,
-            providerType,
-            providerName,
-            externalId: identity.externalId,
-            providerData: identity.providerData,
-            createdAt: now,
-          };
-          user = {
-            id: userId,
-            appId: app.id,
-            type: "normal",
-            disabled: false,
-            data: identity.profileData,
-            createdAt: now,
-            lastLoginAt: now,
-            sessionsValidSince: now,
-            identities: [first],
-          };
-          await tx.users.create(user, first);
-        } else {
-          user = (await tx.users.get(app.id, existingId))!;
-          if (user.disabled) throw Errors.userDisabled();
-          await tx.users.touchLogin(existingId, now);
-        }
+        const { user, created } = await findOrCreateUser(tx, app, { providerType, providerName }, identity, now);
         const userId = user.id;
         const deviceId = device ? await this.resolveDevice(tx, app, userId, device, now) : NO_DEVICE_ID;
         const pending = { app, userId, providerType, providerName, externalId: identity.externalId, deviceId };
@@ -153,31 +111,11 @@ export class LoginService {
     ip: string,
   ): Promise<LoginResponse> {
     const { app } = caller;
-    if (providerType === "anon-user") throw Errors.linkAnonymousNotAllowed();
     const now = this.clock.now();
     await this.store.transaction(async (tx) => {
-      const owner = await tx.users.findIdByIdentity(app.id, providerType, identity.externalId);
-      if (owner === caller.userId) return;
-      if (owner !== undefined) throw Errors.identityInUse();
-      const user = (await tx.users.get(app.id, caller.userId))!;
-      if (providerType === "local-userpass" && user.identities.some((i) => i.providerType === "local-userpass")) {
-        throw Errors.linkSecondUserpassNotAllowed();
-      }
-      try {
-        await tx.users.addIdentity(app.id, {
-          userId: caller.userId,
-          providerType,
-          providerName,
-          externalId: identity.externalId,
-          providerData: identity.providerData,
-          createdAt: now,
-        });
-      } catch (error) {
-        if (isUniqueViolation(error)) throw Errors.identityInUse();
-        throw error;
-      }
-      await tx.users.mergeData(caller.userId, identity.profileData);
-      await this.audit.record({ appId: app.id, type: "link", userId: caller.userId, provider: providerType, ip, result: "ok" }, tx);
+      const added = await linkIdentity(tx, app, caller.userId, { providerType, providerName }, identity, now);
+      if (added)
+        await this.audit.record({ appId: app.id, type: "link", userId: caller.userId, provider: providerType, ip, result: "ok" }, tx);
     });
     const access_token = await this.sessions.reissueAccess(app, caller.session);
     // The refresh token is not reissued: clients keep the one they have (PROTOCOL.md §3.4).

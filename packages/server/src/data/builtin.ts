@@ -88,12 +88,20 @@ class BuiltinCollection implements DataCollection {
     const sorted = options.sort && Object.keys(options.sort).length > 0;
     // Without a sort the first match in natural order is the answer: stop scanning there.
     const rows = await this.scan(this.db, filter, sorted || options.skip ? undefined : 1);
-    return shape(rows.map((r) => r.doc), { ...options, limit: 1 })[0] ?? null;
+    return (
+      shape(
+        rows.map((r) => r.doc),
+        { ...options, limit: 1 },
+      )[0] ?? null
+    );
   }
 
   async find(filter: Document = {}, options: FindOptions = {}): Promise<Document[]> {
     const rows = await this.scan(this.db, filter);
-    return shape(rows.map((r) => r.doc), options);
+    return shape(
+      rows.map((r) => r.doc),
+      options,
+    );
   }
 
   async countDocuments(filter: Document = {}, options: Pick<FindOptions, "limit" | "skip"> = {}): Promise<number> {
@@ -240,10 +248,7 @@ class BuiltinCollection implements DataCollection {
 
   /** Scopes a query to this collection. Typed loosely: Kysely's builders differ per statement kind. */
   private where<Q extends { where: (...args: any[]) => any }>(query: Q): Q {
-    return query
-      .where("app_id", "=", this.ns.appId)
-      .where("db_name", "=", this.ns.database)
-      .where("coll", "=", this.ns.collection) as Q;
+    return query.where("app_id", "=", this.ns.appId).where("db_name", "=", this.ns.database).where("coll", "=", this.ns.collection) as Q;
   }
 }
 

@@ -44,7 +44,13 @@ export async function findUserDataDocument(
     const engine = engineOf(db);
     await ensureFieldIndex(db, userIdField);
     const candidates = [JSON.stringify(userId), ...(oid ? [JSON.stringify({ $oid: oid.toHexString() })] : [])];
-    query = query.where((eb) => eb(fieldExpression(engine, userIdField), "in", candidates.map((c) => keyValue(engine, c))));
+    query = query.where((eb) =>
+      eb(
+        fieldExpression(engine, userIdField),
+        "in",
+        candidates.map((c) => keyValue(engine, c)),
+      ),
+    );
   }
 
   let byObjectId: Document | null = null;

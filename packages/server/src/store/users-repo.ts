@@ -96,6 +96,18 @@ export class UserRepository {
       .execute();
   }
 
+  /** Sets the given profile metadata keys (a login's fresh provider data) and returns the whole data. */
+  async refreshData(userId: string, data: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const row = await this.db.selectFrom("users").select("data").where("id", "=", userId).executeTakeFirst();
+    const merged = { ...(row ? (JSON.parse(row.data) as Record<string, unknown>) : {}), ...data };
+    await this.db
+      .updateTable("users")
+      .set({ data: JSON.stringify(merged) })
+      .where("id", "=", userId)
+      .execute();
+    return merged;
+  }
+
   /** Records a successful login. */
   async touchLogin(userId: string, at: number): Promise<void> {
     await touchLogin.run(this.db, { userId, at });

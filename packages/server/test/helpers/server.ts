@@ -10,7 +10,7 @@ export const repoRoot = resolve(fileURLToPath(new URL("../../../../", import.met
 export const todoApp = join(repoRoot, "examples/todo");
 /** A test app with email confirmation and reset by mail (client app id `confirm-app`). */
 export const confirmApp = join(repoRoot, "packages/server/test/fixtures/apps/confirm-app");
-/** A second app (client app id `second-app`): other keys, `allowed_request_origins`, an unsupported provider. */
+/** A second app (client app id `second-app`): other keys, `allowed_request_origins`, a provider type no server serves. */
 export const secondApp = join(repoRoot, "packages/server/test/fixtures/apps/second-app");
 /** An app with user API keys enabled (client app id `keys-app`). */
 export const keysApp = join(repoRoot, "packages/server/test/fixtures/apps/keys-app");

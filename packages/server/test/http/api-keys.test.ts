@@ -109,7 +109,9 @@ describe("user API keys (PROTOCOL.md §9)", () => {
     assert.equal(noToken.status, 401);
     const anon = (await call(provider("anon-user/login"), { body: {} })).body;
     const refused = await keys(anon.refresh_token, "", { body: { name: "anon" } });
-    assert.equal(refused.status, 400);
+    // 403 as App Services answered (a refresh cannot help, so not 401).
+    assert.equal(refused.status, 403);
+    assert.equal(refused.body.reason, "apiKeyAnonymousUser");
     await call(`${server.api}/auth/session`, { method: "DELETE", token: user.refresh_token });
     assert.equal((await keys(user.refresh_token)).status, 401);
   });

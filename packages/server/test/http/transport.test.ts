@@ -98,9 +98,11 @@ describe("transport rules of PROTOCOL.md §1 (raw HTTP)", () => {
     const disabled = await call(`${server.api}/app/todo-gatehouse/auth/providers/api-key/login`, { body: { key: "k" } });
     assert.equal(disabled.status, 404);
     assert.equal(disabled.body.error_code, "AuthProviderNotFound");
-    const unsupported = await call(`${server.api}/app/second-app/auth/providers/custom-token/login`, { body: { token: "x" } });
+    // A provider type App Services never had, so no Gatehouse serves it.
+    const unsupported = await call(`${server.api}/app/second-app/auth/providers/oauth2-ldap/login`, { body: {} });
     assert.equal(unsupported.status, 404);
     assert.match(unsupported.body.error, /not supported/);
+    assert.equal(unsupported.body.reason, "providerNotSupported");
     const disabledUserpass = await call(`${server.api}/app/second-app/auth/providers/local-userpass/register`, {
       body: { email: "a@b.c", password: "secret1" },
     });
