@@ -176,6 +176,11 @@ const catalogue = {
   userDomainNotAllowed: { code: "AuthError", status: 401, message: (provider: string) => `${provider}: the user's domain is not allowed` },
   /** Facebook's `debug_token` said the token is not valid, or is another app's. */
   facebookTokenInvalid: { code: "AuthError", status: 401, message: (detail: string) => `invalid oauth2-facebook access token: ${detail}` },
+  googleOpenIdOff: {
+    code: "BadRequest",
+    status: 400,
+    message: () => "oauth2-google: id_token logins need openId: true in the provider config; send an authCode",
+  },
   /** A Google or Apple token endpoint refused the authorization code. */
   authCodeRejected: { code: "AuthError", status: 401, message: (provider: string) => `${provider}: the authorization code was refused` },
   /** A token endpoint, userinfo or the Graph API did not answer in time or answered a server error. */

@@ -3,6 +3,7 @@ import { pino } from "pino";
 import { systemClock, type Clock } from "./clock.js";
 import { describeSupport, loadAppDirectory, reportWarnings } from "./config/index.js";
 import type { AppConfig } from "./config/types.js";
+import { missingSecretWarnings } from "./auth/providers/secrets.js";
 import { buildHttpApp } from "./http/app.js";
 import { defaultConsoleAssetsDir, loadConsoleAssets, type ConsoleAssets } from "./http/console/assets.js";
 import { resolveServerConfig, type ServerConfig } from "./server-config.js";
@@ -52,7 +53,16 @@ export interface GatehouseServer {
 
 /** Provider types and features this build serves (the rest is reported at start-up). */
 export const SUPPORTED = {
-  providers: ["anon-user", "local-userpass", "custom-function", "api-key", "custom-token"],
+  providers: [
+    "anon-user",
+    "local-userpass",
+    "custom-function",
+    "api-key",
+    "custom-token",
+    "oauth2-google",
+    "oauth2-apple",
+    "oauth2-facebook",
+  ],
   features: [] as string[],
 };
 
@@ -104,6 +114,7 @@ export async function startServer(options: StartOptions): Promise<GatehouseServe
       `app ${app.clientAppId} (${app.name}) from ${app.dir}`,
       ...describeSupport(app, SUPPORTED).map((line) => `  ${line}`),
       ...reportWarnings(app).map((line) => `  warning: ${line}`),
+      ...missingSecretWarnings(app, config.apps[app.clientAppId]?.secrets).map((line) => `  warning: ${line}`),
     ]),
   ];
   report.push(`admin API group id: ${services.admin.apps.groupId}`);

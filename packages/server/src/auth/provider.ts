@@ -13,6 +13,17 @@ export interface LoginAttempt {
   ip: string;
 }
 
+/**
+ * A provider with a browser redirect flow (PROTOCOL.md §3.5): the server sends the browser to the
+ * provider's authorize page and completes the login when the provider sends it back with a code.
+ */
+export interface RedirectProvider extends Provider {
+  /** The provider's authorize URL for this login; `redirectUri` is Gatehouse's callback. */
+  authorizeUrl(provider: ProviderConfig, redirectUri: string, state: string): string;
+  /** Exchanges the code the callback received for the identity (the same `redirectUri` is sent). */
+  completeRedirect(app: AppRuntime, provider: ProviderConfig, code: string, redirectUri: string): Promise<VerifiedIdentity>;
+}
+
 /** One authentication provider type (`anon-user`, `local-userpass`, ...). */
 export interface Provider {
   readonly type: string;

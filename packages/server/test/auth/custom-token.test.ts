@@ -169,5 +169,10 @@ describe("custom-token logins", () => {
   it("names a secret missing from the server config (500, the operator's to fix)", async () => {
     const res = await refused("jwt-broken", await hs(HS_KEYS.jwtKeyA, claims({ aud: "jwt-broken" })), "providerMisconfigured", 500);
     assert.match(res.body.error, /notConfigured/);
+    assert.ok(
+      server.report.some((line) => line.includes("warning: provider custom-token: secret 'notConfigured'")),
+      "the start-up report warns about it",
+    );
+    assert.ok(!server.report.some((line) => line.includes("secret 'jwtKeyA'")), "configured secrets are not reported");
   });
 });

@@ -59,9 +59,19 @@ describe("builtin collections on a SQLite file", () => {
       { _id: 3, name: "cid", age: 40, tags: ["a", "b"] },
       { _id: 4, name: "dee", age: 25 },
     ]);
-    assert.deepEqual((await coll.find({})).map((d) => d._id), [1, 2, 3, 4], "natural order is insertion order");
-    assert.deepEqual((await coll.find({ age: { $gte: 30 } })).map((d) => d.name), ["ann", "cid"]);
-    assert.deepEqual((await coll.find({ tags: "a" })).map((d) => d._id), [1, 3]);
+    assert.deepEqual(
+      (await coll.find({})).map((d) => d._id),
+      [1, 2, 3, 4],
+      "natural order is insertion order",
+    );
+    assert.deepEqual(
+      (await coll.find({ age: { $gte: 30 } })).map((d) => d.name),
+      ["ann", "cid"],
+    );
+    assert.deepEqual(
+      (await coll.find({ tags: "a" })).map((d) => d._id),
+      [1, 3],
+    );
     assert.deepEqual(
       (await coll.find({}, { sort: { age: -1, name: 1 }, skip: 1, limit: 2 })).map((d) => d.name),
       ["ann", "bob"],
@@ -110,9 +120,16 @@ describe("builtin collections on a SQLite file", () => {
 
   it("deletes one (the first in natural order) or many", async () => {
     const coll = data.collection("shop", "trash");
-    await coll.insertMany([{ _id: 1, k: "x" }, { _id: 2, k: "x" }, { _id: 3, k: "y" }]);
+    await coll.insertMany([
+      { _id: 1, k: "x" },
+      { _id: 2, k: "x" },
+      { _id: 3, k: "y" },
+    ]);
     assert.deepEqual(await coll.deleteOne({ k: "x" }), { deletedCount: 1 });
-    assert.deepEqual((await coll.find({})).map((d) => d._id), [2, 3]);
+    assert.deepEqual(
+      (await coll.find({})).map((d) => d._id),
+      [2, 3],
+    );
     assert.deepEqual(await coll.deleteMany({ k: { $in: ["x", "y"] } }), { deletedCount: 2 });
     assert.deepEqual(await coll.deleteMany({}), { deletedCount: 0 });
   });

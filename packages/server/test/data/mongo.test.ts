@@ -24,7 +24,7 @@ describe("MongoDB data service", { skip: !uri && "set GATEHOUSE_TEST_MONGODB_URI
     assert.ok(doc?.big instanceof Long, "Int64 stays Long");
     const { insertedIds } = await coll.insertMany([{ a: 2 }, { a: 3 }]);
     assert.equal(insertedIds.length, 2);
-    assert.deepEqual((await coll.find({}, { sort: { a: -1 }, skip: 1, limit: 1, projection: { _id: 0, a: 1 } })), [{ a: 2 }]);
+    assert.deepEqual(await coll.find({}, { sort: { a: -1 }, skip: 1, limit: 1, projection: { _id: 0, a: 1 } }), [{ a: 2 }]);
     assert.deepEqual(await coll.updateOne({ a: 1 }, { $inc: { a: 10 }, $push: { l: 1 } }), { matchedCount: 1, modifiedCount: 1 });
     const up = await coll.updateOne({ k: "new" }, { $set: { v: 1 } }, { upsert: true });
     assert.ok(up.upsertedId instanceof ObjectId);

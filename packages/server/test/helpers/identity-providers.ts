@@ -6,7 +6,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { randomBytes } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from "jose";
 
 /** A signing key pair with its published JWK. */
@@ -207,6 +207,15 @@ export class LoopbackIdentityProviders {
     if (this.apiMode !== "ok") return this.answer(res, this.apiMode, {});
     const known = this.facebookTokens.get(url.searchParams.get("access_token") ?? "");
     if (!known?.valid) return json(res, 400, { error: { message: "Invalid OAuth access token.", type: "OAuthException", code: 190 } });
+    // "Require App Secret": a server call must prove it holds the app secret.
+    const proof = createHmac("sha256", this.clientSecrets.facebook)
+      .update(url.searchParams.get("access_token") ?? "")
+      .digest("hex");
+    if (url.searchParams.get("appsecret_proof") !== proof) {
+      return json(res, 400, {
+        error: { message: "Invalid appsecret_proof provided in the API argument", type: "GraphMethodException", code: 100 },
+      });
+    }
     const fields = (url.searchParams.get("fields") ?? "id").split(",");
     json(res, 200, Object.fromEntries(fields.filter((f) => f in known.user).map((f) => [f, known.user[f]])));
   }

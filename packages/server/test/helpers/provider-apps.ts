@@ -36,7 +36,7 @@ const ANON = provider("anon-user", {});
  * - `jwt-ed` EdDSA with a PEM key
  * - `jwt-jwks` RS256 from the loopback JWK Set; `jwt-jwks-es` ES256 from it (another URL, so another cache)
  * - `jwt-broken` HS256 naming a secret the server config lacks
- * - `social` Google (openId), Apple, Facebook, anon-user; `social-code` Google without openId (auth codes)
+ * - `social` Google (openId), Apple, Facebook, custom-token, api-key, anon-user, custom user data in `app.users`; `social-code` Google without openId (auth codes)
  * `redirectOrigin` is the origin of the redirect_uris (the browser test's page server).
  */
 export async function writeProviderApps(idp: LoopbackIdentityProviders, redirectOrigin = "http://127.0.0.1:1"): Promise<ProviderApps> {
@@ -115,6 +115,17 @@ export async function writeProviderApps(idp: LoopbackIdentityProviders, redirect
     const dir = join(base, id);
     await writeJson(join(dir, "realm_config.json"), { app_id: id, config_version: 20210101, name: id });
     await writeJson(join(dir, "auth/providers.json"), providers);
+    if (id === "social") {
+      // Custom user data in builtin collections, for the anonymous → permanent upgrade tests.
+      await writeJson(join(dir, "auth/custom_user_data.json"), {
+        enabled: true,
+        mongo_service_name: "mongodb-atlas",
+        database_name: "app",
+        collection_name: "users",
+        user_id_field: "user_id",
+      });
+      await writeJson(join(dir, "data_sources/mongodb-atlas/config.json"), { name: "mongodb-atlas", type: "mongodb-atlas", config: {} });
+    }
     dirs.push(dir);
   }
   const secrets = {

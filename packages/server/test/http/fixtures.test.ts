@@ -8,7 +8,7 @@ import { call, startTestServer } from "../helpers/server.js";
 /** The 15 real App Services exports in ../shared: the server must start on each and serve what it supports. */
 import { fixturesDir } from "../config/helpers.js";
 // Providers whose login body carries a credential field (key, token, id_token, accessToken...).
-const TOKEN_PROVIDERS = ["api-key", "custom-token"];
+const TOKEN_PROVIDERS = ["api-key", "custom-token", "oauth2-google", "oauth2-apple", "oauth2-facebook"];
 const fixtures = readdirSync(fixturesDir).filter((name) => statSync(join(fixturesDir, name)).isDirectory());
 
 describe("the server starts on every real App Services export", () => {

@@ -1,5 +1,5 @@
 import type { AppRuntime } from "../../apps/app-runtime.js";
-import type { ProviderConfig } from "../../config/types.js";
+import type { AppConfig, ProviderConfig } from "../../config/types.js";
 import { Errors } from "../../errors.js";
 
 /**
@@ -25,4 +25,22 @@ export function secretValue(app: AppRuntime, provider: ProviderConfig, option: s
   const values = secretValues(app, provider, option);
   if (values.length !== 1) throw Errors.providerMisconfigured(provider.type, `secret_config.${option} must name one secret`);
   return values[0]!;
+}
+
+/** Start-up warnings: every `secret_config` name of an enabled provider that has no value. */
+export function missingSecretWarnings(config: AppConfig, secrets: Record<string, string> | undefined): string[] {
+  const warnings: string[] = [];
+  for (const provider of Object.values(config.providers)) {
+    if (provider.disabled) continue;
+    for (const [option, names] of Object.entries(provider.secretConfig)) {
+      for (const name of [names].flat()) {
+        if (!secrets || typeof secrets[name] !== "string" || secrets[name] === "") {
+          warnings.push(
+            `provider ${provider.name}: secret '${name}' (secret_config.${option}) has no value in apps.${config.clientAppId}.secrets; its logins will fail`,
+          );
+        }
+      }
+    }
+  }
+  return warnings;
 }
