@@ -83,7 +83,8 @@ export class App<FunctionsFactoryType = DefaultFunctionsFactory & BaseFunctionsF
       fetch: config.fetch ?? ((url, init) => globalThis.fetch(url, init)),
       numbers,
     });
-    this.cache = new AppStorage(config.storage ?? defaultStorage(), this.id);
+    const storage = config.storage ?? defaultStorage();
+    this.cache = new AppStorage(storage, this.id);
     const cache = this.cache;
     const clock = new ServerClock(config.clock ?? systemClock, cache.getClockOffset(), (offset) => cache.setClockOffset(offset));
     this.host = {
@@ -92,6 +93,7 @@ export class App<FunctionsFactoryType = DefaultFunctionsFactory & BaseFunctionsF
       clock,
       numbers,
       deviceInformation: () => deviceInformation(this.localApp, cache.getDeviceId()),
+      storage,
       storedDeviceId: () => cache.getDeviceId(),
       userChanged: (user, event) => this.userChanged(user as User<FunctionsFactoryType, CustomDataType>, event),
     };
@@ -138,7 +140,9 @@ export class App<FunctionsFactoryType = DefaultFunctionsFactory & BaseFunctionsF
         return existing;
       }
     }
-    const response = await authenticate(this.fetcher, credentials, this.host.deviceInformation());
+    const response = await authenticate(this.fetcher, credentials, this.host.deviceInformation(), undefined, {
+      storage: this.host.storage,
+    });
     let profile: ProfileSnapshot | undefined;
     if (fetchProfile) {
       try {

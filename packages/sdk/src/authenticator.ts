@@ -6,6 +6,8 @@
 import type { Credentials } from "./credentials.js";
 import { ClientError, ClientErrorCode } from "./errors.js";
 import { decodeToken } from "./jwt.js";
+import { redirectLogin } from "./oauth2.js";
+import type { Storage } from "./storage/storage.js";
 import { readJsonBody, type Fetcher } from "./transport/fetcher.js";
 import type { Requester } from "./transport/requester.js";
 import { appRoutes } from "./transport/routes.js";
@@ -29,19 +31,18 @@ export interface AuthResponse {
  * @param credentials - What to log in with.
  * @param device - The `options.device` object.
  * @param linkingUser - When linking: the user whose access token authorises the link.
+ * @param redirect - For the OAuth 2.0 redirect flow: the storage the redirect page writes its result to.
  */
 export async function authenticate(
   fetcher: Fetcher,
   credentials: Credentials,
   device: Record<string, unknown>,
   linkingUser?: Requester,
+  redirect?: { storage: Storage },
 ): Promise<AuthResponse> {
   if (typeof credentials.payload["redirectUrl"] === "string") {
-    // The OAuth 2.0 redirect flow needs the server's OAuth callback, which Gatehouse does not offer yet.
-    throw new ClientError(
-      ClientErrorCode.NotSupported,
-      "OAuth 2.0 redirect logins are not supported; pass the provider's token (idToken, authCode, accessToken) instead",
-    );
+    if (!redirect) throw new ClientError(ClientErrorCode.NotSupported, "OAuth 2.0 redirect logins need the app's storage");
+    return redirectLogin(fetcher, redirect.storage, credentials, device, linkingUser, undefined);
   }
   const path = appRoutes(fetcher.config.appId).login(credentials.providerName);
   const body = { ...credentials.payload, options: { device } };

@@ -23,6 +23,8 @@ export const ClientErrorCode = {
   InvalidArgument: "ClientInvalidArgument",
   /** The requested feature is not available in this environment (e.g. OAuth redirects outside a browser). */
   NotSupported: "ClientNotSupported",
+  /** An OAuth 2.0 redirect login failed: the provider or the server refused it, or the window was closed. */
+  OAuthFailed: "ClientOAuthFailed",
 } as const;
 
 /** One of the {@link ClientErrorCode} values. */

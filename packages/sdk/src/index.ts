@@ -54,7 +54,9 @@ export { User } from "./user.js";
 export { SDK_VERSION } from "./version.js";
 
 import { App } from "./app.js";
-import { ClientError as NotSupportedError, ClientErrorCode as Codes } from "./errors.js";
+import { storeRedirectResult } from "./oauth2.js";
+import { defaultStorage } from "./storage/default.js";
+import type { Storage } from "./storage/storage.js";
 
 /**
  * Returns the app with this id, creating it on first call. Same as `App.getApp(id)`.
@@ -67,16 +69,18 @@ export function getApp(id: string): App {
 }
 
 /**
- * realm-web's OAuth 2.0 redirect handler. The redirect flow is not supported (log in with the
- * provider's token instead: `Credentials.google({ idToken })`, `Credentials.apple(idToken)`,
- * `Credentials.facebook(accessToken)`); this exists so realm-web code still compiles, and says so
- * clearly at run time.
+ * Call on the page the OAuth 2.0 redirect flow returns to (the `redirectUrl` given to
+ * `Credentials.google/apple/facebook`): hands the login result in the URL fragment to the window that
+ * started the login, through the storage both share (the default `localStorage` unless given).
  *
- * @throws ClientError `ClientNotSupported`, always.
+ * @param storage - The storage the opener's `App` uses (default: the default storage).
+ * @param fragment - The fragment to read (default: `location.hash`).
+ * @throws ClientError `ClientOAuthFailed` when the fragment holds no result.
  * @example
- * // realm-web redirect page — replace with a token-based login:
- * handleAuthRedirect(); // throws ClientNotSupported
+ * // On https://example.com/oauth-done:
+ * handleAuthRedirect();
  */
-export function handleAuthRedirect(): never {
-  throw new NotSupportedError(Codes.NotSupported, "OAuth 2.0 redirect logins are not supported; log in with the provider's token instead");
+export function handleAuthRedirect(storage: Storage = defaultStorage(), fragment?: string): void {
+  const hash = fragment ?? (globalThis as { location?: { hash?: string } }).location?.hash ?? "";
+  storeRedirectResult(hash, storage);
 }

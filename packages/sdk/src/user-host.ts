@@ -2,6 +2,7 @@
  * The user's state, and the wiring between a user and its app. `UserHost` and `UserInit` are internal:
  * users are created by `App`.
  */
+import type { Storage } from "./storage/storage.js";
 import type { App } from "./app.js";
 import type { ProviderType } from "./credentials.js";
 import type { NumberDecoding } from "./ejson.js";
@@ -36,6 +37,8 @@ export interface UserHost {
   readonly numbers: NumberDecoding;
   /** @returns The login device information. */
   deviceInformation(): Record<string, unknown>;
+  /** The app's root storage (the OAuth redirect page hands its result back through it). */
+  readonly storage: Storage;
   /** @returns The device id stored for the app, if any. */
   storedDeviceId(): string | null;
   /** Told about every user event (the app forwards them and removes logged-out anonymous users). */

@@ -211,7 +211,9 @@ export class User<
    * await guest.linkCredentials(Credentials.emailPassword(email, password));
    */
   async linkCredentials(credentials: Credentials): Promise<void> {
-    const response = await authenticate(this.host.fetcher, credentials, this.host.deviceInformation(), this.requester);
+    const response = await authenticate(this.host.fetcher, credentials, this.host.deviceInformation(), this.requester, {
+      storage: this.host.storage,
+    });
     if (response.userId !== this.id) {
       throw new ClientError(
         ClientErrorCode.InvalidServerResponse,

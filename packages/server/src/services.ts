@@ -6,6 +6,7 @@ import { AuditLog } from "./audit/audit-log.js";
 import { FunctionAuthHooks } from "./auth/function-hooks.js";
 import type { AuthHooks } from "./auth/hooks.js";
 import { LoginService } from "./auth/login-service.js";
+import { OAuthRedirectFlow } from "./auth/oauth-redirect.js";
 import { PasswordHasher } from "./auth/password.js";
 import { AnonymousProvider } from "./auth/providers/anonymous.js";
 import { ApiKeyProvider } from "./auth/providers/api-key.js";
@@ -39,6 +40,7 @@ export interface Services {
   audit: AuditLog;
   sessions: SessionService;
   logins: LoginService;
+  oauth: OAuthRedirectFlow;
   accounts: AccountService;
   users: UserService;
   apiKeys: ApiKeyService;
@@ -87,6 +89,7 @@ export async function createServices(input: {
   logins.register(new GoogleProvider(endpoints.google, keySets, clock, limiter, timeout));
   logins.register(new AppleProvider(endpoints.apple, keySets, clock, limiter, timeout));
   logins.register(new FacebookProvider(endpoints.facebook, limiter, timeout));
+  const oauth = new OAuthRedirectFlow(store, clock, apps, logins, sessions, limiter);
   const flows = new UserpassFunctionFlows(store, clock, hasher, functions, audit);
   const accounts = new AccountService(store, clock, hasher, mailer, limiter, audit, flows);
   const users = new UserService(store, clock, hooks, audit);
@@ -120,6 +123,7 @@ export async function createServices(input: {
     audit,
     sessions,
     logins,
+    oauth,
     accounts,
     users,
     apiKeys,

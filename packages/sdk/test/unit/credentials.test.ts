@@ -32,7 +32,7 @@ describe("Credentials", () => {
     assert.throws(() => Credentials.google({ other: "x" } as never), ClientError);
   });
 
-  it("refuses the OAuth 2.0 redirect flow up front, without a request", async () => {
+  it("needs a window for the OAuth 2.0 redirect flow outside browsers, and a result for handleAuthRedirect", async () => {
     const app = new App({
       id: "todo",
       baseUrl: "http://127.0.0.1:9",
@@ -42,7 +42,8 @@ describe("Credentials", () => {
     await assert.rejects(app.logIn(Credentials.google({ redirectUrl: "https://app.example.com/cb" })), {
       errorCode: ClientErrorCode.NotSupported,
     });
-    assert.throws(() => handleAuthRedirect(), { errorCode: ClientErrorCode.NotSupported });
+    assert.throws(() => handleAuthRedirect(new MemoryStorage(), "#nothing=here"), { errorCode: ClientErrorCode.OAuthFailed });
+    assert.throws(() => handleAuthRedirect(new MemoryStorage(), "#_baas_error=denied"), /denied/);
   });
 
   it("needs a base URL outside browsers", () => {

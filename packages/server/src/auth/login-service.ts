@@ -8,7 +8,8 @@ import { findOrCreateUser, linkIdentity } from "../users/identities.js";
 import type { AccessContext, LoginResponse, SessionService } from "../sessions/session-service.js";
 import { isUniqueViolation, type Store } from "../store/store.js";
 import type { AuthHooks } from "./hooks.js";
-import type { Provider, VerifiedIdentity } from "./provider.js";
+import type { ProviderConfig } from "../config/types.js";
+import type { Provider, RedirectProvider, VerifiedIdentity } from "./provider.js";
 
 /** A login or link request as the HTTP layer hands it over. */
 export interface LoginRequest {
@@ -17,8 +18,11 @@ export interface LoginRequest {
   body: Record<string, unknown>;
   ip: string;
   /** Set for `?link=true`: the user the new identity joins. */
-  linkTo?: AccessContext;
+  linkTo?: LinkTarget;
 }
+
+/** The user (and its current session) a link adds an identity to. */
+export type LinkTarget = Pick<AccessContext, "app" | "userId" | "session">;
 
 /**
  * Turns a verified credential into a session: the provider checks the credential, `users/` finds or
@@ -46,24 +50,50 @@ export class LoginService {
   }
 
   async login(request: LoginRequest): Promise<LoginResponse> {
-    const { app, providerName, ip } = request;
-    const config = app.provider(providerName);
-    if (!config) throw Errors.providerNotFound(providerName);
+    const { config, provider } = this.resolve(request);
+    return this.audited(request, config.type, async () => {
+      const identity = await provider.verify({ app: request.app, provider: config, body: request.body, ip: request.ip });
+      return this.complete(request, config.type, identity);
+    });
+  }
+
+  /** A login (or link) whose credential the caller already checked: the OAuth redirect callback. */
+  async loginWith(request: LoginRequest, identity: VerifiedIdentity): Promise<LoginResponse> {
+    const { config } = this.resolve(request);
+    return this.audited(request, config.type, () => this.complete(request, config.type, identity));
+  }
+
+  /** The provider of that type if it has a browser redirect flow. */
+  redirectProvider(type: string): RedirectProvider | undefined {
+    const provider = this.providers.get(type);
+    return provider && "authorizeUrl" in provider ? (provider as RedirectProvider) : undefined;
+  }
+
+  private resolve(request: LoginRequest): { config: ProviderConfig; provider: Provider } {
+    const config = request.app.provider(request.providerName);
+    if (!config) throw Errors.providerNotFound(request.providerName);
     const provider = this.providers.get(config.type);
-    if (!provider) throw Errors.providerNotSupported(providerName);
+    if (!provider) throw Errors.providerNotSupported(request.providerName);
+    return { config, provider };
+  }
+
+  private complete(request: LoginRequest, providerType: string, identity: VerifiedIdentity): Promise<LoginResponse> {
+    return request.linkTo
+      ? this.link(request.linkTo, request.providerName, providerType, identity, request.ip)
+      : this.signIn(request, providerType, identity);
+  }
+
+  /** Runs a login, recording a failure in the audit log under its catalogue reason. */
+  private async audited(request: LoginRequest, providerType: string, work: () => Promise<LoginResponse>): Promise<LoginResponse> {
     try {
-      const identity = await provider.verify({ app, provider: config, body: request.body, ip });
-      return request.linkTo
-        ? await this.link(request.linkTo, providerName, config.type, identity, ip)
-        : await this.signIn(request, config.type, identity);
+      return await work();
     } catch (error) {
-      const result = error instanceof GatehouseError ? error.reason : "error";
       await this.audit.record({
-        appId: app.id,
+        appId: request.app.id,
         type: request.linkTo ? "link" : "login",
-        provider: config.type,
-        ip,
-        result,
+        provider: providerType,
+        ip: request.ip,
+        result: error instanceof GatehouseError ? error.reason : "error",
         userId: request.linkTo?.userId ?? null,
       });
       throw error;
@@ -104,7 +134,7 @@ export class LoginService {
 
   /** `?link=true`: adds the identity to the caller; the caller's session (and refresh token) stays. */
   private async link(
-    caller: AccessContext,
+    caller: LinkTarget,
     providerName: string,
     providerType: string,
     identity: VerifiedIdentity,

@@ -11,6 +11,7 @@ import { compileProxyTrust, type ProxyTrust } from "./proxy-trust.js";
 import { adminRoutes } from "./admin/index.js";
 import type { ConsoleAssets } from "./console/assets.js";
 import { consoleRoutes } from "./console/routes.js";
+import { oauthRoutes } from "./client/routes-oauth.js";
 import { installBodyParsers, rewriteAbsoluteUrl, sendError, toGatehouseError } from "./transport.js";
 import type { ResolvedServerConfig } from "../server-config.js";
 
@@ -78,6 +79,7 @@ export async function buildHttpApp(services: Services, options: HttpOptions): Pr
       await client.register(authRoutes, { services });
       await client.register(functionRoutes, { services });
       await client.register(apiKeyRoutes, { services });
+      await client.register(oauthRoutes, { services });
     },
     { prefix: "/api/client/v2.0" },
   );

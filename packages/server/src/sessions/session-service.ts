@@ -139,6 +139,13 @@ export class SessionService {
     return { app, userId: claims.sub, user: found!.user, session: found!.session, claims };
   }
 
+  /** A session named by id (the OAuth redirect state of a link) if it and its user are still good. */
+  async liveSession(app: AppRuntime, sessionId: string, userId: string): Promise<SessionState> {
+    const session = await this.store.sessions.state(sessionId);
+    this.assertLive(session, app, userId);
+    return session!;
+  }
+
   /** Verifies a refresh token and that its session and user are still good. */
   async authenticateRefresh(token: string): Promise<RefreshContext> {
     const app = this.appOf(token);

@@ -14,6 +14,8 @@ export interface HousekeepingResult {
   batches: number;
   /** Expired admin API sessions (few: one per operator login). */
   adminSessions: number;
+  /** OAuth redirect states never called back (few: their creation is rate-limited). */
+  oauthStates: number;
 }
 
 /** What housekeeping keeps, and how much it does at a time. */
@@ -33,7 +35,8 @@ const DAY = 24 * 3600 * 1000;
 /**
  * Reclaims what can never matter again, and what clients left behind: ended sessions (expired or
  * revoked) and the devices they leave without a session, expired confirmation and reset tokens, stale
- * rate-limit counters, anonymous users inactive past the retention, audit events past theirs.
+ * rate-limit counters, anonymous users inactive past the retention, audit events past theirs, OAuth
+ * redirect states never called back.
  *
  * Work is done in batches of at most `batchSize` rows, each one short statement through an index,
  * yielding to the event loop between them, so a pass over millions of rows never stalls requests.
@@ -72,6 +75,7 @@ export class Housekeeping {
       auditEvents: 0,
       batches: 0,
       adminSessions: 0,
+      oauthStates: 0,
     };
     const batches = async (step: () => Promise<number>): Promise<void> => {
       for (;;) {
@@ -94,6 +98,7 @@ export class Housekeeping {
     await batches(() => this.deleteInactiveAnonymousUsers(now, result));
     await batches(async () => add(result, "auditEvents", await store.retention.deleteAuditEvents(now - this.settings.auditEventMs, limit)));
     result.adminSessions = await store.admin.deleteExpiredSessions(now);
+    result.oauthStates = await store.oauthStates.deleteExpired(now);
     return result;
   }
 

@@ -215,5 +215,17 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         }
       },
     },
+    "0700_oauth_states": {
+      // One row per OAuth redirect login in flight: deleting it on the callback makes each state single-use.
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable("oauth_states")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("app_id", "text", (c) => c.notNull())
+          .addColumn("expires_at", int64, (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex("oauth_states_expires").on("oauth_states").column("expires_at").execute();
+      },
+    },
   };
 }

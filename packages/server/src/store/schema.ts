@@ -18,6 +18,14 @@ export interface Database {
   admin_keys: AdminKeysTable;
   admin_sessions: AdminSessionsTable;
   runtime_settings: RuntimeSettingsTable;
+  oauth_states: OAuthStatesTable;
+}
+
+/** An OAuth redirect login in flight (its signed state names the row). */
+export interface OAuthStatesTable {
+  id: string;
+  app_id: string;
+  expires_at: number;
 }
 
 export interface UsersTable {

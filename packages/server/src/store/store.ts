@@ -4,6 +4,7 @@ import { AdminRepository, RuntimeSettingsRepository } from "./admin-repo.js";
 import { ApiKeyRepository } from "./api-keys-repo.js";
 import { openDatabase, type Connection, type Dialect } from "./connect.js";
 import { AuditRepository, RateLimitRepository, SigningKeyRepository } from "./misc-repos.js";
+import { OAuthStateRepository } from "./oauth-states-repo.js";
 import type { Database } from "./schema.js";
 import { RetentionRepository } from "./retention-repo.js";
 import { SessionRepository } from "./sessions-repo.js";
@@ -29,6 +30,7 @@ export class Store {
   readonly settings: RuntimeSettingsRepository;
   readonly userSearch: UserSearchRepository;
   readonly auditSearch: AuditSearchRepository;
+  readonly oauthStates: OAuthStateRepository;
 
   private constructor(
     /** The Kysely handle (a transaction inside `transaction`). Exposed for modules with their own tables. */
@@ -48,6 +50,7 @@ export class Store {
     this.settings = new RuntimeSettingsRepository(db);
     this.userSearch = new UserSearchRepository(db, dialect);
     this.auditSearch = new AuditSearchRepository(db);
+    this.oauthStates = new OAuthStateRepository(db);
   }
 
   /** Opens `sqlite:PATH` or `postgres://...`, migrating the schema to the latest version. */
