@@ -15,6 +15,8 @@ const STATE_TYP = "oauth_state";
 /** The claims of the state Gatehouse sends through the provider and back. */
 interface StateClaims extends SignedClaims {
   typ: typeof STATE_TYP;
+  /** The store row of this state (the signer requires every non-access token to name its row so). */
+  baas_id: string;
   /** Provider name. */
   p: string;
   /** The client's redirect URL (already checked against `redirect_uris`). */
@@ -80,6 +82,7 @@ export class OAuthRedirectFlow {
     const claims: StateClaims = {
       typ: STATE_TYP,
       sub: id,
+      baas_id: id,
       gh_app: s.app.id,
       iat,
       exp: iat + STATE_LIFETIME_SECONDS,
