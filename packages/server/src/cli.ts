@@ -4,6 +4,7 @@ import { delimiter } from "node:path";
 import { registerAdminKeyCommands } from "./admin-cli/admin-keys.js";
 import { exitCodeFor } from "./admin-cli/exit-codes.js";
 import { describeSupport, loadAppDirectory, reportWarnings } from "./config/index.js";
+import { registerUserCommands } from "./migration/commands.js";
 import { readServerConfigFile, type ServerConfig } from "./server-config.js";
 import { SUPPORTED, startServer } from "./server.js";
 
@@ -79,6 +80,7 @@ program
   });
 
 registerAdminKeyCommands(program);
+registerUserCommands(program);
 
 function fail(message: string): never {
   console.error(`gatehouse: ${message}`);

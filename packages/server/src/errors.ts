@@ -34,6 +34,8 @@ export const ERROR_CODES = [
   "MongoDBError",
   "NotCallable",
   "NotFound",
+  /** Gatehouse's own: no realm-core name means "this account must set its password first". */
+  "PasswordResetRequired",
   "ServiceNotFound",
   "TooManyRequests",
   "UserAlreadyConfirmed",
@@ -131,6 +133,15 @@ const catalogue = {
   // ---- logins
   invalidPassword: { code: "InvalidPassword", status: 401, message: () => "invalid username/password" },
   confirmationRequired: { code: "AuthError", status: 401, message: () => "confirmation required" },
+  /**
+   * An imported email/password account without a password hash (App Services never exported them):
+   * 401 like every login failure, with its own code so a client can offer the reset (docs/migration.md).
+   */
+  passwordNotSet: {
+    code: "PasswordResetRequired",
+    status: 401,
+    message: () => "password not set: this account was imported without its password; reset the password to log in",
+  },
   userDisabled: { code: "UserDisabled", status: 401, message: () => "user disabled" },
   invalidApiKey: { code: "AuthError", status: 401, message: () => "invalid API key" },
   authFunctionUnavailable: {

@@ -22,6 +22,7 @@ import { UserpassLoginProvider } from "./auth/userpass/login-provider.js";
 import type { Clock } from "./clock.js";
 import type { AppConfig } from "./config/types.js";
 import { Mailer } from "./mail/mailer.js";
+import { foreignHashVerifier } from "./migration/foreign-hashes.js";
 import { RateLimiter } from "./ratelimit/rate-limiter.js";
 import type { ResolvedServerConfig } from "./server-config.js";
 import { SessionService } from "./sessions/session-service.js";
@@ -73,7 +74,7 @@ export async function createServices(input: {
   );
   const hooks = new FunctionAuthHooks(functions, clock, (appId, what, error) => log.error({ app: appId, err: error }, `${what} failed`));
   const audit = new AuditLog(store, clock);
-  const hasher = new PasswordHasher(config.passwordHashing);
+  const hasher = new PasswordHasher(config.passwordHashing, foreignHashVerifier);
   const limiter = new RateLimiter(store, clock, config.rateLimits);
   const mailer = new Mailer(config.smtp);
   const sessions = new SessionService(store, apps, clock, config.sessions, hooks, audit);

@@ -40,6 +40,21 @@ export interface PasswordHashingParams {
 }
 
 /**
+ * Verifies password hashes made by other systems (imported users), which the hasher cannot make itself.
+ * Kept as an interface so `auth` does not depend on the import code that provides it.
+ */
+export interface ForeignHashVerifier {
+  recognises(storedHash: string): boolean;
+  verify(storedHash: string, password: string): Promise<boolean>;
+}
+
+/**
+ * The stored hash of an imported email/password account whose password never left its old system
+ * (App Services exported none): no password matches it, and login asks the user to reset it.
+ */
+export const PASSWORD_NOT_SET = "";
+
+/**
  * argon2id password hashing in PHC format. Hashing runs on libuv's thread pool, never on the event loop
  * and never inside a database transaction, so one login cannot stall other requests.
  */
@@ -47,7 +62,11 @@ export class PasswordHasher {
   /** A hash of a random password, verified against when the account does not exist (same work, no timing oracle). */
   private dummyHash: Promise<string>;
 
-  constructor(private readonly params: PasswordHashingParams) {
+  constructor(
+    private readonly params: PasswordHashingParams,
+    /** Imported hashes (bcrypt, scrypt, PBKDF2, Firebase): verified here, rehashed to argon2id by the login. */
+    private readonly foreign?: ForeignHashVerifier,
+  ) {
     this.dummyHash = this.hash(`dummy-${Math.random()}`);
   }
 
@@ -56,18 +75,19 @@ export class PasswordHasher {
   }
 
   /**
-   * Checks a password against a stored hash, or against the dummy hash when there is none (the result is
-   * then always false). argon2's own comparison is constant-time.
+   * Checks a password against a stored hash, or against the dummy hash when there is none or the
+   * password was never set (the result is then always false). argon2's own comparison is constant-time.
    */
   async verify(storedHash: string | undefined, password: string): Promise<boolean> {
-    const target = storedHash ?? (await this.dummyHash);
+    if (storedHash && this.foreign?.recognises(storedHash)) return this.foreign.verify(storedHash, password);
+    const target = storedHash || (await this.dummyHash);
     let ok: boolean;
     try {
       ok = await argon2Slots.run(() => verify(target, password));
     } catch {
       ok = false;
     }
-    return storedHash !== undefined && ok;
+    return storedHash !== undefined && storedHash !== PASSWORD_NOT_SET && ok;
   }
 
   /** Whether a stored hash uses other parameters than the current ones (rehash on next login). */

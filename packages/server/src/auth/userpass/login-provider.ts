@@ -2,7 +2,7 @@ import { Errors } from "../../errors.js";
 import type { RateLimiter } from "../../ratelimit/rate-limiter.js";
 import type { Clock } from "../../clock.js";
 import type { Store } from "../../store/store.js";
-import type { PasswordHasher } from "../password.js";
+import { PASSWORD_NOT_SET, type PasswordHasher } from "../password.js";
 import type { LoginAttempt, Provider, VerifiedIdentity } from "../provider.js";
 import { requireString } from "../../input.js";
 
@@ -25,6 +25,8 @@ export class UserpassLoginProvider implements Provider {
     const account = await this.store.accounts.findByEmailKey(app.id, emailKey);
     // Unknown users cost the same argon2 verification as known ones: no timing oracle.
     const ok = await this.hasher.verify(account?.passwordHash, password);
+    // An imported account whose old system kept its password: only a reset can set one.
+    if (account?.passwordHash === PASSWORD_NOT_SET) throw Errors.passwordNotSet();
     if (!ok || !account) throw Errors.invalidPassword();
     await this.limiter.loginSucceeded(app.id, ip, emailKey);
     if (!account.confirmed) throw Errors.confirmationRequired();
