@@ -83,8 +83,9 @@ export function toImportUser(raw: unknown, context: RecordContext): ImportUser |
   if (type !== "normal" && type !== "server") return "type must be 'normal' or 'server'";
   const disabled = raw.disabled ?? false;
   if (typeof disabled !== "boolean") return "disabled must be a boolean";
-  const data = raw.data ?? {};
-  if (!isObject(data)) return "data must be an object";
+  const rawData = raw.data ?? {};
+  if (!isObject(rawData)) return "data must be an object";
+  let data: Json = rawData;
   const created = timeOf(raw.creation_date, "creation_date");
   if (typeof created === "string") return created;
   const lastLogin = timeOf(raw.last_authentication_date, "last_authentication_date");
@@ -125,6 +126,8 @@ export function toImportUser(raw: unknown, context: RecordContext): ImportUser |
     if (typeof pending !== "boolean") return "pending_confirmation must be a boolean";
     account = { id: identity.externalId, email, passwordHash: passwordHash.value!, confirmed: !pending };
     if (identity.providerData.email === undefined) identity.providerData = { ...identity.providerData, email };
+    // Gatehouse's own email/password users carry their email in the profile, as App Services' did.
+    if (data.email === undefined) data = { ...data, email };
   } else if (raw.password_hash !== undefined && raw.password_hash !== null) {
     return "password_hash needs a local-userpass identity";
   }

@@ -1,0 +1,96 @@
+/**
+ * realm-web@2.0.1 against users brought over from another system: each imported user logs in with its
+ * old password and keeps its id, the foreign hash is replaced by argon2id, and an account imported
+ * without a hash gets the documented PasswordResetRequired error and completes a reset.
+ */
+import assert from "node:assert/strict";
+import { Readable } from "node:stream";
+import { after, before, describe, test } from "node:test";
+import * as Realm from "realm-web";
+import { UserImportService } from "../../packages/server/src/migration/import-service.js";
+import { readEntries } from "../../packages/server/src/migration/reader.js";
+import { startTestServer, type TestServer } from "../../packages/server/test/helpers/server.js";
+import { MailCatcher, linkTokens } from "../../packages/server/test/helpers/smtp.js";
+import { FIREBASE_VECTOR, foreignHashes, ndjson, userpassUser } from "../../packages/server/test/migration/fixtures.js";
+import { TODO_APP, newApp, rejectsRealm } from "./helpers.js";
+
+let server: TestServer;
+let mail: MailCatcher;
+before(async () => {
+  mail = await new MailCatcher().start();
+  server = await startTestServer({ config: { smtp: mail.settings } });
+});
+after(async () => {
+  await server.close();
+  await mail.stop();
+});
+
+const importText = (text: string) =>
+  new UserImportService(server.services.store, server.clock).run(readEntries(Readable.from([text])), {
+    appId: TODO_APP,
+    firebase: FIREBASE_VECTOR.params,
+  });
+
+const storedHash = async (email: string) => (await server.services.store.accounts.findByEmailKey(TODO_APP, email))!.passwordHash;
+
+describe("imported users log in through realm-web", () => {
+  test("every foreign hash format: same password, same user id, rehashed to argon2id", async () => {
+    const hashes = await foreignHashes();
+    const records = hashes.map(({ name, hash }) => userpassUser(`${name}@import.test`, { password_hash: hash, data: { name } }));
+    const report = await importText(ndjson(records));
+    assert.deepEqual(report, { read: hashes.length, imported: hashes.length, skipped: 0, conflicts: 0, errors: 0 });
+
+    for (const [index, { name, password }] of hashes.entries()) {
+      const email = `${name}@import.test`;
+      const before = await storedHash(email);
+      assert.ok(!before.startsWith("$argon2id$v=19$m=19456,t=2,p=1$"), `${name} starts foreign`);
+      const { app } = newApp(server, TODO_APP);
+      await rejectsRealm(app.logIn(Realm.Credentials.emailPassword(email, `${password}-wrong`)), {
+        errorCode: "InvalidPassword",
+        statusCode: 401,
+      });
+      const user = await app.logIn(Realm.Credentials.emailPassword(email, password));
+      assert.equal(user.id, records[index]!._id, `${name} keeps its id`);
+      assert.equal(user.profile.email, email);
+      assert.equal(user.profile.name, name);
+      const after = await storedHash(email);
+      assert.match(after, /^\$argon2id\$v=19\$m=19456,t=2,p=1\$/, `${name} is rehashed`);
+      // The new hash takes the same password; the old one is gone.
+      await user.logOut();
+      const again = await app.logIn(Realm.Credentials.emailPassword(email, password));
+      assert.equal(again.id, user.id);
+      assert.equal(await storedHash(email), after);
+    }
+  });
+
+  test("an account imported without a hash is told to reset, and the reset keeps its id", async () => {
+    const email = "no-hash@import.test";
+    const record = userpassUser(email);
+    assert.equal((await importText(ndjson([record]))).imported, 1);
+    const { app } = newApp(server, TODO_APP);
+    await rejectsRealm(app.logIn(Realm.Credentials.emailPassword(email, "anything-at-all")), {
+      errorCode: "PasswordResetRequired",
+      statusCode: 401,
+      error: /password not set.*reset the password/,
+    });
+    const failed = await server.listAuditEvents({ clientAppId: TODO_APP, type: "login" });
+    assert.ok(failed.some((e) => e.result === "PasswordResetRequired"));
+
+    const since = mail.messages.length;
+    await app.emailPasswordAuth.sendResetPasswordEmail({ email });
+    const { token, tokenId } = linkTokens(await mail.waitFor(email, since));
+    await app.emailPasswordAuth.resetPassword({ token, tokenId, password: "brand-new-pass" });
+    const user = await app.logIn(Realm.Credentials.emailPassword(email, "brand-new-pass"));
+    assert.equal(user.id, record._id);
+    assert.equal(user.identities[0]!.id, (record.identities as { id: string }[])[0]!.id);
+  });
+
+  test("a disabled imported user cannot log in", async () => {
+    const hashes = await foreignHashes();
+    const bcrypt = hashes.find((h) => h.name === "bcrypt-2b")!;
+    const email = "disabled@import.test";
+    await importText(ndjson([userpassUser(email, { password_hash: bcrypt.hash, disabled: true })]));
+    const { app } = newApp(server, TODO_APP);
+    await rejectsRealm(app.logIn(Realm.Credentials.emailPassword(email, bcrypt.password)), { errorCode: "UserDisabled", statusCode: 401 });
+  });
+});
