@@ -134,11 +134,6 @@ export function toImportUser(raw: unknown, context: RecordContext): ImportUser |
 
   const apiKeys = parseApiKeys(raw.api_keys);
   if (typeof apiKeys === "string") return apiKeys;
-  for (const key of apiKeys) {
-    if (!identities.some((i) => i.providerType === "api-key" && i.externalId === key.id)) {
-      identities.push({ providerType: "api-key", externalId: key.id, providerData: { name: key.name } });
-    }
-  }
   const createdAt = created ?? Date.now();
   return { id, type, disabled, data, createdAt, lastLoginAt: lastLogin, identities, ...(account ? { account } : {}), apiKeys };
 }

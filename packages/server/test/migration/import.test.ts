@@ -38,10 +38,22 @@ async function run(text: string, options: Partial<ImportOptions> = {}) {
 
 describe("user import", () => {
   test("keeps ids, identities, data, dates and the disabled flag; unknown App Services fields are ignored", async () => {
-    const anon = { _id: newObjectId(), identities: [{ id: newObjectId(), provider_type: "anon-user", provider_id: "x", provider_data: {} }], domain_id: "d", type: "normal", creation_date: 1600000000, last_authentication_date: 1600000500, disabled: true, data: {} };
+    const anon = {
+      _id: newObjectId(),
+      identities: [{ id: newObjectId(), provider_type: "anon-user", provider_id: "x", provider_data: {} }],
+      domain_id: "d",
+      type: "normal",
+      creation_date: 1600000000,
+      last_authentication_date: 1600000500,
+      disabled: true,
+      data: {},
+    };
     const jwt = {
       _id: { $oid: newObjectId() },
-      identities: [{ id: "sub-4711", provider_type: "custom-token", provider_data: { name: "Ada" } }, { id: "10987654321", provider_type: "oauth2-google", provider_data: { email: "ada@gmail.test" } }],
+      identities: [
+        { id: "sub-4711", provider_type: "custom-token", provider_data: { name: "Ada" } },
+        { id: "10987654321", provider_type: "oauth2-google", provider_data: { email: "ada@gmail.test" } },
+      ],
       data: { name: "Ada", plan: { tier: "gold" } },
       type: "server",
       creation_date: { $date: "2021-03-04T05:06:07Z" },
@@ -52,7 +64,10 @@ describe("user import", () => {
     assert.equal(a.disabled, true);
     assert.equal(a.createdAt, 1600000000 * 1000);
     assert.equal(a.lastLoginAt, 1600000500 * 1000);
-    assert.deepEqual(a.identities.map((i) => [i.providerType, i.externalId]), [["anon-user", anon.identities[0]!.id]]);
+    assert.deepEqual(
+      a.identities.map((i) => [i.providerType, i.externalId]),
+      [["anon-user", anon.identities[0]!.id]],
+    );
     const j = (await store.users.get(APP, jwt._id.$oid))!;
     assert.equal(j.type, "server");
     assert.deepEqual(j.data, { name: "Ada", plan: { tier: "gold" } });
@@ -93,16 +108,19 @@ describe("user import", () => {
     assert.deepEqual(report, { read: 9, imported: 1, skipped: 0, conflicts: 4, errors: 4 });
     // The JSON parser's own wording differs between Node versions.
     const normalised = reported.map((line) => line.replace(/not JSON \(.*\)$/, "not JSON (...)"));
-    assert.deepEqual(normalised.sort(), [
-      `line 1: user id ${owner._id} is taken by another user`,
-      "line 2: email taken@import.test is taken by another user",
-      "line 3: not JSON (...)",
-      "line 4: _id is required (a string or {$oid})",
-      "line 6: repeats the id, an identity or the email of line 5",
-      "line 7: password_hash: unsupported format (bcrypt, argon2, scrypt, PBKDF2 PHC, Django pbkdf2_sha256)",
-      "line 8: identities[0].provider_type 'oauth2-github' is not an App Services provider type",
-      `line 9: identity local-userpass '${(owner.identities as { id: string }[])[0]!.id}' belongs to user ${owner._id}`,
-    ].sort());
+    assert.deepEqual(
+      normalised.sort(),
+      [
+        `line 1: user id ${owner._id} is taken by another user`,
+        "line 2: email taken@import.test is taken by another user",
+        "line 3: not JSON (...)",
+        "line 4: _id is required (a string or {$oid})",
+        "line 6: repeats the id, an identity or the email of line 5",
+        "line 7: password_hash: unsupported format (bcrypt, argon2, scrypt, PBKDF2 PHC, Django pbkdf2_sha256)",
+        "line 8: identities[0].provider_type 'oauth2-github' is not an App Services provider type",
+        `line 9: identity local-userpass '${(owner.identities as { id: string }[])[0]!.id}' belongs to user ${owner._id}`,
+      ].sort(),
+    );
     assert.ok(await store.users.get(APP, good._id as string));
   });
 
@@ -149,8 +167,15 @@ describe("user import", () => {
     assert.match(second.output().stdout, /imported 0, skipped 1/);
     const exported = runCli(["users", "export", "--db", db, "--app", APP]);
     assert.equal(await exported.exited, 0);
-    const lines = exported.output().stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
-    assert.deepEqual(lines.map((l) => l._id), [good._id]);
+    const lines = exported
+      .output()
+      .stdout.trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.deepEqual(
+      lines.map((l) => l._id),
+      [good._id],
+    );
     assert.equal(lines[0]!.password_hash, undefined);
   });
 });
