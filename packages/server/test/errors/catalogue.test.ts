@@ -6,8 +6,9 @@ import { ERROR_CODES, errorCatalogue, Errors, GatehouseError } from "../../src/i
 import { FunctionNotFound, RuleNotMatched } from "../../src/functions/index.js";
 import { call, repoRoot, startTestServer, type TestServer } from "../helpers/server.js";
 
-// The names realm-core's error table maps (PROTOCOL.md §8.2), plus the two Gatehouse adds for answers
-// App Services gave without a code: core turns an unknown name into AppServerError, keeping the string.
+// The names realm-core's error table maps (PROTOCOL.md §8.2), plus the three Gatehouse adds for answers
+// App Services gave without a code or never gave: core turns an unknown name into AppServerError, keeping
+// the string.
 const CORE_NAMES = new Set([
   "AccountNameInUse",
   "APIKeyAlreadyExists",
@@ -34,10 +35,10 @@ const CORE_NAMES = new Set([
   "UserDisabled",
   "UserNotFound",
 ]);
-const GATEHOUSE_NAMES = new Set(["NotFound", "TooManyRequests"]);
+const GATEHOUSE_NAMES = new Set(["NotFound", "TooManyRequests", "PasswordResetRequired"]);
 
 describe("the error catalogue", () => {
-  it("sends only codes SDKs know, or the two Gatehouse names", () => {
+  it("sends only codes SDKs know, or the three Gatehouse names", () => {
     for (const code of ERROR_CODES) assert.ok(CORE_NAMES.has(code) || GATEHOUSE_NAMES.has(code), code);
   });
 
