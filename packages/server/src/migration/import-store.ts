@@ -43,7 +43,13 @@ export async function findExisting(
     apiKeys: new Set(),
   };
   const ids = users.map((u) => u.id);
-  const externalIds = [...new Set(users.flatMap((u) => u.identities.map((i) => i.externalId)))];
+  // By provider type, so each lookup is a primary-key range (app_id, provider_type, external_id).
+  const externalIds = new Map<string, Set<string>>();
+  for (const identity of users.flatMap((u) => u.identities)) {
+    const set = externalIds.get(identity.providerType) ?? new Set<string>();
+    set.add(identity.externalId);
+    externalIds.set(identity.providerType, set);
+  }
   const accounts = users.flatMap((u) => (u.account ? [u.account] : []));
   const keys = users.flatMap((u) => u.apiKeys);
   for (const part of chunks(ids, 1000)) {
@@ -51,14 +57,17 @@ export async function findExisting(
       existing.userApps.set(row.id, row.app_id);
     }
   }
-  for (const part of chunks(externalIds, 1000)) {
-    const rows = await db
-      .selectFrom("identities")
-      .select(["provider_type", "external_id", "user_id"])
-      .where("app_id", "=", appId)
-      .where("external_id", "in", part)
-      .execute();
-    for (const row of rows) existing.identityOwners.set(identityKey(row.provider_type, row.external_id), row.user_id);
+  for (const [providerType, set] of externalIds) {
+    for (const part of chunks([...set], 1000)) {
+      const rows = await db
+        .selectFrom("identities")
+        .select(["external_id", "user_id"])
+        .where("app_id", "=", appId)
+        .where("provider_type", "=", providerType)
+        .where("external_id", "in", part)
+        .execute();
+      for (const row of rows) existing.identityOwners.set(identityKey(providerType, row.external_id), row.user_id);
+    }
   }
   for (const part of chunks(accounts, 1000)) {
     const byEmail = await db

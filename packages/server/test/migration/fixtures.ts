@@ -87,3 +87,22 @@ export function userpassUser(email: string, extra: Record<string, unknown> = {})
 
 /** NDJSON text of records. */
 export const ndjson = (records: unknown[]) => records.map((r) => JSON.stringify(r)).join("\n") + "\n";
+
+/** The n-th user as an NDJSON line; ids are derived from n so a re-run produces the same file. */
+export function bulkLine(n: number, hash: string): string {
+  const id = n.toString(16).padStart(24, "0");
+  const identity =
+    n % 2 === 0
+      ? { id: `acc${id.slice(3)}`, provider_type: "local-userpass", provider_data: { email: `user${n}@bulk.test` } }
+      : { id: `jwt-sub-${n}`, provider_type: "custom-token", provider_data: {} };
+  const record = {
+    _id: id,
+    identities: [identity],
+    data: n % 2 === 0 ? { email: `user${n}@bulk.test` } : {},
+    type: "normal",
+    creation_date: 1668199051,
+    disabled: false,
+    domain_id: "x",
+  };
+  return JSON.stringify(n % 2 === 0 ? { ...record, password_hash: hash } : record);
+}
