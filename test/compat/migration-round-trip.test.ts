@@ -13,7 +13,7 @@ import { freshPostgresSchema, postgresUrl } from "../../packages/server/test/hel
 import { keysApp, startTestServer, type TestServer } from "../../packages/server/test/helpers/server.js";
 import { foreignHashes, ndjson, userpassUser } from "../../packages/server/test/migration/fixtures.js";
 import { newObjectId } from "../../packages/server/src/ids.js";
-import { newApp } from "./helpers.js";
+import { IsolatedStorage, newApp } from "./helpers.js";
 
 const APP = "keys-app";
 const cleanups: (() => Promise<void>)[] = [];
@@ -59,7 +59,13 @@ describe("export → import round trip", () => {
       const rehashed = userpassUser("rehashed@trip.test", { password_hash: bcrypt.hash });
       const foreign = userpassUser("foreign@trip.test", { password_hash: scrypt.hash });
       const hashless = userpassUser("hashless@trip.test");
-      const anon = { _id: newObjectId(), identities: [{ id: newObjectId(), provider_type: "anon-user" }], creation_date: 1600000000 };
+      const deviceId = newObjectId();
+      const anon = {
+        _id: newObjectId(),
+        identities: [{ id: newObjectId(), provider_type: "anon-user" }],
+        creation_date: 1600000000,
+        devices: [deviceId],
+      };
       assert.equal((await importInto(source, ndjson([rehashed, foreign, hashless, anon]))).imported, 4);
 
       // A user made on the source server itself, with an API key.
@@ -96,6 +102,11 @@ describe("export → import round trip", () => {
       assert.equal((await there.logIn(Realm.Credentials.emailPassword("foreign@trip.test", scrypt.password))).id, foreign._id);
       assert.equal((await there.logIn(Realm.Credentials.emailPassword("native@trip.test", "native-pass"))).id, native.id);
       assert.equal((await there.logIn(Realm.Credentials.apiKey(key.key))).id, native.id);
+      // The anonymous user travels with its device: a migrated client finds it on the target.
+      const storage = new IsolatedStorage();
+      storage.set(`app(${APP}):deviceId`, deviceId);
+      const anonymous = await new Realm.App({ id: APP, baseUrl: target.url, storage }).logIn(Realm.Credentials.anonymous());
+      assert.equal(anonymous.id, anon._id);
       const refused = await there
         .logIn(Realm.Credentials.emailPassword("hashless@trip.test", "whatever"))
         .catch((e: Realm.MongoDBRealmError) => e);

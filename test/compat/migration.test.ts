@@ -12,7 +12,8 @@ import { readEntries } from "../../packages/server/src/migration/reader.js";
 import { call, startTestServer, type TestServer } from "../../packages/server/test/helpers/server.js";
 import { MailCatcher, linkTokens } from "../../packages/server/test/helpers/smtp.js";
 import { FIREBASE_VECTOR, foreignHashes, ndjson, userpassUser } from "../../packages/server/test/migration/fixtures.js";
-import { TODO_APP, newApp, rejectsRealm } from "./helpers.js";
+import { newObjectId } from "../../packages/server/src/ids.js";
+import { IsolatedStorage, TODO_APP, newApp, rejectsRealm } from "./helpers.js";
 
 let server: TestServer;
 let mail: MailCatcher;
@@ -97,5 +98,34 @@ describe("imported users log in through realm-web", () => {
     await importText(ndjson([userpassUser(email, { password_hash: bcrypt.hash, disabled: true })]));
     const { app } = newApp(server, TODO_APP);
     await rejectsRealm(app.logIn(Realm.Credentials.emailPassword(email, bcrypt.password)), { errorCode: "UserDisabled", statusCode: 401 });
+  });
+
+  test("an imported anonymous user is found again by the device id its client kept, once", async () => {
+    const deviceId = newObjectId();
+    const anon = {
+      _id: newObjectId(),
+      identities: [{ id: newObjectId(), provider_type: "anon-user", provider_id: "x", provider_data: {} }],
+      data: {},
+      type: "normal",
+      creation_date: 1600000000,
+      devices: [{ _id: deviceId, platform: "chrome" }],
+    };
+    assert.equal((await importText(ndjson([anon]))).imported, 1);
+    // A browser that used App Services: realm-web kept the device id the old server gave it.
+    const migratedClient = () => {
+      const storage = new IsolatedStorage();
+      storage.set(`app(${TODO_APP}):deviceId`, deviceId);
+      return new Realm.App({ id: TODO_APP, baseUrl: server.url, storage });
+    };
+    const user = await migratedClient().logIn(Realm.Credentials.anonymous());
+    assert.equal(user.id, anon._id);
+    assert.equal(user.deviceId, deviceId);
+    assert.deepEqual(
+      user.identities.map((i) => [i.providerType, i.id]),
+      [["anon-user", anon.identities[0]!.id]],
+    );
+    // The claim is single-use: the same device id later is an ordinary anonymous login, a new user.
+    const later = await migratedClient().logIn(Realm.Credentials.anonymous());
+    assert.notEqual(later.id, anon._id);
   });
 });

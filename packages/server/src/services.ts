@@ -22,6 +22,7 @@ import { UserpassLoginProvider } from "./auth/userpass/login-provider.js";
 import type { Clock } from "./clock.js";
 import type { AppConfig } from "./config/types.js";
 import { Mailer } from "./mail/mailer.js";
+import { StoreDeviceClaims } from "./migration/device-claims.js";
 import { foreignHashVerifier } from "./migration/foreign-hashes.js";
 import { RateLimiter } from "./ratelimit/rate-limiter.js";
 import type { ResolvedServerConfig } from "./server-config.js";
@@ -79,7 +80,7 @@ export async function createServices(input: {
   const mailer = new Mailer(config.smtp);
   const sessions = new SessionService(store, apps, clock, config.sessions, hooks, audit);
   const logins = new LoginService(store, clock, sessions, hooks, audit);
-  logins.register(new AnonymousProvider(limiter));
+  logins.register(new AnonymousProvider(limiter, new StoreDeviceClaims(store)));
   logins.register(new UserpassLoginProvider(store, hasher, limiter, clock));
   logins.register(new CustomFunctionProvider(functions, limiter));
   logins.register(new ApiKeyProvider(store, limiter));

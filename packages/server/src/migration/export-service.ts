@@ -43,6 +43,7 @@ export async function* exportUsers(store: Store, options: ExportOptions): AsyncG
         : (await db.selectFrom("userpass_accounts").selectAll().where("id", "in", accountIds).execute()).map((a) => [a.id, a]),
     );
     const keys = options.withHashes ? await db.selectFrom("api_keys").selectAll().where("user_id", "in", ids).execute() : [];
+    const devices = await db.selectFrom("devices").select(["id", "user_id"]).where("user_id", "in", ids).orderBy("created_at").execute();
     const byUser = new Map<string, typeof identities>();
     for (const identity of identities) {
       const list = byUser.get(identity.user_id) ?? [];
@@ -72,6 +73,8 @@ export async function* exportUsers(store: Store, options: ExportOptions): AsyncG
       if (userKeys.length > 0) {
         record.api_keys = userKeys.map((k) => ({ _id: k.id, name: k.name, disabled: k.disabled === 1, key_hash: k.key_hash }));
       }
+      const userDevices = devices.filter((d) => d.user_id === user.id).map((d) => d.id);
+      if (userDevices.length > 0) record.devices = userDevices;
       yield record;
     }
   }

@@ -126,7 +126,7 @@ export class UserImportService {
           const { fresh, skipped, conflicts } = classify(batch, existing, options.appId, emailKey);
           if (options.strict && conflicts.length > 0) throw new StrictStop(conflicts[0]!);
           const now = this.clock.now();
-          await insertUsers(tx.db, options.appId, fresh, emailKey, now);
+          await insertUsers(tx.db, options.appId, fresh, emailKey, now, existing.devices);
           if (fresh.length > 0) {
             await tx.audit.append({
               appId: options.appId,

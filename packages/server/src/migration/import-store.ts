@@ -17,6 +17,8 @@ export interface ExistingRows {
   accountIds: Set<string>;
   /** API key ids and hashes taken. */
   apiKeys: Set<string>;
+  /** Device ids known already (devices are only added, never a reason to skip a user). */
+  devices: Set<string>;
 }
 
 /** Rows per multi-row INSERT: well under SQLite's 32766 and PostgreSQL's 65535 bound parameters. */
@@ -41,6 +43,7 @@ export async function findExisting(
     emailOwners: new Map(),
     accountIds: new Set(),
     apiKeys: new Set(),
+    devices: new Set(),
   };
   const ids = users.map((u) => u.id);
   // By provider type, so each lookup is a primary-key range (app_id, provider_type, external_id).
@@ -116,16 +119,21 @@ export async function findExisting(
       existing.apiKeys.add(row.key_hash);
     }
   }
+  const deviceIds = users.flatMap((u) => u.devices);
+  for (const part of chunks(deviceIds, 1000)) {
+    for (const row of await db.selectFrom("devices").select("id").where("id", "in", part).execute()) existing.devices.add(row.id);
+  }
   return existing;
 }
 
-/** Inserts the users with their identities, accounts and API keys (inside the caller's transaction). */
+/** Inserts the users with their identities, accounts, API keys and devices (inside the caller's transaction). */
 export async function insertUsers(
   db: Kysely<Database>,
   appId: string,
   users: ImportUser[],
   emailKey: (email: string) => string,
   now: number,
+  knownDevices: Set<string>,
 ): Promise<void> {
   for (const part of chunks(users)) {
     await db
@@ -187,4 +195,21 @@ export async function insertUsers(
     })),
   );
   for (const part of chunks(keys)) await db.insertInto("api_keys").values(part).execute();
+  // A device id already known, or listed by an earlier user of the batch, stays with its first owner.
+  const devices = [];
+  const claims = [];
+  const taken = new Set(knownDevices);
+  for (const user of users) {
+    // Only a user whose one identity is anonymous is found by its device: others log in by credential.
+    const anonymous = user.identities.length === 1 && user.identities[0]!.providerType === "anon-user";
+    for (const id of user.devices) {
+      if (taken.has(id)) continue;
+      taken.add(id);
+      const seen = user.lastLoginAt ?? user.createdAt;
+      devices.push({ id, app_id: appId, user_id: user.id, info: "{}", created_at: user.createdAt, last_seen_at: seen });
+      if (anonymous) claims.push({ app_id: appId, device_id: id, user_id: user.id, created_at: now });
+    }
+  }
+  for (const part of chunks(devices)) await db.insertInto("devices").values(part).execute();
+  for (const part of chunks(claims)) await db.insertInto("imported_devices").values(part).execute();
 }

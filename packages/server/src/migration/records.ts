@@ -22,6 +22,8 @@ export interface ImportUser {
   account?: { id: string; email: string; passwordHash: string; confirmed: boolean };
   /** User API keys (Gatehouse exports with `--with-hashes` carry them; App Services never exported secrets). */
   apiKeys: { id: string; name: string; disabled: boolean; keyHash: string }[];
+  /** Device ids (`GET users/{id}/devices` of the Admin API): the client keeps its id, an anonymous user is found by it. */
+  devices: string[];
 }
 
 /** Provider types an App Services app could have (PROTOCOL.md §3.1, §11.3). */
@@ -134,8 +136,10 @@ export function toImportUser(raw: unknown, context: RecordContext): ImportUser |
 
   const apiKeys = parseApiKeys(raw.api_keys);
   if (typeof apiKeys === "string") return apiKeys;
+  const devices = parseDevices(raw.devices);
+  if (typeof devices === "string") return devices;
   const createdAt = created ?? Date.now();
-  return { id, type, disabled, data, createdAt, lastLoginAt: lastLogin, identities, ...(account ? { account } : {}), apiKeys };
+  return { id, type, disabled, data, createdAt, lastLoginAt: lastLogin, identities, ...(account ? { account } : {}), apiKeys, devices };
 }
 
 /** The `password_hash` field as the string the account stores, or why it cannot be used. */
@@ -173,4 +177,17 @@ function parseApiKeys(value: unknown): ImportUser["apiKeys"] | string {
     keys.push({ id, name: entry.name, disabled: entry.disabled === true, keyHash: entry.key_hash });
   }
   return keys;
+}
+
+/** `devices`: ids as strings, `{$oid}`, or device objects with `_id`, `id` or `device_id`. */
+function parseDevices(value: unknown): string[] | string {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value) || value.length > 1000) return "devices must be an array of at most 1000 device ids";
+  const ids: string[] = [];
+  for (const [index, entry] of value.entries()) {
+    const id = idOf(entry) ?? (isObject(entry) ? idOf(entry._id ?? entry.device_id ?? entry.id) : undefined);
+    if (!id || !/^[0-9a-f]{24}$/.test(id) || id === "000000000000000000000000") return `devices[${index}] must be a 24-hex device id`;
+    if (!ids.includes(id)) ids.push(id);
+  }
+  return ids;
 }

@@ -31,6 +31,9 @@ export async function openDatabase(url: string): Promise<Connection> {
   const migrator = new Migrator({
     db: connection.db,
     provider: { getMigrations: async () => migrations(connection.dialect) },
+    // Each issue adds migrations in its own number range (04xx, 05xx, ...), landing in any order: a
+    // database that ran 0700 must still run a 0600 landed after it. Each migration stands on its own.
+    allowUnorderedMigrations: true,
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();

@@ -5,8 +5,9 @@ import type { Dialect } from "./connect.js";
 /**
  * Schema migrations, in order. Each uses Kysely's schema builder so one definition serves both engines;
  * the few differences (auto-increment, 64-bit integers) are chosen by dialect. Never edit a shipped
- * migration: add a new one, named after the last (Kysely runs them in name order and refuses a
- * database that has run a migration the list places later).
+ * migration: add a new one, named in its issue's number range. Kysely runs them in name order; one
+ * named before migrations a database has run already is run too (see `allowUnorderedMigrations` in
+ * connect.ts), so a migration must not depend on one of a later range.
  */
 export function migrations(dialect: Dialect): Record<string, Migration> {
   const int64 = dialect === "postgres" ? "bigint" : "integer";
@@ -213,6 +214,20 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         if (dialect === "postgres") {
           await sql`create index userpass_accounts_app_email_c on userpass_accounts (app_id, email_key collate "C")`.execute(db);
         }
+      },
+    },
+    "0600_imported_devices": {
+      // Anonymous users brought over by `gatehouse users import`, found again by the device they had.
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable("imported_devices")
+          .addColumn("app_id", "text", (c) => c.notNull())
+          .addColumn("device_id", "text", (c) => c.notNull())
+          .addColumn("user_id", "text", (c) => c.notNull())
+          .addColumn("created_at", int64, (c) => c.notNull())
+          .addPrimaryKeyConstraint("imported_devices_pk", ["app_id", "device_id"])
+          .execute();
+        await db.schema.createIndex("imported_devices_user").on("imported_devices").column("user_id").execute();
       },
     },
     "0700_oauth_states": {

@@ -18,6 +18,7 @@ export interface Database {
   admin_keys: AdminKeysTable;
   admin_sessions: AdminSessionsTable;
   runtime_settings: RuntimeSettingsTable;
+  imported_devices: ImportedDevicesTable;
   oauth_states: OAuthStatesTable;
 }
 
@@ -170,4 +171,15 @@ export interface RuntimeSettingsTable {
   /** JSON. */
   value: string;
   updated_at: number;
+}
+
+/**
+ * Devices of imported anonymous users (`devices` of an import record): the first anonymous login that
+ * presents one of these device ids lands on that user, once; the row is deleted by that login.
+ */
+export interface ImportedDevicesTable {
+  app_id: string;
+  device_id: string;
+  user_id: string;
+  created_at: number;
 }

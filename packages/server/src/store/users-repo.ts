@@ -152,6 +152,7 @@ export class UserRepository {
     await this.db.deleteFrom("identities").where("user_id", "=", userId).execute();
     await this.db.deleteFrom("sessions").where("user_id", "=", userId).execute();
     await this.db.deleteFrom("devices").where("user_id", "=", userId).execute();
+    await this.db.deleteFrom("imported_devices").where("user_id", "=", userId).execute();
     const result = await this.db.deleteFrom("users").where("id", "=", userId).where("app_id", "=", appId).executeTakeFirst();
     return Number(result.numDeletedRows) > 0;
   }
