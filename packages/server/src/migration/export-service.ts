@@ -16,7 +16,7 @@ export type ExportedUser = Record<string, unknown>;
 /**
  * Streams an app's users in the format `UserImportService` reads (PROTOCOL.md §11.2 User objects, one
  * per line), in id order, one page of users per query, so exporting a million users holds one page in
- * memory. With `withHashes`, each email/password user carries `password_hash` (argon2id, or a foreign
+ * memory. Anonymous users carry their device ids (`devices`), by which a migrated client finds them. With `withHashes`, each email/password user carries `password_hash` (argon2id, or a foreign
  * hash not yet rehashed) and API keys their SHA-256 `key_hash`, so an import elsewhere keeps logins.
  */
 export async function* exportUsers(store: Store, options: ExportOptions): AsyncGenerator<ExportedUser> {
@@ -43,7 +43,11 @@ export async function* exportUsers(store: Store, options: ExportOptions): AsyncG
         : (await db.selectFrom("userpass_accounts").selectAll().where("id", "in", accountIds).execute()).map((a) => [a.id, a]),
     );
     const keys = options.withHashes ? await db.selectFrom("api_keys").selectAll().where("user_id", "in", ids).execute() : [];
-    const devices = await db.selectFrom("devices").select(["id", "user_id"]).where("user_id", "in", ids).orderBy("created_at").execute();
+    // Devices with sessions, and imported ones not claimed yet: an anonymous user is found by either.
+    const devices = [
+      ...(await db.selectFrom("devices").select(["id", "user_id"]).where("user_id", "in", ids).orderBy("created_at").execute()),
+      ...(await db.selectFrom("imported_devices").select(["device_id as id", "user_id"]).where("user_id", "in", ids).execute()),
+    ];
     const byUser = new Map<string, typeof identities>();
     for (const identity of identities) {
       const list = byUser.get(identity.user_id) ?? [];
@@ -73,7 +77,9 @@ export async function* exportUsers(store: Store, options: ExportOptions): AsyncG
       if (userKeys.length > 0) {
         record.api_keys = userKeys.map((k) => ({ _id: k.id, name: k.name, disabled: k.disabled === 1, key_hash: k.key_hash }));
       }
-      const userDevices = devices.filter((d) => d.user_id === user.id).map((d) => d.id);
+      // Only an anonymous user is found by its device; the others log in by credential.
+      const anonymous = own.length === 1 && own[0]!.provider_type === "anon-user";
+      const userDevices = anonymous ? [...new Set(devices.filter((d) => d.user_id === user.id).map((d) => d.id))] : [];
       if (userDevices.length > 0) record.devices = userDevices;
       yield record;
     }

@@ -17,7 +17,7 @@ export interface ExistingRows {
   accountIds: Set<string>;
   /** API key ids and hashes taken. */
   apiKeys: Set<string>;
-  /** Device ids known already (devices are only added, never a reason to skip a user). */
+  /** Device ids claimed already by imported anonymous users (never a reason to skip a user). */
   devices: Set<string>;
 }
 
@@ -121,12 +121,18 @@ export async function findExisting(
   }
   const deviceIds = users.flatMap((u) => u.devices);
   for (const part of chunks(deviceIds, 1000)) {
-    for (const row of await db.selectFrom("devices").select("id").where("id", "in", part).execute()) existing.devices.add(row.id);
+    const rows = await db
+      .selectFrom("imported_devices")
+      .select("device_id")
+      .where("app_id", "=", appId)
+      .where("device_id", "in", part)
+      .execute();
+    for (const row of rows) existing.devices.add(row.device_id);
   }
   return existing;
 }
 
-/** Inserts the users with their identities, accounts, API keys and devices (inside the caller's transaction). */
+/** Inserts the users with their identities, accounts, API keys and device claims (inside the caller's transaction). */
 export async function insertUsers(
   db: Kysely<Database>,
   appId: string,
@@ -147,6 +153,8 @@ export async function insertUsers(
           data: JSON.stringify(u.data),
           created_at: u.createdAt,
           last_login_at: u.lastLoginAt,
+          // Housekeeping deletes anonymous users inactive for 90 days: the clock starts at the import.
+          last_active_at: now,
           // A disabled user's tokens are void from the start; nothing was issued before the import.
           sessions_valid_since: u.createdAt,
         })),
@@ -195,21 +203,18 @@ export async function insertUsers(
     })),
   );
   for (const part of chunks(keys)) await db.insertInto("api_keys").values(part).execute();
-  // A device id already known, or listed by an earlier user of the batch, stays with its first owner.
-  const devices = [];
+  // Only a user whose one identity is anonymous is found by its device (others log in by credential). No
+  // `devices` row is written: devices belong to sessions, and the claiming login makes its own.
   const claims = [];
   const taken = new Set(knownDevices);
   for (const user of users) {
-    // Only a user whose one identity is anonymous is found by its device: others log in by credential.
-    const anonymous = user.identities.length === 1 && user.identities[0]!.providerType === "anon-user";
+    if (user.identities.length !== 1 || user.identities[0]!.providerType !== "anon-user") continue;
     for (const id of user.devices) {
+      // A device id claimed already, or by an earlier user of the batch, stays with its first owner.
       if (taken.has(id)) continue;
       taken.add(id);
-      const seen = user.lastLoginAt ?? user.createdAt;
-      devices.push({ id, app_id: appId, user_id: user.id, info: "{}", created_at: user.createdAt, last_seen_at: seen });
-      if (anonymous) claims.push({ app_id: appId, device_id: id, user_id: user.id, created_at: now });
+      claims.push({ app_id: appId, device_id: id, user_id: user.id, created_at: now });
     }
   }
-  for (const part of chunks(devices)) await db.insertInto("devices").values(part).execute();
   for (const part of chunks(claims)) await db.insertInto("imported_devices").values(part).execute();
 }

@@ -22,7 +22,7 @@ export interface ImportUser {
   account?: { id: string; email: string; passwordHash: string; confirmed: boolean };
   /** User API keys (Gatehouse exports with `--with-hashes` carry them; App Services never exported secrets). */
   apiKeys: { id: string; name: string; disabled: boolean; keyHash: string }[];
-  /** Device ids (`GET users/{id}/devices` of the Admin API): the client keeps its id, an anonymous user is found by it. */
+  /** Device ids (`GET users/{id}/devices` of the Admin API): an anonymous-only user is found again by them. */
   devices: string[];
 }
 

@@ -1,5 +1,5 @@
 import { newObjectId } from "../../ids.js";
-import { deviceInfo } from "../../input.js";
+import { deviceInfo } from "../../sessions/device-info.js";
 import type { RateLimiter } from "../../ratelimit/rate-limiter.js";
 import type { LoginAttempt, Provider, VerifiedIdentity } from "../provider.js";
 
