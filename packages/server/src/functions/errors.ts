@@ -67,3 +67,8 @@ export function errorFromWire(error: { code: string; message: string }, limitMs:
       return new FunctionExecutionError(error.message);
   }
 }
+
+/** The message of a value over the size limit (`maxValueBytes`). */
+export function tooLarge(what: string, size: number, limit: number): string {
+  return `function ${what} too large: ${size} bytes (the limit is ${limit})`;
+}

@@ -1,6 +1,10 @@
 import { Worker, type WorkerOptions } from "node:worker_threads";
 import { errorFromWire, ExecutionTimeLimitExceeded, FunctionExecutionError, type FunctionError } from "./errors.js";
+import type { VmLimits } from "./app-vm.js";
 import type { AppSandboxSpec, CallMessage, FromWorker, ToWorker } from "./protocol.js";
+
+/** An entry into a VM running this long marks its worker as held by that call (see scheduling). */
+const HOLD_MS = 50;
 
 /** Answers a worker's host call: EJSON args in, EJSON result out (a rejection's message goes back). */
 export type HostHandler = (kind: "data" | "service", service: string, method: string, args: string) => Promise<string>;
@@ -9,8 +13,10 @@ export type HostHandler = (kind: "data" | "service", service: string, method: st
 export interface WorkerPoolOptions {
   /** Worker threads. Default 2. */
   workers?: number;
-  /** Old-generation heap limit of each worker. Default 128 MB. */
+  /** Heap of each app's QuickJS VM, in each worker. Default 128 MB. */
   memoryLimitMb?: number;
+  /** Largest function result, argument list or service payload (EJSON text). Default 8 MiB. */
+  maxValueBytes?: number;
   /** After a call times out, how long its worker may stay unresponsive before it is replaced. Default 1000 ms. */
   stuckGraceMs?: number;
   /** Lines printed outside any call, and pool events worth an operator's attention. */
@@ -31,11 +37,15 @@ interface Slot {
   ready: boolean;
   /** When the worker last sent anything, or last went from idle to busy: a busy worker quiet since is probably blocked. */
   lastHeardAt: number;
+  /** The call whose synchronous run is holding the worker (the worker said `hold`, not yet `release`). */
+  heldBy?: number;
 }
 
 interface Pending {
   slot: Slot;
   timeLimitMs: number;
+  /** When the worker began the call (its limit counts from there); unset while it waits in the worker. */
+  startedAt?: number;
   /** The deadline. Re-armed when a booting worker becomes ready: its start-up time is not the function's. */
   timer?: NodeJS.Timeout;
   onHost: HostHandler;
@@ -45,6 +55,15 @@ interface Pending {
 
 /** How long a call may wait for its worker to boot, on top of its own limit (a hung boot still ends). */
 const BOOT_ALLOWANCE_MS = 10_000;
+
+/**
+ * The worker enforces time limits itself and reports them; the main thread's deadline is a backstop
+ * this much later, for a worker that stopped answering.
+ */
+const BACKSTOP_MS = 1000;
+
+/** Old-generation heap of a worker thread: only host-side bookkeeping lives there (VMs are WebAssembly memory). */
+const WORKER_HEAP_MB = 256;
 
 /** A busy worker silent for this long is treated as blocked when choosing where a call goes. */
 const SILENT_MS = 100;
@@ -75,6 +94,7 @@ function createWorker(options: WorkerOptions): Worker {
 export class WorkerPool {
   private readonly size: number;
   private readonly memoryLimitMb: number;
+  private readonly maxValueBytes: number;
   private readonly stuckGraceMs: number;
   private readonly slots: Slot[] = [];
   private readonly apps = new Map<string, AppSandboxSpec>();
@@ -87,6 +107,7 @@ export class WorkerPool {
   constructor(private readonly options: WorkerPoolOptions = {}) {
     this.size = Math.max(1, options.workers ?? 2);
     this.memoryLimitMb = options.memoryLimitMb ?? 128;
+    this.maxValueBytes = options.maxValueBytes ?? 8 * 1024 * 1024;
     this.stuckGraceMs = options.stuckGraceMs ?? 1000;
   }
 
@@ -152,7 +173,7 @@ export class WorkerPool {
     const score = (slot: Slot) =>
       slot.inflight.size +
       (slot.ready ? 0 : 1_000) +
-      (slot.inflight.size > 0 && now - slot.lastHeardAt > SILENT_MS ? 10_000 : 0) +
+      (slot.heldBy !== undefined || (slot.inflight.size > 0 && now - slot.lastHeardAt > SILENT_MS) ? 10_000 : 0) +
       (slot.pingId !== undefined ? 100_000 : 0);
     let best: Slot | undefined;
     for (const slot of this.slots) {
@@ -169,11 +190,10 @@ export class WorkerPool {
   }
 
   private spawn(slot: Slot): void {
+    const limits: VmLimits = { memoryLimitMb: this.memoryLimitMb, maxValueBytes: this.maxValueBytes, holdMs: HOLD_MS };
     const worker = createWorker({
-      resourceLimits: {
-        maxOldGenerationSizeMb: this.memoryLimitMb,
-        maxYoungGenerationSizeMb: Math.min(32, Math.max(4, this.memoryLimitMb / 8)),
-      },
+      workerData: limits,
+      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 32 },
       stdout: false,
       stderr: false,
     });
@@ -186,7 +206,7 @@ export class WorkerPool {
     worker.on("error", (error: Error & { code?: string }) => {
       slot.killReason ??=
         error.code === "ERR_WORKER_OUT_OF_MEMORY"
-          ? `function execution aborted: memory limit exceeded (${this.memoryLimitMb} MB per worker)`
+          ? `function execution aborted: the worker ran out of memory (${WORKER_HEAP_MB} MB)`
           : `function execution aborted: worker failed: ${error.message}`;
     });
     worker.on("exit", () => this.onExit(slot, worker));
@@ -198,6 +218,7 @@ export class WorkerPool {
     const reason = slot.killReason ?? "function execution aborted: worker exited";
     for (const id of [...slot.inflight]) this.settle(id, new FunctionExecutionError(reason));
     slot.worker = undefined;
+    slot.heldBy = undefined;
     if (this.closed) return;
     this.options.log?.("", `function worker replaced: ${reason}`);
     if (!slot.ready) slot.failedStarts++;
@@ -226,6 +247,20 @@ export class WorkerPool {
       case "pong":
         if (slot.pingId === msg.id) slot.pingId = undefined;
         return;
+      case "started":
+        for (const id of msg.ids) {
+          const call = this.pending.get(id);
+          if (!call || call.slot !== slot) continue;
+          call.startedAt = msg.at;
+          this.arm(id, 0);
+        }
+        return;
+      case "hold":
+        slot.heldBy = msg.id;
+        return;
+      case "release":
+        if (slot.heldBy === msg.id) slot.heldBy = undefined;
+        return;
       case "log":
         return this.options.log?.(msg.appKey, msg.line);
     }
@@ -246,11 +281,24 @@ export class WorkerPool {
     slot.worker?.postMessage(reply);
   }
 
+  /**
+   * The main thread's deadline for a call: its limit from when the worker started it, plus the
+   * backstop. A call still waiting inside its worker (behind another call's synchronous run) has not
+   * used any of its time: its timer only re-arms, and checks that the worker is alive.
+   */
   private arm(id: number, extraMs: number): void {
     const call = this.pending.get(id);
     if (!call) return;
     clearTimeout(call.timer);
-    call.timer = setTimeout(() => this.expire(id), call.timeLimitMs + extraMs);
+    const from = call.startedAt ?? Date.now();
+    const wait = Math.max(0, from + call.timeLimitMs + BACKSTOP_MS + extraMs - Date.now());
+    call.timer = setTimeout(() => {
+      if (call.startedAt === undefined) {
+        this.checkAlive(call.slot);
+        return this.arm(id, 0);
+      }
+      this.expire(id);
+    }, wait);
   }
 
   /** The deadline passed: fail the call now, then make sure its worker is not stuck. */
@@ -259,18 +307,27 @@ export class WorkerPool {
     if (!call) return;
     const { slot } = call;
     this.settle(id, new ExecutionTimeLimitExceeded(call.timeLimitMs));
+    slot.worker?.postMessage({ type: "cancel", id } satisfies ToWorker);
+    this.checkAlive(slot);
+  }
+
+  /**
+   * Pings a worker; one that does not answer is replaced. Any single run inside a VM is bounded by
+   * its call's time limit, so a healthy worker answers within the longest limit in flight on it.
+   */
+  private checkAlive(slot: Slot): void {
     const worker = slot.worker;
-    if (!worker || slot.killReason) return;
-    worker.postMessage({ type: "cancel", id } satisfies ToWorker);
-    if (slot.pingId !== undefined) return; // a liveness check is already running
+    if (!worker || slot.killReason || slot.pingId !== undefined) return;
     const pingId = this.nextId++;
     slot.pingId = pingId;
     worker.postMessage({ type: "ping", id: pingId } satisfies ToWorker);
+    let longest = 0;
+    for (const id of slot.inflight) longest = Math.max(longest, this.pending.get(id)?.timeLimitMs ?? 0);
     const check = setTimeout(() => {
       if (slot.worker !== worker || slot.pingId !== pingId) return;
-      slot.killReason = "function execution aborted: another call blocked its worker past the time limit";
+      slot.killReason = "function execution aborted: the function worker stopped responding";
       void worker.terminate();
-    }, this.stuckGraceMs);
+    }, longest + this.stuckGraceMs);
     check.unref();
   }
 

@@ -4,7 +4,7 @@
  * `ObjectId`, `Long` or `Decimal128` into plain objects.
  */
 
-/** What a worker needs to build one app's sandbox. */
+/** What a worker needs to build one app's VM. */
 export interface AppSandboxSpec {
   appKey: string;
   /** The app directory; `require` resolves npm packages from `<dir>/functions/node_modules`. */
@@ -59,5 +59,10 @@ export type FromWorker =
    */
   | { type: "host"; id: number; callId: number; kind: "data" | "service"; service: string; method: string; args: string }
   | { type: "pong"; id: number }
+  /** These calls began running in the worker at `at` (epoch ms): their time limit counts from there. */
+  | { type: "started"; ids: number[]; at: number }
+  /** Call `id` has run synchronously past the hold threshold: the worker is busy with it until `release`. */
+  | { type: "hold"; id: number }
+  | { type: "release"; id: number }
   /** Printed outside any call (top-level code of a source at load time). */
   | { type: "log"; appKey: string; line: string };

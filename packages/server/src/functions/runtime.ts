@@ -1,6 +1,7 @@
 import type { FunctionConfig } from "../config/types.js";
 import { decodeExact, encode } from "../data/values.js";
-import { FunctionError, FunctionExecutionError, FunctionNotCallable, FunctionNotFound, RuleNotMatched } from "./errors.js";
+import { FunctionError, FunctionExecutionError, tooLarge, FunctionNotCallable, FunctionNotFound, RuleNotMatched } from "./errors.js";
+import { toGuestText } from "./guest-wire.js";
 import { hostHandler } from "./host.js";
 import { WorkerPool } from "./pool.js";
 import type { AppSandboxSpec } from "./protocol.js";
@@ -9,8 +10,11 @@ import type { CallOptions, FunctionCallResult, FunctionRuntimeOptions } from "./
 
 let instances = 0;
 
+/** Default of {@link FunctionRuntimeOptions.maxValueBytes}. */
+export const DEFAULT_MAX_VALUE_BYTES = 8 * 1024 * 1024;
+
 /**
- * Runs one app's functions in sandbox worker threads.
+ * Runs one app's functions: each app gets a QuickJS VM of its own in every worker thread of the pool.
  *
  * @example
  * ```ts
@@ -49,6 +53,7 @@ export class FunctionRuntime {
       new WorkerPool({
         workers: options.workers ?? 2,
         memoryLimitMb: options.memoryLimitMb ?? 128,
+        ...(options.maxValueBytes !== undefined ? { maxValueBytes: options.maxValueBytes } : {}),
         log: (_key, line) => this.log("<runtime>", line),
       });
   }
@@ -108,10 +113,12 @@ export class FunctionRuntime {
     const onHost = hostHandler({ data: this.options.data, services: this.options.hostServices ?? {} }, info);
     let encoded: { args: string; user: string; request: string };
     try {
-      encoded = { args: encode(argList), user: encode(user ?? null), request: encode(options.request ?? null) };
+      encoded = { args: toGuestText(argList), user: toGuestText(user ?? null), request: toGuestText(options.request ?? null) };
     } catch (error) {
       throw new FunctionExecutionError(`arguments cannot be sent to the function: ${(error as Error).message}`);
     }
+    const limit = this.options.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES;
+    if (encoded.args.length > limit) throw new FunctionExecutionError(tooLarge("arguments", encoded.args.length, limit));
     try {
       const { value, logs } = await this.pool.run({ appKey: this.appKey, name, ...encoded, runningAsSystem, timeLimitMs }, onHost);
       for (const line of logs) this.log(name, line);

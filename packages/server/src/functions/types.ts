@@ -97,8 +97,13 @@ export interface FunctionRuntimeOptions {
   workers?: number;
   /** Per-call limit, sync and async together. Default 10 000 ms. */
   timeLimitMs?: number;
-  /** Old-generation heap of each worker. Default 128 MB. */
+  /** Heap of the app's QuickJS VM in each worker, in MB. Default 128. */
   memoryLimitMb?: number;
+  /**
+   * Largest argument list and result of a call, and largest service payload or HTTP body a function
+   * handles, as EJSON text. Above it the call fails with `FunctionExecutionError`. Default 8 MiB.
+   */
+  maxValueBytes?: number;
   /** Receives every printed line (and runtime warnings, with `functionName` `"<runtime>"`). */
   log?: (entry: FunctionLogEntry) => void;
   /** Extra services for `context.services.get(name)`; they shadow data services of the same name. */

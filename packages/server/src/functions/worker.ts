@@ -1,139 +1,128 @@
 /**
- * Entry point of a sandbox worker thread (see pool.ts). It holds one {@link AppSandbox} per app,
- * runs calls concurrently, and relays data/service operations to the main thread. It never touches
- * the store: everything outside pure computation is a host call.
+ * Entry point of a function worker thread (see pool.ts). It holds one {@link AppVm} per app — a
+ * QuickJS VM in its own WebAssembly instance — runs calls concurrently, and relays data and service
+ * operations to the main thread. The thread exists so function CPU stays off the HTTP event loop;
+ * the isolation boundary is the VM, not the thread.
  */
-import { parentPort } from "node:worker_threads";
-import { format } from "node:util";
-import { encode } from "../data/values.js";
-import type { CallMessage, FromWorker, ToWorker, WireError } from "./protocol.js";
-import { AppSandbox, type SandboxBridge } from "./sandbox.js";
-import { callStorage, finishCall, type CallRecord } from "./sandbox-state.js";
-import { TimedBatchRunner, type SyncTask } from "./timed-batch.js";
+import { parentPort, workerData } from "node:worker_threads";
+import { AppVm, type VmEvents, type VmLimits } from "./app-vm.js";
+import type { AppSandboxSpec, CallMessage, FromWorker, ToWorker } from "./protocol.js";
 
 const port = parentPort;
 if (!port) throw new Error("functions/worker must run in a worker thread");
-
-const apps = new Map<string, AppSandbox>();
-const calls = new Map<number, CallRecord>();
-const hostWaiters = new Map<number, { resolve: (value: string) => void; reject: (error: Error) => void }>();
-let nextHostId = 1;
+const limits = workerData as VmLimits;
 
 const post = (message: FromWorker) => port.postMessage(message);
 
-function bridgeFor(appKey: string): SandboxBridge {
+/** The VM serving new calls of each app, and its spec (to rebuild it after a memory blow-up). */
+const apps = new Map<string, { spec: AppSandboxSpec; vm?: AppVm; booting?: Promise<AppVm | undefined>; waiting: CallMessage[] }>();
+/** Which VM each call is on (a retired VM keeps serving the calls it has). */
+const callVm = new Map<number, AppVm>();
+const hostWaiters = new Map<number, { resolve: (value: string) => void; reject: (error: Error) => void }>();
+let nextHostId = 1;
+
+function eventsFor(appKey: string): VmEvents {
   return {
-    hostCall(callId, kind, service, method, args) {
+    result(id, outcome, logs) {
+      callVm.delete(id);
+      if (outcome.ok) post({ type: "result", id, ok: true, value: outcome.value, logs });
+      else post({ type: "result", id, ok: false, error: outcome.error, logs });
+      const app = apps.get(appKey);
+      if (app?.vm?.exhausted) app.vm = undefined; // the next call builds a fresh VM
+    },
+    host(callId, kind, service, method, args) {
       const id = nextHostId++;
       return new Promise<string>((resolve, reject) => {
         hostWaiters.set(id, { resolve, reject });
         post({ type: "host", id, callId, kind, service, method, args });
       });
     },
-    log: (line) => post({ type: "log", appKey, line }),
+    orphanLog: (line) => post({ type: "log", appKey, line }),
+    hold: (id) => post({ type: "hold", id }),
+    release: (id) => post({ type: "release", id }),
   };
 }
 
-/** Calls received in this turn of the event loop; started together under one watchdog. */
-let queued: CallMessage[] = [];
-const runner = new TimedBatchRunner(() => callStorage.enterWith(undefined as never));
-
-function enqueue(msg: CallMessage): void {
-  if (queued.length === 0) setImmediate(startQueued);
-  queued.push(msg);
-}
-
-function startQueued(): void {
-  const batch = queued;
-  queued = [];
-  runner.run(batch.map(taskFor));
-}
-
-function taskFor(msg: CallMessage): SyncTask {
-  const record: CallRecord = { id: msg.id, user: null, request: undefined, logs: [], logBytes: 0, timers: new Set(), finished: false };
-  calls.set(msg.id, record);
-  return {
-    limitMs: msg.timeLimitMs,
-    run() {
-      try {
-        const app = apps.get(msg.appKey);
-        if (!app) throw new Error(`app '${msg.appKey}' is not loaded in this worker`);
-        void settle(record, app.begin(msg, record));
-      } catch (error) {
-        report(record, { error });
-      }
+/** The app's live VM, building one if needed (calls arriving meanwhile wait for it). */
+function vmOf(appKey: string): AppVm | Promise<AppVm | undefined> | undefined {
+  const app = apps.get(appKey);
+  if (!app) return undefined;
+  if (app.vm) return app.vm;
+  app.booting ??= AppVm.create(app.spec, limits, eventsFor(appKey)).then(
+    (vm) => {
+      if (apps.get(appKey) !== app) return undefined;
+      app.vm = vm;
+      app.booting = undefined;
+      return vm;
     },
-    timedOut() {
-      report(record, { error: { code: "ERR_SCRIPT_EXECUTION_TIMEOUT", message: "execution time limit exceeded" } });
+    (error: Error) => {
+      app.booting = undefined;
+      post({ type: "log", appKey, line: `function VM failed to start: ${error.message}` });
+      return undefined;
     },
-  };
+  );
+  return app.booting;
 }
 
-/** Waits for an async function's promise (any realm's thenable) and reports the outcome. */
-async function settle(record: CallRecord, started: unknown): Promise<void> {
-  try {
-    report(record, { value: await started });
-  } catch (error) {
-    report(record, { error });
-  }
+/** Ids of calls started in this turn of the event loop, reported together. */
+let started: number[] = [];
+function markStarted(id: number): void {
+  if (started.length === 0) setImmediate(flushStarted);
+  started.push(id);
+}
+function flushStarted(): void {
+  post({ type: "started", ids: started, at: Date.now() });
+  started = [];
 }
 
-function report(record: CallRecord, outcome: { value: unknown } | { error: unknown }): void {
-  if (!calls.has(record.id)) return;
-  let message: FromWorker;
-  if ("value" in outcome) {
-    try {
-      message = { type: "result", id: record.id, ok: true, value: encode(outcome.value), logs: record.logs };
-    } catch (error) {
-      message = { type: "result", id: record.id, ok: false, error: describeError(error), logs: record.logs };
-    }
-  } else {
-    message = { type: "result", id: record.id, ok: false, error: describeError(outcome.error), logs: record.logs };
+function startCall(msg: CallMessage): void {
+  const vm = vmOf(msg.appKey);
+  if (!vm) {
+    post({
+      type: "result",
+      id: msg.id,
+      ok: false,
+      error: { code: "FunctionExecutionError", message: `app '${msg.appKey}' is not loaded` },
+      logs: [],
+    });
+    return;
   }
-  post(message);
-  finishCall(record);
-  calls.delete(record.id);
-}
-
-/**
- * The message a caller sees. Built-in error types keep their name (`TypeError: x is not a
- * function`, as App Services printed `ReferenceError: ...`); a plain `Error` gives its message alone.
- * Errors come from the sandbox realm, so they are recognised by shape, not `instanceof`.
- */
-function describeError(error: unknown): WireError {
-  const e = error as { code?: unknown; name?: unknown; message?: unknown } | null;
-  if (e && e.code === "ERR_SCRIPT_EXECUTION_TIMEOUT") return { code: "ExecutionTimeLimitExceeded", message: String(e.message) };
-  if (e && typeof e === "object" && typeof e.message === "string") {
-    const name = typeof e.name === "string" ? e.name : "Error";
-    return { code: "FunctionExecutionError", message: name === "Error" ? e.message : `${name}: ${e.message}` };
+  if (vm instanceof AppVm) {
+    callVm.set(msg.id, vm);
+    markStarted(msg.id);
+    return vm.begin(msg);
   }
-  if (typeof error === "string") return { code: "FunctionExecutionError", message: error };
-  let text: string;
-  try {
-    text = encode(error);
-  } catch {
-    text = format(error);
-  }
-  return { code: "FunctionExecutionError", message: text };
+  void vm.then((ready) => {
+    if (ready) return startCall(msg);
+    post({
+      type: "result",
+      id: msg.id,
+      ok: false,
+      error: { code: "FunctionExecutionError", message: "the function VM failed to start" },
+      logs: [],
+    });
+  });
 }
 
 port.on("message", (msg: ToWorker) => {
   switch (msg.type) {
     case "init":
-      apps.set(msg.app.appKey, new AppSandbox(msg.app, bridgeFor(msg.app.appKey)));
+      apps.set(msg.app.appKey, { spec: msg.app, waiting: [] });
+      void vmOf(msg.app.appKey);
       break;
-    case "drop":
+    case "drop": {
+      const app = apps.get(msg.appKey);
       apps.delete(msg.appKey);
-      break;
-    case "call":
-      enqueue(msg);
-      break;
-    case "cancel": {
-      const record = calls.get(msg.id);
-      if (record) finishCall(record);
-      calls.delete(msg.id); // its outcome, if it ever comes, is no longer wanted
+      app?.vm?.dispose("the app was unloaded");
       break;
     }
+    case "call":
+      startCall(msg);
+      break;
+    case "cancel":
+      callVm.get(msg.id)?.cancel(msg.id);
+      callVm.delete(msg.id);
+      break;
     case "ping":
       post({ type: "pong", id: msg.id });
       break;
@@ -147,13 +136,12 @@ port.on("message", (msg: ToWorker) => {
   }
 });
 
-// Function code can reject a promise nobody awaits, or throw from a callback we do not wrap (an
-// event emitter, a stream). By default either would kill the worker and every call on it.
+// Host-side bugs must not take every call on this worker with them; function code cannot reach here.
 process.on("unhandledRejection", (reason) =>
-  post({ type: "log", appKey: "", line: `unhandled rejection in function code: ${format(reason)}` }),
+  post({ type: "log", appKey: "", line: `unhandled rejection in the function worker: ${String(reason)}` }),
 );
 process.on("uncaughtException", (error) =>
-  post({ type: "log", appKey: "", line: `uncaught exception in function code: ${format(error)}` }),
+  post({ type: "log", appKey: "", line: `uncaught exception in the function worker: ${error.message}` }),
 );
 
 post({ type: "ready" });

@@ -71,7 +71,7 @@ describe("function limits over HTTP", () => {
 
   it("allocate → 400 FunctionExecutionError (memory limit); the next call works", async () => {
     const res = await callFunction(server, user.access_token, "allocate");
-    assertError(res, { status: 400, code: "FunctionExecutionError", error: /memory limit exceeded \(64 MB per worker\)/ });
+    assertError(res, { status: 400, code: "FunctionExecutionError", error: /memory limit exceeded \(64 MB per app/ });
     const next = await callFunction(server, user.access_token, "sum", [new Int32(1), new Int32(2)]);
     assert.equal(next.status, 200, next.text);
     assert.equal(next.text, '{"$numberInt":"3"}');
