@@ -318,6 +318,14 @@ const catalogue = {
     status: 400,
     message: (limitMs: number) => `execution time limit exceeded (${limitMs} ms)`,
   },
+  /** Arguments, result, a service payload or an HTTP body over `functions.maxValueBytes`. */
+  functionValueTooLarge: { code: "FunctionExecutionError", status: 400, message: (message: string) => message },
+  /** The app's VM ran out of its memory (`functions.memoryLimitMb`). */
+  functionMemoryLimit: { code: "FunctionExecutionError", status: 400, message: (message: string) => message },
+  /** The call's worker thread died or stopped answering and was replaced. */
+  functionWorkerFailed: { code: "FunctionExecutionError", status: 400, message: (message: string) => message },
+  /** Too many calls of one app or user waiting for a slot (`functions.maxQueuedPerApp`). */
+  functionQueueFull: { code: "FunctionExecutionError", status: 400, message: (message: string) => message },
   functionCallEncoding: { code: "BadRequest", status: 400, message: () => "baas_request must be base64 of a JSON function call" },
   serviceNotFound: { code: "ServiceNotFound", status: 404, message: (name: string) => `service not found: '${name}'` },
 

@@ -146,8 +146,10 @@ export interface ServerConfig {
     workers?: number;
     /** Per-call time limit. Default 10000 (App Services allowed 300 s; a login should not wait that long). */
     timeLimitMs?: number;
-    /** Heap limit of each worker. Default 128. */
+    /** Memory of each app's function VM, in MB (in every worker). Default 128. */
     memoryLimitMb?: number;
+    /** Largest argument list, result, service payload or HTTP body of a function call, in bytes of EJSON. Default 8 MiB. */
+    maxValueBytes?: number;
   };
   /** The operator web console at `/console/`. */
   console?: {
@@ -181,7 +183,7 @@ export interface ResolvedServerConfig {
   trustProxy: number | string[];
   retention: { anonymousUserInactiveDays: number; auditEventDays: number };
   timeouts: { requestMs: number; headersMs: number; idleMs: number; keepAliveMs: number };
-  functions: { workers: number; timeLimitMs: number; memoryLimitMb: number };
+  functions: { workers: number; timeLimitMs: number; memoryLimitMb: number; maxValueBytes: number };
   adminGroupId?: string;
   admin: { refreshTokenLifetimeSeconds: number };
   console: { enabled: boolean; assetsDir?: string };
@@ -268,6 +270,7 @@ export function resolveServerConfig(config: ServerConfig = {}): ResolvedServerCo
       workers: config.functions?.workers ?? 2,
       timeLimitMs: config.functions?.timeLimitMs ?? 10_000,
       memoryLimitMb: config.functions?.memoryLimitMb ?? 128,
+      maxValueBytes: config.functions?.maxValueBytes ?? 8 * 1024 * 1024,
     },
     console: {
       enabled: config.console?.enabled ?? true,

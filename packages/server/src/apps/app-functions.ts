@@ -38,7 +38,10 @@ export class AppFunctions {
   /** Prepares every app; `hostServices` are extra `context.services` per app (e.g. the admin service). */
   async start(apps: AppRuntime[], hostServices: (app: AppRuntime) => Record<string, HostService>): Promise<void> {
     const needsPool = apps.some((app) => app.config.functions.some((f) => f.source !== undefined));
-    if (needsPool) this.pool = new WorkerPool({ workers: this.settings.workers, memoryLimitMb: this.settings.memoryLimitMb });
+    if (needsPool) {
+      const { workers, memoryLimitMb, maxValueBytes } = this.settings;
+      this.pool = new WorkerPool({ workers, memoryLimitMb, maxValueBytes });
+    }
     for (const app of apps) {
       this.data.set(app.id, this.dataServicesOf(app));
       await ensureUserDataIndex(this.store.db, app.config.customUserData);
@@ -47,6 +50,7 @@ export class AppFunctions {
         app: app.config,
         pool: this.pool,
         timeLimitMs: this.settings.timeLimitMs,
+        maxValueBytes: this.settings.maxValueBytes,
         data: (name) => this.dataService(app, name),
         hostServices: hostServices(app),
         secrets: app.settings.secrets ?? {},

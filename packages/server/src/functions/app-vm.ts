@@ -293,7 +293,7 @@ export class AppVm {
     }
     if (error?.message === "out of memory" || this.atMemoryLimit()) {
       this.exhausted = true;
-      return this.fail(call.id, { code: "FunctionExecutionError", message: this.memoryMessage() });
+      return this.fail(call.id, { code: "FunctionExecutionError", reason: "functionMemoryLimit", message: this.memoryMessage() });
     }
     const text = error?.message
       ? error.name && error.name !== "Error"
@@ -322,16 +322,19 @@ export class AppVm {
     }
     if (!ok) {
       // Out of memory, QuickJS may even fail to build the error object and throw null instead.
-      const memory = text === "InternalError: out of memory" || this.atMemoryLimit();
+      const memory = text.endsWith("InternalError: out of memory") || this.atMemoryLimit();
       if (memory) this.exhausted = true;
-      return this.events.result(
-        id,
-        { ok: false, error: { code: "FunctionExecutionError", message: memory ? this.memoryMessage() : text } },
-        call.logs,
-      );
+      const error: WireError = memory
+        ? { code: "FunctionExecutionError", reason: "functionMemoryLimit", message: this.memoryMessage() }
+        : { code: "FunctionExecutionError", message: text };
+      return this.events.result(id, { ok: false, error }, call.logs);
     }
     if (text.length > this.limits.maxValueBytes) {
-      const error = { code: "FunctionExecutionError", message: tooLarge("result", text.length, this.limits.maxValueBytes) };
+      const error = {
+        code: "FunctionExecutionError",
+        reason: "functionValueTooLarge",
+        message: tooLarge("result", text.length, this.limits.maxValueBytes),
+      };
       return this.events.result(id, { ok: false, error }, call.logs);
     }
     this.events.result(id, { ok: true, value: text }, call.logs);

@@ -18,13 +18,30 @@ export class FunctionNotFound extends FunctionError {
   }
 }
 
+/** Catalogue entries that answer `FunctionExecutionError`. */
+export type FunctionExecutionReason =
+  | "functionExecutionError"
+  | "functionRuleNotMatched"
+  | "functionValueTooLarge"
+  | "functionMemoryLimit"
+  | "functionWorkerFailed"
+  | "functionQueueFull";
+
+const EXECUTION_REASONS: ReadonlySet<string> = new Set<FunctionExecutionReason>([
+  "functionExecutionError",
+  "functionValueTooLarge",
+  "functionMemoryLimit",
+  "functionWorkerFailed",
+  "functionQueueFull",
+]);
+
 /** The function threw, returned something that cannot be serialized, or its worker died. */
 export class FunctionExecutionError extends FunctionError {
   /**
    * @param detail - The message; for a subclass's own `reason`, that entry's argument.
    * @param reason - The catalogue entry (a subclass picks its own).
    */
-  constructor(detail: string, reason: "functionExecutionError" | "functionRuleNotMatched" = "functionExecutionError") {
+  constructor(detail: string, reason: FunctionExecutionReason = "functionExecutionError") {
     super(reason, detail);
     this.name = "FunctionExecutionError";
   }
@@ -59,13 +76,10 @@ export class ExecutionTimeLimitExceeded extends FunctionError {
 }
 
 /** Rebuilds an error a worker reported as `{code, message}`. */
-export function errorFromWire(error: { code: string; message: string }, limitMs: number): FunctionError {
-  switch (error.code) {
-    case "ExecutionTimeLimitExceeded":
-      return new ExecutionTimeLimitExceeded(limitMs);
-    default:
-      return new FunctionExecutionError(error.message);
-  }
+export function errorFromWire(error: { code: string; message: string; reason?: string }, limitMs: number): FunctionError {
+  if (error.code === "ExecutionTimeLimitExceeded") return new ExecutionTimeLimitExceeded(limitMs);
+  const reason = error.reason && EXECUTION_REASONS.has(error.reason) ? (error.reason as FunctionExecutionReason) : "functionExecutionError";
+  return new FunctionExecutionError(error.message, reason);
 }
 
 /** The message of a value over the size limit (`maxValueBytes`). */

@@ -216,7 +216,7 @@ export class WorkerPool {
   private onExit(slot: Slot, worker: Worker): void {
     if (slot.worker !== worker) return;
     const reason = slot.killReason ?? "function execution aborted: worker exited";
-    for (const id of [...slot.inflight]) this.settle(id, new FunctionExecutionError(reason));
+    for (const id of [...slot.inflight]) this.settle(id, new FunctionExecutionError(reason, "functionWorkerFailed"));
     slot.worker = undefined;
     slot.heldBy = undefined;
     if (this.closed) return;

@@ -47,6 +47,8 @@ export type ToWorker =
 export interface WireError {
   code: string;
   message: string;
+  /** The catalogue entry, when more precise than the code (`functionMemoryLimit`, `functionValueTooLarge`). */
+  reason?: string;
 }
 
 export type FromWorker =

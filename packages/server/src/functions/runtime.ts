@@ -118,7 +118,8 @@ export class FunctionRuntime {
       throw new FunctionExecutionError(`arguments cannot be sent to the function: ${(error as Error).message}`);
     }
     const limit = this.options.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES;
-    if (encoded.args.length > limit) throw new FunctionExecutionError(tooLarge("arguments", encoded.args.length, limit));
+    if (encoded.args.length > limit)
+      throw new FunctionExecutionError(tooLarge("arguments", encoded.args.length, limit), "functionValueTooLarge");
     try {
       const { value, logs } = await this.pool.run({ appKey: this.appKey, name, ...encoded, runningAsSystem, timeLimitMs }, onHost);
       for (const line of logs) this.log(name, line);
