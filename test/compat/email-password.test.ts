@@ -6,14 +6,19 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import * as Realm from "realm-web";
 import { startTestServer, type TestServer } from "../../packages/server/test/helpers/server.js";
+import { MailCatcher } from "../../packages/server/test/helpers/smtp.js";
 import { HEX24, TODO_APP, newApp, rejectsRealm, uniqueEmail } from "./helpers.js";
 
 let server: TestServer;
+let mail: MailCatcher;
 before(async () => {
-  server = await startTestServer();
+  // A server that can mail: without SMTP the mail routes answer mailNotConfigured for every address.
+  mail = await new MailCatcher().start();
+  server = await startTestServer({ config: { smtp: mail.settings } });
 });
 after(async () => {
   await server.close();
+  await mail.stop();
 });
 
 describe("register + auto-confirm (todo app)", () => {

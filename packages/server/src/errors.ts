@@ -246,6 +246,8 @@ const catalogue = {
   emailLength: { code: "InvalidParameter", status: 400, message: () => "email must be 1 to 256 characters" },
   emailInvalid: { code: "InvalidParameter", status: 400, message: () => "email is not a valid address" },
   mailFailed: { code: "InternalServerError", status: 500, message: () => "the mail could not be sent; try again later" },
+  /** Raised before any lookup, so it says nothing about whether the address has an account. */
+  mailNotConfigured: { code: "InternalServerError", status: 500, message: () => "this server is not configured to send mail" },
   userpassSettingMissing: {
     code: "BadRequest",
     status: 400,

@@ -14,7 +14,7 @@ export interface AppRuntime {
   provider(name: string): ProviderConfig | undefined;
   /** The 24-hex `provider_id` reported in identities. */
   providerId(name: string): string;
-  /** The key an email is stored and compared under (exact, or lower-cased per the app's setting). */
+  /** The key an email is stored and compared under: NFC, exact or lower-cased per the app's setting. */
   emailKey(email: string): string;
   /**
    * Settings changed at run time through the admin API (kept in the store, reloaded by
@@ -64,7 +64,11 @@ export async function createAppRuntime(config: AppConfig, settings: AppServerSet
       if (id === undefined) providerIds.set(name, (id = derivedId("provider", config.clientAppId, name)));
       return id;
     },
-    emailKey: (email) => (caseInsensitive ? email.toLowerCase() : email),
+    // NFC first: composed and decomposed forms of one address are one key (auth/userpass/email-address.ts).
+    emailKey: (email) => {
+      const nfc = email.normalize("NFC");
+      return caseInsensitive ? nfc.toLowerCase().normalize("NFC") : nfc;
+    },
   };
 }
 

@@ -35,7 +35,9 @@ export class Mailer {
         tls: { rejectUnauthorized: !isLoopback(settings.host) },
       }),
     );
-    await (await this.transport).sendMail({ from: settings.from, to: mail.to, subject: mail.subject, text: mail.text });
+    // An address object, not a string: nodemailer parses strings as lists with display names.
+    const to = { name: "", address: mail.to };
+    await (await this.transport).sendMail({ from: settings.from, to, subject: mail.subject, text: mail.text });
   }
 
   close(): void {

@@ -163,6 +163,25 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await sql`delete from devices where not exists (select 1 from sessions s where s.device_id = devices.id)`.execute(db);
       },
     },
+    "0401_email_keys_nfc": {
+      // Email keys are compared in Unicode NFC from now on; keys stored before that (only non-ASCII ones
+      // can differ) are normalised, except where that would collide with another account's key.
+      async up(db: Kysely<any>) {
+        const nonAscii = dialect === "postgres" ? sql<boolean>`email_key ~ '[^ -~]'` : sql<boolean>`email_key glob '*[^ -~]*'`;
+        const rows = await db.selectFrom("userpass_accounts").select(["id", "app_id", "email_key"]).where(nonAscii).execute();
+        for (const row of rows as { id: string; app_id: string; email_key: string }[]) {
+          const key = row.email_key.normalize("NFC");
+          if (key === row.email_key) continue;
+          const taken = await db
+            .selectFrom("userpass_accounts")
+            .select("id")
+            .where("app_id", "=", row.app_id)
+            .where("email_key", "=", key)
+            .executeTakeFirst();
+          if (!taken) await db.updateTable("userpass_accounts").set({ email_key: key }).where("id", "=", row.id).execute();
+        }
+      },
+    },
     // Issue 10: operator keys and admin sessions, run-time settings, the actor of audited admin actions.
     "0500_admin": {
       async up(db: Kysely<any>) {

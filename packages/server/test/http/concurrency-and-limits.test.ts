@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { call, startTestServer } from "../helpers/server.js";
+import { MailCatcher } from "../helpers/smtp.js";
 
 const route = (api: string, sub: string) => `${api}/app/todo-gatehouse/auth/providers/local-userpass/${sub}`;
 
@@ -67,7 +68,10 @@ describe("rate limits on credential routes", () => {
   });
 
   it("limits per IP across accounts", async () => {
-    const server = await startTestServer({ config: { rateLimits: { enabled: true, perAccount: 100, perIp: 5, windowSeconds: 60 } } });
+    const mail = await new MailCatcher().start();
+    const server = await startTestServer({
+      config: { smtp: mail.settings, rateLimits: { enabled: true, perAccount: 100, perIp: 5, windowSeconds: 60 } },
+    });
     try {
       const statuses = [];
       for (let i = 0; i < 6; i++) {
@@ -78,6 +82,7 @@ describe("rate limits on credential routes", () => {
       assert.equal(loginStill.status, 401, "each route has its own counter");
     } finally {
       await server.close();
+      await mail.stop();
     }
   });
 });

@@ -9,6 +9,7 @@ import type { AccountRecord } from "../../store/records.js";
 import { isUniqueViolation, type Store } from "../../store/store.js";
 import type { PasswordHasher } from "../password.js";
 import type { UserpassFunctionFlows } from "./function-flows.js";
+import { isRegistrableEmail, normalizeEmail } from "./email-address.js";
 import { completeConfirmation, completeReset, issueToken } from "./one-time-tokens.js";
 
 /** The email/password account flows of PROTOCOL.md §5, except login (see login-provider.ts). */
@@ -25,8 +26,10 @@ export class AccountService {
   ) {}
 
   /** `register`: creates a confirmed account (autoConfirm) or a pending one and mails the link. */
-  async register(app: AppRuntime, email: string, password: string, ip: string): Promise<void> {
+  async register(app: AppRuntime, given: string, password: string, ip: string): Promise<void> {
     const config = userpassConfig(app);
+    // Stored and mailed as NFC: one account per address whichever normalisation the client sent.
+    const email = normalizeEmail(given);
     validateEmail(email);
     validatePassword(password);
     const emailKey = app.emailKey(email);
@@ -90,10 +93,11 @@ export class AccountService {
     const config = userpassConfig(app);
     const emailKey = app.emailKey(requireEmailShape(email));
     await this.limiter.check("confirm/send", app.id, ip, emailKey);
+    // Before the lookup: a server that cannot mail answers alike for every address.
+    this.assertCanMail(config.emailConfirmationUrl, "emailConfirmationUrl");
     const account = await this.store.accounts.findByEmailKey(app.id, emailKey);
     if (!account) throw Errors.userNotFound();
     if (account.confirmed) throw Errors.alreadyConfirmed();
-    this.assertCanMail(config.emailConfirmationUrl, "emailConfirmationUrl");
     const { token, tokenId } = await issueToken(this.store, app, account.id, "confirm", this.clock.now());
     try {
       await this.mailConfirmation(app, account.email, token, tokenId);
@@ -108,10 +112,11 @@ export class AccountService {
     const config = userpassConfig(app);
     const emailKey = app.emailKey(requireEmailShape(email));
     await this.limiter.check("confirm/call", app.id, ip, emailKey);
+    // Before the lookup, or the answer would tell which addresses have accounts.
+    if (config.runConfirmationFunction !== true || !this.flows) throw Errors.confirmNotByFunction();
     const account = await this.store.accounts.findByEmailKey(app.id, emailKey);
     if (!account) throw Errors.userNotFound();
     if (account.confirmed) throw Errors.alreadyConfirmed();
-    if (config.runConfirmationFunction !== true || !this.flows) throw Errors.confirmNotByFunction();
     await this.flows.confirmWithFunction(app, account, ip);
   }
 
@@ -121,9 +126,10 @@ export class AccountService {
     validatePassword(password);
     const emailKey = app.emailKey(requireEmailShape(email));
     await this.limiter.check("reset/call", app.id, ip, emailKey);
+    // Before the lookup, or the answer would tell which addresses have accounts.
+    if (config.runResetFunction !== true || !this.flows) throw Errors.resetNotByFunction();
     const account = await this.store.accounts.findByEmailKey(app.id, emailKey);
     if (!account) throw Errors.userNotFound();
-    if (config.runResetFunction !== true || !this.flows) throw Errors.resetNotByFunction();
     await this.flows.resetWithFunction(app, account, password, args, ip);
   }
 
@@ -132,9 +138,10 @@ export class AccountService {
     const config = userpassConfig(app);
     const emailKey = app.emailKey(requireEmailShape(email));
     await this.limiter.check("reset/send", app.id, ip, emailKey);
+    // Before the lookup: a server that cannot mail answers alike for every address.
+    this.assertCanMail(config.resetPasswordUrl, "resetPasswordUrl");
     const account = await this.store.accounts.findByEmailKey(app.id, emailKey);
     if (!account) throw Errors.userNotFound();
-    this.assertCanMail(config.resetPasswordUrl, "resetPasswordUrl");
     const { token, tokenId } = await issueToken(this.store, app, account.id, "reset", this.clock.now());
     const subject = typeof config.resetPasswordSubject === "string" ? config.resetPasswordSubject : "Reset your password";
     const link = linkWithToken(String(config.resetPasswordUrl), token, tokenId);
@@ -196,7 +203,7 @@ export class AccountService {
 
   private assertCanMail(url: unknown, field: string): void {
     if (typeof url !== "string" || url === "") throw Errors.userpassSettingMissing(field);
-    if (!this.mailer.configured) throw Errors.mailFailed();
+    if (!this.mailer.configured) throw Errors.mailNotConfigured();
   }
 
   private mailError(app: AppRuntime, error: unknown) {
@@ -225,5 +232,5 @@ function requireEmailShape(email: string): string {
 
 function validateEmail(email: string): void {
   requireEmailShape(email);
-  if (!/^[^\s@]+@[^\s@]+$/.test(email)) throw Errors.emailInvalid();
+  if (!isRegistrableEmail(email)) throw Errors.emailInvalid();
 }
