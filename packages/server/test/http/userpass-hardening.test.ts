@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { isRegistrableEmail } from "../../src/auth/userpass/email-address.js";
 import { newObjectId } from "../../src/ids.js";
-import { call, confirmApp, startTestServer, todoApp, type TestServer } from "../helpers/server.js";
+import { call, confirmApp, startTestServer, type TestServer } from "../helpers/server.js";
 
 const route = (server: TestServer, app: string, sub: string) => `${server.api}/app/${app}/auth/providers/local-userpass/${sub}`;
 
