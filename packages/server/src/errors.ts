@@ -61,6 +61,12 @@ const catalogue = {
   /** A malformed request that no more specific entry describes. Prefer adding a named entry. */
   badRequest: { code: "BadRequest", status: 400, message: (message: string) => message },
   invalidJsonBody: { code: "BadRequest", status: 400, message: (detail: string) => `invalid JSON body: ${detail}` },
+  bodyTooDeep: {
+    code: "BadRequest",
+    status: 400,
+    message: (max: number) => `request body nests arrays and objects deeper than ${max} levels`,
+  },
+  invalidEjson: { code: "BadRequest", status: 400, message: (detail: string) => `invalid EJSON value: ${detail}` },
   bodyNotObject: { code: "BadRequest", status: 400, message: () => "request body must be a JSON object" },
   bodyTooLarge: { code: "BadRequest", status: 413, message: () => "request body too large" },
   unsupportedMediaType: {
@@ -246,8 +252,11 @@ const catalogue = {
   emailLength: { code: "InvalidParameter", status: 400, message: () => "email must be 1 to 256 characters" },
   emailInvalid: { code: "InvalidParameter", status: 400, message: () => "email is not a valid address" },
   mailFailed: { code: "InternalServerError", status: 500, message: () => "the mail could not be sent; try again later" },
-  /** Raised before any lookup, so it says nothing about whether the address has an account. */
-  mailNotConfigured: { code: "InternalServerError", status: 500, message: () => "this server is not configured to send mail" },
+  /**
+   * Raised before any lookup, so it says nothing about whether the address has an account. A 400 like
+   * `userpassSettingMissing`: the request cannot succeed on this set-up, whoever retries it.
+   */
+  mailNotConfigured: { code: "BadRequest", status: 400, message: () => "this server is not configured to send mail" },
   userpassSettingMissing: {
     code: "BadRequest",
     status: 400,

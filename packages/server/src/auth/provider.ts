@@ -8,7 +8,7 @@ export type { VerifiedIdentity };
 export interface LoginAttempt {
   app: AppRuntime;
   provider: ProviderConfig;
-  /** The EJSON-decoded request body (credential fields plus `options`). */
+  /** The request body as JSON (credential fields plus `options`); providers decode EJSON where they take it. */
   body: Record<string, unknown>;
   ip: string;
 }

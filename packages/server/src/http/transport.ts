@@ -1,5 +1,5 @@
-import { EJSON } from "bson";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { parseJsonBounded } from "../ejson.js";
 import { Errors, GatehouseError } from "../errors.js";
 
 /**
@@ -21,10 +21,10 @@ export function rewriteAbsoluteUrl(url: string | undefined): string {
 }
 
 /**
- * Installs the body parsers: JSON (decoded as canonical EJSON by default, empty allowed) and nothing
- * else. The admin API passes plain `JSON.parse`: its clients send plain JSON numbers.
+ * Installs the body parsers: JSON (plain and depth-bounded by default, empty allowed; client routes
+ * decode their EJSON values themselves, see ejson.ts) and nothing else.
  */
-export function installBodyParsers(app: FastifyInstance, decode: (text: string) => unknown = decodeCanonicalEjson): void {
+export function installBodyParsers(app: FastifyInstance, decode: (text: string) => unknown = parseJsonBounded): void {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("application/json", { parseAs: "string" }, (_req, body, done) => {
     const text = body as string;
@@ -32,7 +32,7 @@ export function installBodyParsers(app: FastifyInstance, decode: (text: string) 
     try {
       done(null, decode(text));
     } catch (error) {
-      done(Errors.invalidJsonBody((error as Error).message));
+      done(error as Error);
     }
   });
   // Any other content type: accepted only without a body (core sends headers on bodiless requests).
@@ -41,9 +41,6 @@ export function installBodyParsers(app: FastifyInstance, decode: (text: string) 
     done(Errors.unsupportedMediaType(String(req.headers["content-type"] ?? "")));
   });
 }
-
-/** relaxed:false keeps Int32/Double/Long/Decimal wrappers, so function arguments keep their types. */
-const decodeCanonicalEjson = (text: string): unknown => EJSON.parse(text, { relaxed: false });
 
 /** The App Services error body. */
 function errorBody(error: GatehouseError): string {

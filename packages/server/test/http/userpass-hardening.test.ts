@@ -109,7 +109,7 @@ describe("without SMTP, mail routes answer alike for every address", () => {
     it(`${sub}`, async () => {
       const known = await call(route(server, "confirm-app", sub), { body: { email: "pending@example.com" } });
       const unknown = await call(route(server, "confirm-app", sub), { body: { email: "nobody@example.com" } });
-      assert.equal(known.status, 500);
+      assert.equal(known.status, 400);
       assert.equal(known.body.reason, "mailNotConfigured");
       assert.deepEqual([unknown.status, unknown.body.reason, unknown.body.error], [known.status, known.body.reason, known.body.error]);
     });

@@ -1,4 +1,5 @@
 import type { AppFunctions } from "../../apps/app-functions.js";
+import { decodeEjson } from "../../ejson.js";
 import { Errors } from "../../errors.js";
 import { FunctionError } from "../../functions/index.js";
 import type { RateLimiter } from "../../ratelimit/rate-limiter.js";
@@ -23,7 +24,9 @@ export class CustomFunctionProvider implements Provider {
     if (typeof name !== "string" || !this.functions.callable(app, name)) {
       throw Errors.authFunctionUnavailable(String(name));
     }
-    const { options: _options, provider: _provider, ...payload } = body;
+    const { options: _options, provider: _provider, ...fields } = body;
+    // The credential payload is EJSON (an app may send ObjectIds or dates); the rest of the body is JSON.
+    const payload = decodeEjson(fields);
     let result: unknown;
     try {
       result = await this.functions.runtime(app)!.call(name, [payload], { user: null, fromClient: false, runAsSystem: true });

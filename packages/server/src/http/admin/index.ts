@@ -11,7 +11,8 @@ export { adminContext, type AdminAppContext } from "./context.js";
 /** The admin API, mounted at `/api/admin/v3.0`. */
 export async function adminRoutes(app: FastifyInstance, { services }: AdminRouteOptions): Promise<void> {
   // Admin clients (scripts, the CLI, the console) send plain JSON, not EJSON: `7200` is a number here.
-  installBodyParsers(app, (text) => JSON.parse(text));
+  // The default parser is plain JSON with the depth bound (ejson.ts).
+  installBodyParsers(app);
   await app.register(adminAuthRoutes, { services });
 
   app.get<{ Params: { groupId: string } }>(

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { AppRuntime } from "../../apps/app-runtime.js";
+import { decodeEjson } from "../../ejson.js";
 import { Errors } from "../../errors.js";
 import { bodyObject, requireString } from "../../input.js";
 import type { Services } from "../../services.js";
@@ -83,8 +84,9 @@ export async function appRoutes(app: FastifyInstance, { services }: { services: 
   });
   app.post<{ Params: AppParams }>(`${userpass}/reset/call`, async (req, reply) => {
     const body = bodyObject(req.body);
-    const args = body.arguments ?? [];
-    if (!Array.isArray(args)) throw Errors.argumentsNotArray();
+    if (body.arguments !== undefined && !Array.isArray(body.arguments)) throw Errors.argumentsNotArray();
+    // The reset function's extra arguments are EJSON, like any function's (the rest of the body is JSON).
+    const args = decodeEjson(body.arguments ?? []) as unknown[];
     const target = resolveApp(req);
     await services.accounts.resetWithFunction(target, requireString(body, "email"), requireString(body, "password"), args, req.ip);
     return reply.code(204).send();

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { EJSON } from "bson";
 import type { AppRuntime } from "../../apps/app-runtime.js";
+import { decodeEjson, parseJsonBounded } from "../../ejson.js";
 import { Errors, GatehouseError } from "../../errors.js";
 import { bodyObject, requireString } from "../../input.js";
 import type { Services } from "../../services.js";
@@ -12,7 +12,10 @@ interface AppParams {
   appId: string;
 }
 
-/** `functions/call` (PROTOCOL.md §6.1): canonical EJSON in and out; the streaming GET variant too. */
+/**
+ * `functions/call` (PROTOCOL.md §6.1): canonical EJSON in and out; the streaming GET variant too. The
+ * body is parsed as plain JSON; `arguments` is decoded as EJSON after the caller is authenticated.
+ */
 export async function functionRoutes(app: FastifyInstance, { services }: { services: Services }): Promise<void> {
   app.post<{ Params: AppParams }>("/app/:appId/functions/call", async (req, reply) => {
     const token = bearerToken(req);
@@ -26,13 +29,14 @@ export async function functionRoutes(app: FastifyInstance, { services }: { servi
       // realm-web sends the token in the header, core in `baas_at`.
       const token = req.headers.authorization ? bearerToken(req) : req.query.baas_at;
       if (!token) throw Errors.missingAuth();
-      let body: Record<string, unknown>;
+      let parsed: unknown;
       try {
-        body = bodyObject(EJSON.parse(Buffer.from(req.query.baas_request ?? "", "base64").toString("utf8"), { relaxed: false }));
+        parsed = parseJsonBounded(Buffer.from(req.query.baas_request ?? "", "base64").toString("utf8"));
       } catch (error) {
-        if (error instanceof GatehouseError) throw error;
+        if (error instanceof GatehouseError && error.reason === "bodyTooDeep") throw error;
         throw Errors.functionCallEncoding();
       }
+      const body = bodyObject(parsed);
       const result = await callFunction(services, req, token, body);
       sendEvent(reply, result);
     },
@@ -51,8 +55,9 @@ async function callFunction(
   if (caller.app.id !== target.id) throw Errors.appMismatch();
   assertOrigin(target, req);
   const name = requireString(body, "name");
-  const args = body.arguments ?? [];
-  if (!Array.isArray(args)) throw Errors.argumentsNotArray();
+  if (body.arguments !== undefined && !Array.isArray(body.arguments)) throw Errors.argumentsNotArray();
+  // Decoded only now, for an authenticated caller of this app: the one EJSON value of the body.
+  const args = decodeEjson(body.arguments ?? []) as unknown[];
   if (body.service !== undefined) {
     // Service calls are the remote MongoDB client: data access rules are not enforced yet, so no client gets it.
     throw Errors.serviceNotFound(String(body.service));
