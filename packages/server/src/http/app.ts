@@ -6,6 +6,7 @@ import { appRoutes } from "./client/routes-app.js";
 import { authRoutes } from "./client/routes-auth.js";
 import { functionRoutes } from "./client/routes-functions.js";
 import { apiKeyRoutes } from "./client/routes-api-keys.js";
+import { installBodyLimits, MAX_BODY_LIMIT } from "./body-limits.js";
 import { clientErrorHandler, corsOrigin, frameworkError, installSecurityHeaders } from "./hardening.js";
 import { compileProxyTrust, type ProxyTrust } from "./proxy-trust.js";
 import { adminRoutes } from "./admin/index.js";
@@ -44,11 +45,12 @@ export async function buildHttpApp(services: Services, options: HttpOptions): Pr
     frameworkErrors: frameworkError(sendError),
     rewriteUrl: (req) => rewriteAbsoluteUrl(req.url),
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
-    bodyLimit: 1024 * 1024,
+    bodyLimit: MAX_BODY_LIMIT,
     // Per-request lines only at debug level: at info they would dominate the log and the hot paths.
     logController: new LogController({ disableRequestLogging: !options.debug }),
   });
   installBodyParsers(app);
+  installBodyLimits(app);
   installSecurityHeaders(app);
   await app.register(cors, {
     // Reflect the caller's origin (credentials need a specific one), never `null`; each app's
