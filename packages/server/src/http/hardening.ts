@@ -8,9 +8,10 @@ import { Errors, type GatehouseError } from "../errors.js";
  * and every other answer is one user's data (a route that sets its own Cache-Control keeps it).
  */
 export function installSecurityHeaders(app: FastifyInstance): void {
-  app.addHook("onSend", async (_req, reply, payload) => {
+  // Callback style: an async hook costs a promise per response on the hot paths.
+  app.addHook("onSend", (_req, reply, payload, done) => {
     setSecurityHeaders(reply);
-    return payload;
+    done(null, payload);
   });
 }
 
