@@ -50,7 +50,6 @@ export async function buildHttpApp(services: Services, options: HttpOptions): Pr
     logController: new LogController({ disableRequestLogging: !options.debug }),
   });
   installBodyParsers(app);
-  installBodyLimits(app);
   installSecurityHeaders(app);
   await app.register(cors, {
     // Reflect the caller's origin (credentials need a specific one), never `null`; each app's
@@ -77,6 +76,8 @@ export async function buildHttpApp(services: Services, options: HttpOptions): Pr
   });
   await app.register(
     async (client) => {
+      // Client routes only: the admin API (authenticated operators) keeps the server-wide limit.
+      installBodyLimits(client);
       await client.register(appRoutes, { services });
       await client.register(authRoutes, { services });
       await client.register(functionRoutes, { services });
