@@ -13,8 +13,19 @@ const login = (server: TestServer, ip: string, password: string) =>
     return r.status;
   });
 
+const WINDOW_SECONDS = 3600;
+
+/** Moves the (real-time based) test clock to the start of a rate-limit window, so no test straddles two. */
+function startOfWindow(server: TestServer): void {
+  const windowMs = WINDOW_SECONDS * 1000;
+  server.clock.advance(windowMs - (server.clock.now() % windowMs));
+}
+
 async function withOwner(rateLimits: Record<string, number>, work: (server: TestServer) => Promise<void>) {
-  const server = await startTestServer({ config: { trustProxy: 1, rateLimits: { enabled: true, perIp: 1000, ...rateLimits } } });
+  const server = await startTestServer({
+    config: { trustProxy: 1, rateLimits: { enabled: true, perIp: 1000, windowSeconds: WINDOW_SECONDS, ...rateLimits } },
+  });
+  startOfWindow(server);
   try {
     assert.equal((await call(route(server, "register"), { body: { email: "owner@example.com", password: "owner-secret" } })).status, 201);
     await work(server);
@@ -56,7 +67,10 @@ describe("login lockout cannot be used against the owner", () => {
     }));
 
   it("keeps the per-IP limit across accounts", async () => {
-    const server = await startTestServer({ config: { trustProxy: 1, rateLimits: { enabled: true, perIp: 4, perAccount: 100 } } });
+    const server = await startTestServer({
+      config: { trustProxy: 1, rateLimits: { enabled: true, perIp: 4, perAccount: 100, windowSeconds: WINDOW_SECONDS } },
+    });
+    startOfWindow(server);
     try {
       const statuses = [];
       for (let i = 0; i < 5; i++) {

@@ -4,14 +4,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import BetterSqlite3 from "better-sqlite3";
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from "kysely";
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from "kysely";
 import { migrations } from "../../src/store/migrations.js";
 import { freshPostgresSchema, postgresUrl } from "../helpers/postgres.js";
 
 /** 0401 normalises stored email keys to NFC, except where that would take another account's key. */
 async function check(db: Kysely<any>, dialect: "sqlite" | "postgres") {
   const all = migrations(dialect);
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => all } });
+  // As store/connect.ts does: on PostgreSQL the migration tables live in the connection's own schema.
+  const schema = dialect === "postgres" ? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s : undefined;
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => all }, ...(schema ? { migrationTableSchema: schema } : {}) });
   assert.equal((await migrator.migrateTo("0400_retention")).error, undefined);
   const account = (id: string, key: string) => ({
     id,
