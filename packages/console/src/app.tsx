@@ -1,4 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
+import { Field } from "./components/field.js";
 import { listApps, signOut } from "./api/admin.js";
 import { getSession, onSessionChange, type AdminSession } from "./api/session.js";
 import type { AdminApp } from "./api/types.js";
@@ -64,9 +65,9 @@ function Shell({ session }: { session: AdminSession }) {
             : null}
         </nav>
         {appList.length > 1 && appId ? (
-          <label class="app-picker">
-            <span>App</span>
+          <Field label="App" id="field-app" className="app-picker">
             <select
+              id="field-app"
               value={current?._id ?? appId}
               onChange={(e) => {
                 const next = (e.currentTarget as HTMLSelectElement).value;
@@ -80,7 +81,7 @@ function Shell({ session }: { session: AdminSession }) {
                 </option>
               ))}
             </select>
-          </label>
+          </Field>
         ) : null}
         <span class="operator" title="Operator key">
           {session.username}

@@ -4,8 +4,10 @@ import type { AdminApp, AdminUser, AuditEntry, AuthProviderEntry, Device, LogQue
 
 /** Every admin API call the console makes, one function each: the console does nothing a script could not. */
 
-/** Page size of the list routes (App Services answers at most 50). */
+/** Page size of the user and pending-registration lists (App Services answers at most 50). */
 export const PAGE_SIZE = 50;
+/** Page size the console asks of `…/logs` (the route's maximum). */
+export const LOG_PAGE_SIZE = 100;
 
 function group(): string {
   const session = getSession();
@@ -83,4 +85,4 @@ export const deletePending = (appId: string, email: string) => adminCall<void>(b
 
 /** One page of the audit log, newest first, older than the event id `after`. */
 export const listLogs = (appId: string, query: LogQuery, after: string | undefined, signal?: AbortSignal) =>
-  adminCall<AuditEntry[]>(`${app(appId)}/logs`, { query: { ...query, after }, ...(signal ? { signal } : {}) });
+  adminCall<AuditEntry[]>(`${app(appId)}/logs`, { query: { ...query, after, limit: LOG_PAGE_SIZE }, ...(signal ? { signal } : {}) });

@@ -40,7 +40,7 @@ export function chartSeries(signups: AuditEntry[], logins: AuditEntry[], start: 
   }
   const label = new Intl.DateTimeFormat(
     undefined,
-    bucket === "hour" ? { hour: "2-digit", minute: "2-digit", day: "numeric" } : { month: "short", day: "numeric" },
+    bucket === "hour" ? { month: "short", day: "numeric", hour: "numeric" } : { month: "short", day: "numeric" },
   );
   const labels = Array.from({ length: count }, (_, i) => label.format(new Date((first + i * size) * 1000)));
   return { bucket, labels, ...series, byProvider: [...providers].sort((a, b) => b[1] - a[1]) };
@@ -82,7 +82,8 @@ export function EventCharts({ series }: { series: ChartSeries }) {
           x: { ticks: { color: text, maxRotation: 0, autoSkipPadding: 12 }, grid: { display: false } },
           y: { beginAtZero: true, ticks: { color: text, precision: 0 }, grid: { color: grid } },
         },
-        plugins: { legend: { labels: { color: text } } },
+        // The caption above names the series with their colours and totals.
+        plugins: { legend: { display: false } },
       },
     });
     const pie = new Chart(share.current!, {

@@ -1,5 +1,6 @@
 import { useMemo, useState } from "preact/hooks";
-import { listLogs, PAGE_SIZE } from "../api/admin.js";
+import { Field } from "../components/field.js";
+import { listLogs, LOG_PAGE_SIZE } from "../api/admin.js";
 import type { AdminApp, AuditEntry, LogQuery } from "../api/types.js";
 import { chartSeries, EventCharts } from "../components/event-charts.js";
 import { EventsTable } from "../components/events-table.js";
@@ -25,6 +26,13 @@ const EVENT_TYPES = [
   "enable",
   "api_key_create",
   "api_key_delete",
+  "registration_delete",
+  "reset_email",
+  "provider_enable",
+  "provider_disable",
+  "refresh_expiration_set",
+  "admin_login",
+  "admin_logout",
 ];
 const RESULTS = ["ok", "InvalidPassword", "UserDisabled", "AccountNameInUse", "TooManyRequests", "InvalidSession"];
 const RANGES: [string, number][] = [
@@ -60,7 +68,7 @@ async function collect(
   while (events.length < cap) {
     const page = await listLogs(appId, query, after, signal);
     events.push(...page);
-    if (page.length < PAGE_SIZE) return { events, truncated: false };
+    if (page.length < LOG_PAGE_SIZE) return { events, truncated: false };
     after = page[page.length - 1]!._id;
   }
   return { events, truncated: true };
@@ -108,48 +116,48 @@ export function EventsView({ app }: { app: AdminApp }) {
     <section aria-labelledby="events-title">
       <h1 id="events-title">Events</h1>
       <div class="toolbar" role="search" aria-label="Filter events">
-        <label>
-          <span>Type</span>
+        <Field label="Type" id="field-type">
           <input
+            id="field-type"
             list="event-types"
             value={type}
             spellcheck={false}
             placeholder="any type"
             onInput={(e) => setType((e.currentTarget as HTMLInputElement).value)}
           />
-        </label>
+        </Field>
         <datalist id="event-types">
           {EVENT_TYPES.map((t) => (
             <option key={t} value={t} />
           ))}
         </datalist>
-        <label>
-          <span>Result</span>
+        <Field label="Result" id="field-result">
           <input
+            id="field-result"
             list="event-results"
             value={result}
             spellcheck={false}
             placeholder="any result"
             onInput={(e) => setResult((e.currentTarget as HTMLInputElement).value)}
           />
-        </label>
+        </Field>
         <datalist id="event-results">
           {RESULTS.map((r) => (
             <option key={r} value={r} />
           ))}
         </datalist>
-        <label>
-          <span>User id</span>
+        <Field label="User id" id="field-user-id">
           <input
+            id="field-user-id"
             value={user}
             spellcheck={false}
             placeholder="any user"
             onInput={(e) => setUser((e.currentTarget as HTMLInputElement).value)}
           />
-        </label>
-        <label>
-          <span>Time range</span>
+        </Field>
+        <Field label="Time range" id="field-time-range">
           <select
+            id="field-time-range"
             value={range.preset}
             onChange={(e) => {
               const preset = (e.currentTarget as HTMLSelectElement).value;
@@ -162,25 +170,25 @@ export function EventsView({ app }: { app: AdminApp }) {
             ))}
             <option value="custom">Custom range</option>
           </select>
-        </label>
+        </Field>
         {range.preset === "custom" ? (
           <>
-            <label>
-              <span>From</span>
+            <Field label="From" id="field-from">
               <input
+                id="field-from"
                 type="datetime-local"
                 value={range.from}
                 onChange={(e) => setRange({ ...range, from: (e.currentTarget as HTMLInputElement).value })}
               />
-            </label>
-            <label>
-              <span>To</span>
+            </Field>
+            <Field label="To" id="field-to">
               <input
+                id="field-to"
                 type="datetime-local"
                 value={range.to}
                 onChange={(e) => setRange({ ...range, to: (e.currentTarget as HTMLInputElement).value })}
               />
-            </label>
+            </Field>
           </>
         ) : null}
         <button type="button" onClick={() => setRefreshes((n) => n + 1)}>
@@ -206,7 +214,7 @@ export function EventsView({ app }: { app: AdminApp }) {
         </button>
         <button
           type="button"
-          disabled={page.state !== "done" || page.value.length < PAGE_SIZE}
+          disabled={page.state !== "done" || page.value.length < LOG_PAGE_SIZE}
           onClick={() => page.state === "done" && setCursors((c) => [...c, page.value[page.value.length - 1]!._id])}
         >
           Next page

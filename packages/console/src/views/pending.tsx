@@ -49,24 +49,26 @@ export function PendingView({ app }: { app: AdminApp }) {
                   <tr key={pending._id}>
                     <th scope="row">{email}</th>
                     <td>{formatDate(pending.creation_date)}</td>
-                    <td class="button-row">
-                      <button
-                        type="button"
-                        disabled={busy === email}
-                        onClick={() => act(email, () => confirmPending(app._id, email), `${email} confirmed.`)}
-                      >
-                        Confirm
-                      </button>
-                      <button
-                        type="button"
-                        disabled={busy === email}
-                        onClick={() => act(email, () => resendConfirmation(app._id, email), `Confirmation mail sent again to ${email}.`)}
-                      >
-                        Resend
-                      </button>
-                      <button type="button" class="danger" disabled={busy === email} onClick={() => setDeleting(email)}>
-                        Delete
-                      </button>
+                    <td>
+                      <div class="button-row">
+                        <button
+                          type="button"
+                          disabled={busy === email}
+                          onClick={() => act(email, () => confirmPending(app._id, email), `${email} confirmed.`)}
+                        >
+                          Confirm
+                        </button>
+                        <button
+                          type="button"
+                          disabled={busy === email}
+                          onClick={() => act(email, () => resendConfirmation(app._id, email), `Confirmation mail sent again to ${email}.`)}
+                        >
+                          Resend
+                        </button>
+                        <button type="button" class="danger" disabled={busy === email} onClick={() => setDeleting(email)}>
+                          Delete
+                        </button>
+                      </div>
                     </td>
                   </tr>
                 );

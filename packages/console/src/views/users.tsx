@@ -1,4 +1,5 @@
 import { useMemo, useRef, useState } from "preact/hooks";
+import { Field } from "../components/field.js";
 import { listProviders, PAGE_SIZE, searchUsers } from "../api/admin.js";
 import type { AdminApp, AdminUser, UserQuery } from "../api/types.js";
 import { Empty, ErrorState, Loading, ResultBanner } from "../components/states.js";
@@ -58,6 +59,11 @@ export function UsersView({ app }: { app: AdminApp }) {
     },
     [app._id, queryKey, after],
   );
+  // While the next answer is on its way the last one stays on screen (dimmed), so typing does not flicker.
+  const shown = useRef<AdminUser[] | null>(null);
+  if (page.state === "done") shown.current = page.value;
+  if (page.state === "error") shown.current = null;
+  const rows = page.state === "loading" ? shown.current : page.state === "done" ? page.value : null;
   const [providers] = useLoad((signal) => listProviders(app._id, signal), [app._id]);
   const providerTypes =
     providers.state === "done"
@@ -77,9 +83,9 @@ export function UsersView({ app }: { app: AdminApp }) {
       <h1 id="users-title">Users</h1>
       <ResultBanner result={flash} />
       <div class="toolbar" role="search">
-        <label class="search">
-          <span>Search users</span>
+        <Field label="Search users" id="field-search-users" className="search">
           <input
+            id="field-search-users"
             type="search"
             placeholder="email or id prefix"
             spellcheck={false}
@@ -90,10 +96,13 @@ export function UsersView({ app }: { app: AdminApp }) {
               setCursors([]);
             }}
           />
-        </label>
-        <label>
-          <span>Provider</span>
-          <select value={filters.provider} onChange={(e) => setFilter("provider", (e.currentTarget as HTMLSelectElement).value)}>
+        </Field>
+        <Field label="Provider" id="field-provider">
+          <select
+            id="field-provider"
+            value={filters.provider}
+            onChange={(e) => setFilter("provider", (e.currentTarget as HTMLSelectElement).value)}
+          >
             <option value="">Any provider</option>
             {providerTypes.map((type) => (
               <option key={type} value={type}>
@@ -101,10 +110,10 @@ export function UsersView({ app }: { app: AdminApp }) {
               </option>
             ))}
           </select>
-        </label>
-        <label>
-          <span>State</span>
+        </Field>
+        <Field label="State" id="field-state">
           <select
+            id="field-state"
             value={filters.state}
             onChange={(e) => setFilter("state", (e.currentTarget as HTMLSelectElement).value as Filters["state"])}
           >
@@ -112,23 +121,23 @@ export function UsersView({ app }: { app: AdminApp }) {
             <option value="active">Enabled</option>
             <option value="disabled">Disabled</option>
           </select>
-        </label>
-        <label>
-          <span>Created after</span>
+        </Field>
+        <Field label="Created after" id="field-created-after">
           <input
+            id="field-created-after"
             type="datetime-local"
             value={filters.createdFrom}
             onChange={(e) => setFilter("createdFrom", (e.currentTarget as HTMLInputElement).value)}
           />
-        </label>
-        <label>
-          <span>Created before</span>
+        </Field>
+        <Field label="Created before" id="field-created-before">
           <input
+            id="field-created-before"
             type="datetime-local"
             value={filters.createdTo}
             onChange={(e) => setFilter("createdTo", (e.currentTarget as HTMLInputElement).value)}
           />
-        </label>
+        </Field>
       </div>
       <p class="hint" aria-live="polite">
         {searching.id
@@ -138,12 +147,12 @@ export function UsersView({ app }: { app: AdminApp }) {
             : "All users"}
         {page.state === "done" ? ` · page ${cursors.length + 1} · ${page.value.length} shown · ${tookMs.current} ms` : ""}
       </p>
-      {page.state === "loading" ? <Loading what="users" /> : null}
+      {page.state === "loading" && !shown.current ? <Loading what="users" /> : null}
       {page.state === "error" ? <ErrorState error={page.error} what="users" retry={reload} /> : null}
       {page.state === "done" && page.value.length === 0 ? (
         <Empty>{cursors.length > 0 ? "No more users." : "No user matches."}</Empty>
       ) : null}
-      {page.state === "done" && page.value.length > 0 ? <UsersTable app={app} users={page.value} /> : null}
+      {rows && rows.length > 0 ? <UsersTable app={app} users={rows} busy={page.state === "loading"} /> : null}
       <div class="pager">
         <button type="button" disabled={cursors.length === 0} onClick={() => setCursors((c) => c.slice(0, -1))}>
           Previous page
@@ -160,9 +169,9 @@ export function UsersView({ app }: { app: AdminApp }) {
   );
 }
 
-function UsersTable({ app, users }: { app: AdminApp; users: AdminUser[] }) {
+function UsersTable({ app, users, busy }: { app: AdminApp; users: AdminUser[]; busy: boolean }) {
   return (
-    <div class="table-scroll">
+    <div class={busy ? "table-scroll busy" : "table-scroll"} aria-busy={busy}>
       <table class="users">
         <caption class="visually-hidden">Users of {app.name}</caption>
         <thead>
