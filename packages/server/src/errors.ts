@@ -143,6 +143,12 @@ const catalogue = {
    * An imported email/password account without a password hash (App Services never exported them):
    * 401 like every login failure, with its own code so a client can offer the reset (docs/migration.md).
    */
+  /** The admin API's user import reads its body a line at a time, each line at most this long. */
+  importLineTooLong: {
+    code: "BadRequest",
+    status: 413,
+    message: (maxBytes: number) => `users import: a line is longer than ${maxBytes} bytes`,
+  },
   passwordNotSet: {
     code: "PasswordResetRequired",
     status: 401,

@@ -24,6 +24,7 @@ import type { AppConfig } from "./config/types.js";
 import { Mailer } from "./mail/mailer.js";
 import { StoreDeviceClaims } from "./migration/device-claims.js";
 import { foreignHashVerifier } from "./migration/foreign-hashes.js";
+import { UserImportService } from "./migration/import-service.js";
 import { RateLimiter } from "./ratelimit/rate-limiter.js";
 import type { ResolvedServerConfig } from "./server-config.js";
 import { SessionService } from "./sessions/session-service.js";
@@ -52,6 +53,8 @@ export interface Services {
   housekeeping: Housekeeping;
   /** The operator side: keys, admin sessions, apps and user management (admin API and CLI). */
   admin: AdminServices;
+  /** User import (admin API `users/import`; the CLI builds its own over the store). */
+  imports: UserImportService;
   log: Logger;
   /** Stops the function workers and closes connections the services opened. */
   close(): Promise<void>;
@@ -134,6 +137,7 @@ export async function createServices(input: {
     functions,
     housekeeping,
     admin,
+    imports: new UserImportService(store, clock),
     log,
     async close() {
       housekeeping.stop();

@@ -7,7 +7,7 @@ import { readServerConfigFile } from "../server-config.js";
 import { Store } from "../store/store.js";
 import { importCustomData } from "./custom-data.js";
 import { exportUsers } from "./export-service.js";
-import type { FirebaseHashParams } from "./foreign-hashes.js";
+import { firebaseParamsFrom } from "./foreign-hashes.js";
 import { UserImportService, type ImportIssue } from "./import-service.js";
 import { ProgressBar } from "./progress.js";
 import { readEntries } from "./reader.js";
@@ -69,7 +69,14 @@ export function registerUserCommands(program: Command): void {
 
 /** Runs one import; the exit code is 0 when every record was imported or already there, else 1. */
 async function runImport(file: string, flags: ImportFlags): Promise<number> {
-  const firebase = firebaseParams(flags);
+  const firebase = firebaseParamsFrom({
+    signerKey: flags.firebaseSignerKey,
+    saltSeparator: flags.firebaseSaltSeparator,
+    rounds: flags.firebaseRounds,
+    memCost: flags.firebaseMemCost,
+  });
+  if (typeof firebase === "string")
+    throw new Error(`${firebase} (--firebase-signer-key, --firebase-salt-separator, --firebase-rounds, --firebase-mem-cost)`);
   const batchSize = Number(flags.batchSize);
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) throw new Error("--batch-size must be 1 to 10000");
   const [database, collection, ...more] = (flags.customDataCollection ?? "").split(".");
@@ -121,20 +128,4 @@ async function openInput(file: string): Promise<{ stream: Readable & { bytesRead
   if (file === "-") return { stream: process.stdin };
   const { size } = await stat(file);
   return { stream: createReadStream(file), size };
-}
-
-/** The Firebase project parameters: all four or none. */
-function firebaseParams(flags: ImportFlags): FirebaseHashParams | undefined {
-  const given = [flags.firebaseSignerKey, flags.firebaseSaltSeparator, flags.firebaseRounds, flags.firebaseMemCost];
-  if (given.every((v) => v === undefined)) return undefined;
-  if (given.some((v) => v === undefined)) {
-    throw new Error(
-      "Firebase hashes need all four of --firebase-signer-key, --firebase-salt-separator, --firebase-rounds, --firebase-mem-cost",
-    );
-  }
-  const rounds = Number(flags.firebaseRounds);
-  const memCost = Number(flags.firebaseMemCost);
-  if (!Number.isInteger(rounds) || rounds < 1 || rounds > 32) throw new Error("--firebase-rounds must be an integer from 1 to 32");
-  if (!Number.isInteger(memCost) || memCost < 1 || memCost > 20) throw new Error("--firebase-mem-cost must be an integer from 1 to 20");
-  return { signerKey: flags.firebaseSignerKey!, saltSeparator: flags.firebaseSaltSeparator!, rounds, memCost };
 }

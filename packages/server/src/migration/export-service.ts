@@ -20,6 +20,11 @@ export type ExportedUser = Record<string, unknown>;
  * hash not yet rehashed) and API keys their SHA-256 `key_hash`, so an import elsewhere keeps logins.
  */
 export async function* exportUsers(store: Store, options: ExportOptions): AsyncGenerator<ExportedUser> {
+  yield* exportUserRows(store, options);
+  yield* exportAccountsWithoutUser(store, options);
+}
+
+async function* exportUserRows(store: Store, options: ExportOptions): AsyncGenerator<ExportedUser> {
   const db = store.db;
   const pageSize = options.pageSize ?? 1000;
   let after = "";
@@ -81,6 +86,60 @@ export async function* exportUsers(store: Store, options: ExportOptions): AsyncG
       const anonymous = own.length === 1 && own[0]!.provider_type === "anon-user";
       const userDevices = anonymous ? [...new Set(devices.filter((d) => d.user_id === user.id).map((d) => d.id))] : [];
       if (userDevices.length > 0) record.devices = userDevices;
+      yield record;
+    }
+  }
+}
+
+/**
+ * Email/password accounts that never logged in have no user yet (the first login makes it, as in App
+ * Services). They are exported as users whose id is the account id: nothing can refer to a user id
+ * nobody was given, and the import then keeps the account, its password and its confirmation state.
+ */
+async function* exportAccountsWithoutUser(store: Store, options: ExportOptions): AsyncGenerator<ExportedUser> {
+  const pageSize = options.pageSize ?? 1000;
+  let after = "";
+  for (;;) {
+    const accounts = await store.db
+      .selectFrom("userpass_accounts as a")
+      .selectAll("a")
+      .where("a.app_id", "=", options.appId)
+      .where("a.id", ">", after)
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom("identities as i")
+              .select("i.user_id")
+              .where("i.app_id", "=", options.appId)
+              .where("i.provider_type", "=", "local-userpass")
+              .whereRef("i.external_id", "=", "a.id"),
+          ),
+        ),
+      )
+      .orderBy("a.id")
+      .limit(pageSize)
+      .execute();
+    if (accounts.length === 0) return;
+    after = accounts.at(-1)!.id;
+    for (const account of accounts) {
+      const record: ExportedUser = {
+        _id: account.id,
+        identities: [
+          {
+            id: account.id,
+            provider_type: "local-userpass",
+            provider_id: derivedId("provider", options.appId, "local-userpass"),
+            provider_data: { email: account.email },
+          },
+        ],
+        data: { email: account.email },
+        type: "normal",
+        creation_date: Math.floor(Number(account.created_at) / 1000),
+        last_authentication_date: 0,
+        disabled: false,
+      };
+      if (account.confirmed !== 1) record.pending_confirmation = true;
+      if (options.withHashes && account.password_hash !== "") record.password_hash = account.password_hash;
       yield record;
     }
   }

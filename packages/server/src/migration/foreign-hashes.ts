@@ -34,6 +34,32 @@ export interface FirebaseHashParams {
   memCost: number;
 }
 
+/**
+ * Checks Firebase project parameters as an operator typed them (all four, or none at all).
+ * @returns the parameters, undefined when none were given, or why they cannot be used.
+ */
+export function firebaseParamsFrom(input: {
+  signerKey?: string;
+  saltSeparator?: string;
+  rounds?: string | number;
+  memCost?: string | number;
+}): FirebaseHashParams | undefined | string {
+  const given = [input.signerKey, input.saltSeparator, input.rounds, input.memCost];
+  if (given.every((v) => v === undefined)) return undefined;
+  if (given.some((v) => v === undefined)) return "Firebase hashes need all four parameters: signer key, salt separator, rounds, mem cost";
+  const rounds = Number(input.rounds);
+  const memCost = Number(input.memCost);
+  if (!Number.isInteger(rounds) || rounds < 1 || rounds > 32) return "Firebase rounds must be an integer from 1 to 32";
+  if (!Number.isInteger(memCost) || memCost < 1 || memCost > 20) return "Firebase mem cost must be an integer from 1 to 20";
+  for (const [name, value] of [
+    ["signer key", input.signerKey!],
+    ["salt separator", input.saltSeparator!],
+  ] as const) {
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(value)) return `Firebase ${name} must be base64`;
+  }
+  return { signerKey: input.signerKey!, saltSeparator: input.saltSeparator!, rounds, memCost };
+}
+
 const LIMITS = { scryptMaxMemory: 256 * 1024 * 1024, pbkdf2MaxIterations: 10_000_000, bcryptMaxCost: 16 };
 
 /** Standard or URL-safe base64 with or without padding, and passlib's `.`-for-`+` variant. */

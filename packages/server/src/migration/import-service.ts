@@ -20,6 +20,9 @@ export interface ImportOptions {
   onProgress?: (counts: ImportCounts) => void;
   /** Called for each record skipped as bad (`error`) or in conflict. */
   onIssue?: (issue: ImportIssue) => void;
+  /** Who runs the import (an operator key's name), and from where: recorded in the audit log. */
+  actor?: string;
+  ip?: string;
 }
 
 /** Running totals of an import. */
@@ -133,6 +136,8 @@ export class UserImportService {
               at: now,
               type: "users_import",
               result: "ok",
+              actor: options.actor ?? "cli",
+              ip: options.ip ?? null,
               detail: `imported ${fresh.length} users (${batch[0]!.where} to ${batch.at(-1)!.where})`,
             });
           }

@@ -3,6 +3,7 @@ import type { Services } from "../../services.js";
 import { authenticateOperator, setRequestApp } from "./context.js";
 import { serverApiKeyRoutes } from "./routes-api-keys.js";
 import { configRoutes } from "./routes-config.js";
+import { importRoutes } from "./routes-import.js";
 import { registrationRoutes } from "./routes-registrations.js";
 import { userRoutes } from "./routes-users.js";
 
@@ -16,7 +17,13 @@ export interface AdminRouteOptions {
  * so its routes are authenticated, group-checked and app-resolved before they run: a plugin reads the
  * operator and app with `adminContext(req)`. To add routes (import, export...), append a plugin here.
  */
-export const appScopedRoutes: FastifyPluginAsync<AdminRouteOptions>[] = [userRoutes, registrationRoutes, serverApiKeyRoutes, configRoutes];
+export const appScopedRoutes: FastifyPluginAsync<AdminRouteOptions>[] = [
+  userRoutes,
+  registrationRoutes,
+  serverApiKeyRoutes,
+  configRoutes,
+  importRoutes,
+];
 
 /** `/groups/{groupId}/apps/{appId}/…`: authentication (401), then group and app (404), then the route. */
 export async function appScope(app: FastifyInstance, { services }: AdminRouteOptions): Promise<void> {

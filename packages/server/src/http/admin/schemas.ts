@@ -225,3 +225,37 @@ export const auditEventSchema = {
     actor: { type: ["string", "null"] },
   },
 } as const;
+
+export const importQuerySchema = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    strict: { type: "string", enum: ["true", "false"] },
+    batch_size: { type: "string", pattern: "^[1-9][0-9]{0,3}$|^10000$" },
+    firebase_signer_key: { type: "string", maxLength: 1024 },
+    firebase_salt_separator: { type: "string", maxLength: 1024 },
+    firebase_rounds: { type: "string", maxLength: 4 },
+    firebase_mem_cost: { type: "string", maxLength: 4 },
+  },
+} as const;
+
+const importIssueSchema = {
+  type: "object",
+  required: ["kind", "where", "reason"],
+  properties: { kind: { type: "string" }, where: { type: "string" }, reason: { type: "string" } },
+} as const;
+
+export const importReportSchema = {
+  type: "object",
+  required: ["read", "imported", "skipped", "conflicts", "errors", "issues", "issues_truncated"],
+  properties: {
+    read: { type: "integer" },
+    imported: { type: "integer" },
+    skipped: { type: "integer" },
+    conflicts: { type: "integer" },
+    errors: { type: "integer" },
+    issues: { type: "array", items: importIssueSchema },
+    issues_truncated: { type: "boolean" },
+    stopped: importIssueSchema,
+  },
+} as const;
