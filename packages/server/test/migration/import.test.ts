@@ -162,9 +162,25 @@ describe("user import", () => {
     assert.match(first.output().stderr, /^line 2: identities must be a non-empty array$/m);
     assert.match(first.output().stderr, /\[#{30}\] 100% 2 read: imported 1, skipped 0, conflicts 0, errors 1/);
     await writeFile(file, ndjson([good]));
-    const second = runCli(["users", "import", "--db", db, "--app", APP, "--no-progress", file]);
+    const data = join(dir, "custom-data.ndjson");
+    await writeFile(data, `{"_id":{"$oid":"65f0a1b2c3d4e5f6a7b8c9d2"},"user_id":"${good._id as string}","plan":"pro"}\n`);
+    const second = runCli([
+      "users",
+      "import",
+      "--db",
+      db,
+      "--app",
+      APP,
+      "--no-progress",
+      "--custom-data",
+      data,
+      "--custom-data-collection",
+      "app.users",
+      file,
+    ]);
     assert.equal(await second.exited, 0);
     assert.match(second.output().stdout, /imported 0, skipped 1/);
+    assert.match(second.output().stdout, /custom user data \(app\.users\): imported 1, skipped 0, errors 0/);
     const exported = runCli(["users", "export", "--db", db, "--app", APP]);
     assert.equal(await exported.exited, 0);
     const lines = exported
