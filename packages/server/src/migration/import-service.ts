@@ -83,6 +83,14 @@ export class UserImportService {
       options.onIssue?.(found);
     };
     let batch: Pending[] = [];
+    // One batch is written while the next is read and validated (the database and the parsing overlap);
+    // writes stay one after another, so each batch's lookups see every earlier batch.
+    let writing: Promise<void> | undefined;
+    const write = async (full: Pending[]) => {
+      if (writing) await writing;
+      writing = this.writeBatch(full, options, counts, issue).then(() => options.onProgress?.({ ...counts }));
+      writing.catch(() => {}); // awaited later; a failure must not surface as unhandled meanwhile
+    };
     try {
       for await (const entry of entries) {
         counts.read++;
@@ -95,13 +103,22 @@ export class UserImportService {
         }
         batch.push({ where: entry.where, user });
         if (batch.length >= batchSize) {
-          await this.writeBatch(batch, options, counts, issue);
+          await write(batch);
           batch = [];
-          options.onProgress?.({ ...counts });
         }
       }
-      if (batch.length > 0) await this.writeBatch(batch, options, counts, issue);
-    } catch (error) {
+      if (batch.length > 0) await write(batch);
+      if (writing) await writing;
+    } catch (caught) {
+      let error = caught;
+      // The write in flight finishes first; if it failed, that earlier batch's failure is the answer.
+      if (writing && error !== undefined) {
+        try {
+          await writing;
+        } catch (earlier) {
+          error = earlier;
+        }
+      }
       if (!(error instanceof StrictStop)) throw error;
       issue(error.issue);
       options.onProgress?.({ ...counts });
