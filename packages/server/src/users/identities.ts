@@ -85,6 +85,8 @@ export async function linkIdentity(
   now: number,
 ): Promise<boolean> {
   if (source.providerType === "anon-user") throw Errors.linkAnonymousNotAllowed();
+  // An API key belongs to the user who created it: nobody else may link it, even knowing the secret.
+  if (identity.ownerUserId !== undefined && identity.ownerUserId !== userId) throw Errors.identityInUse();
   const owner = await tx.users.findIdByIdentity(app.id, source.providerType, identity.externalId);
   if (owner === userId) return false;
   if (owner !== undefined) throw Errors.identityInUse();
