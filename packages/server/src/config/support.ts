@@ -117,6 +117,15 @@ function providerDetail(p: ProviderConfig): string {
       return c["useJWKURI"] === true
         ? `keys from ${String(c["jwkURI"])}`
         : `${String(c["signingAlgorithm"] || "HS256")}, signing key secrets: ${[p.secretConfig["signingKeys"] ?? []].flat().join(", ") || "none"}`;
+    case "oauth2-google":
+    case "oauth2-apple":
+    case "oauth2-facebook": {
+      const parts = [typeof c["clientId"] === "string" ? `client id ${c["clientId"]}` : "no clientId"];
+      if (p.type === "oauth2-google") parts.push(c["openId"] === true ? "OpenID id_tokens" : "auth codes");
+      parts.push(`${p.redirectUris.length} redirect_uris`);
+      if (p.domainRestrictions.length > 0) parts.push(`domains ${p.domainRestrictions.join(", ")}`);
+      return parts.join(", ");
+    }
     default:
       return typeof c["clientId"] === "string" ? `client id ${c["clientId"]}` : "";
   }

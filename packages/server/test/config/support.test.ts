@@ -160,4 +160,18 @@ describe("describeSupport on real exports", { skip }, () => {
     assert.ok(lines.some((l) => l.startsWith("functions: 48 declared, 48 without source (")));
     assert.ok(lines.includes("environment values: 3"));
   });
+
+  it("pushpull with this build's providers: custom JWT and the three social ones are served, with their settings", async () => {
+    const { SUPPORTED } = await import("../../src/server.js");
+    const lines = describeSupport(await loadAppDirectory(fixture("makesitgo__pushpull")), SUPPORTED);
+    for (const expected of [
+      "provider custom-token: enabled (HS256, signing key secrets: auth_jwt_signing_key)",
+      "provider oauth2-apple: enabled (client id client_id, 1 redirect_uris)",
+      "provider oauth2-facebook: enabled (client id client_id, 2 redirect_uris, domains domain.restriction, another.one)",
+      "provider oauth2-google: enabled (client id client_id, OpenID id_tokens, 0 redirect_uris)",
+    ]) {
+      assert.ok(lines.includes(expected), `missing line: ${expected}\n${lines.join("\n")}`);
+    }
+    assert.ok(!lines.some((l) => l.includes("not supported yet")));
+  });
 });
