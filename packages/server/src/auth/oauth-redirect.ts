@@ -48,6 +48,8 @@ export interface CallbackParams {
   code?: string;
   error?: string;
   error_description?: string;
+  /** Apple's form post: the user's name, as JSON, on a first authorization. */
+  user?: string;
 }
 
 /**
@@ -110,7 +112,7 @@ export class OAuthRedirectFlow {
       const config = app.provider(claims.p);
       const provider = config ? this.logins.redirectProvider(config.type) : undefined;
       if (!config || !provider) throw Errors.providerNotFound(claims.p);
-      const identity = await provider.completeRedirect(app, config, params.code, callbackUrl);
+      const identity = await provider.completeRedirect(app, config, params.code, callbackUrl, params.user ? { user: params.user } : {});
       const linkTo = claims.l
         ? { app, userId: claims.l.u, session: await this.sessions.liveSession(app, claims.l.s, claims.l.u) }
         : undefined;

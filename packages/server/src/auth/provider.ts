@@ -20,8 +20,17 @@ export interface LoginAttempt {
 export interface RedirectProvider extends Provider {
   /** The provider's authorize URL for this login; `redirectUri` is Gatehouse's callback. */
   authorizeUrl(provider: ProviderConfig, redirectUri: string, state: string): string;
-  /** Exchanges the code the callback received for the identity (the same `redirectUri` is sent). */
-  completeRedirect(app: AppRuntime, provider: ProviderConfig, code: string, redirectUri: string): Promise<VerifiedIdentity>;
+  /**
+   * Exchanges the code the callback received for the identity (the same `redirectUri` is sent).
+   * `user` is what Apple posts beside the code on a first authorization (the name, as JSON).
+   */
+  completeRedirect(
+    app: AppRuntime,
+    provider: ProviderConfig,
+    code: string,
+    redirectUri: string,
+    extra?: { user?: string },
+  ): Promise<VerifiedIdentity>;
 }
 
 /** One authentication provider type (`anon-user`, `local-userpass`, ...). */

@@ -145,7 +145,7 @@ describe("OAuth redirect flow", () => {
   });
 
   it("Apple posts the code back from a form; the exchange uses the client secret", async () => {
-    idp.nextUser.apple = { sub: "rd-a", email: "rd-a@privaterelay.appleid.com" };
+    idp.nextUser.apple = { sub: "rd-a", email: "rd-a@privaterelay.appleid.com", firstName: "Ana", lastName: "Pple" };
     const flow = await run("oauth2-apple", { redirect: REDIRECT, state: "applestatexx" });
     assert.equal(flow.authorize.searchParams.get("response_mode"), "form_post");
     const fragment = fragmentOf(flow.location);
@@ -153,6 +153,7 @@ describe("OAuth redirect flow", () => {
     assert.equal(idp.tokenRequests.at(-1)!.client_secret, idp.clientSecrets.apple);
     const profile = await call(`${server.api}/auth/profile`, { token: fragment._baas_ua!.split("$")[0] });
     assert.equal(profile.body.data.email, "rd-a@privaterelay.appleid.com");
+    assert.deepEqual([profile.body.data.name, profile.body.data.first_name], ["Ana Pple", "Ana"], "the posted name reaches the profile");
   });
 
   it("only the social providers have a redirect flow", async () => {

@@ -241,6 +241,10 @@ export class LoopbackIdentityProviders {
     const params: Record<string, string> = user
       ? { code: this.issueCode(provider, user, url.searchParams.get("client_id") ?? ""), state }
       : { error: "access_denied", error_description: "The user denied the request", state };
+    // Apple sends the user's name beside the code, once, outside the id_token.
+    if (user && provider === "apple" && typeof user.firstName === "string") {
+      params.user = JSON.stringify({ name: { firstName: user.firstName, lastName: user.lastName }, email: user.email });
+    }
     if (url.searchParams.get("response_mode") === "form_post") {
       // Apple posts the answer back from an auto-submitted form when names or emails were asked for.
       const inputs = Object.entries(params)

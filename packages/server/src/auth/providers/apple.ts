@@ -48,10 +48,20 @@ export class AppleProvider implements RedirectProvider {
     });
   }
 
-  async completeRedirect(app: AppRuntime, provider: ProviderConfig, code: string, redirectUri: string): Promise<VerifiedIdentity> {
+  async completeRedirect(
+    app: AppRuntime,
+    provider: ProviderConfig,
+    code: string,
+    redirectUri: string,
+    extra: { user?: string } = {},
+  ): Promise<VerifiedIdentity> {
     const tokens = await exchangeCode(app, provider, this.endpoints.tokenUri, code, redirectUri, this.timeoutMs);
     if (typeof tokens.id_token !== "string") throw Errors.identityProviderUnavailable(this.type, "the token endpoint sent no id_token");
-    return this.fromIdToken(provider, tokens.id_token);
+    const identity = await this.fromIdToken(provider, tokens.id_token);
+    // The name comes only once, beside the code and outside the signed token: display data, nothing more.
+    const name = nameOf(extra.user);
+    if (Object.keys(name).length === 0) return identity;
+    return { ...identity, providerData: { ...identity.providerData, ...name }, profileData: { ...identity.profileData, ...name } };
   }
 
   private async fromIdToken(provider: ProviderConfig, token: string): Promise<VerifiedIdentity> {
@@ -71,5 +81,19 @@ export class AppleProvider implements RedirectProvider {
     // Apple's id_token carries the email (possibly a private relay address) and no name.
     const metadata = typeof claims.email === "string" ? { email: claims.email } : {};
     return { externalId: claims.sub, providerData: metadata, profileData: metadata };
+  }
+}
+
+/** `{"name":{"firstName","lastName"}}` as Apple posts it, as App Services' metadata names. */
+function nameOf(user: string | undefined): Record<string, string> {
+  if (!user || user.length > 4096) return {};
+  try {
+    const name = (JSON.parse(user) as { name?: { firstName?: unknown; lastName?: unknown } }).name ?? {};
+    const first = typeof name.firstName === "string" ? name.firstName.slice(0, 256) : "";
+    const last = typeof name.lastName === "string" ? name.lastName.slice(0, 256) : "";
+    const full = [first, last].filter((part) => part !== "").join(" ");
+    return { ...(first ? { first_name: first } : {}), ...(last ? { last_name: last } : {}), ...(full ? { name: full } : {}) };
+  } catch {
+    return {};
   }
 }

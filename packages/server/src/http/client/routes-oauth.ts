@@ -80,6 +80,7 @@ function pick(source: unknown): CallbackParams {
     ...(text("code") !== undefined ? { code: text("code") } : {}),
     ...(text("error") !== undefined ? { error: text("error") } : {}),
     ...(text("error_description") !== undefined ? { error_description: text("error_description") } : {}),
+    ...(text("user") !== undefined ? { user: text("user") } : {}),
   };
 }
 
