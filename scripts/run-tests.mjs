@@ -4,6 +4,7 @@
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
+import { missingPieces } from "../test/support/requirements.mjs";
 
 const roots = process.argv.slice(2).length ? process.argv.slice(2) : ["packages/server/test", "packages/sdk/test", "test"];
 const files = [];
@@ -30,7 +31,16 @@ if (files.length === 0) {
   console.error("no test files found");
   process.exit(1);
 }
+// One loud line per missing piece for the whole run (test/support/requirements.mjs); the files that
+// need it skip quietly after that. Under CI=true nothing may be skipped.
+const missing = missingPieces();
+for (const { line } of missing) console.error(line);
+if (missing.length > 0 && process.env.CI === "true") {
+  console.error("CI=true: every test must run; install what is missing (.ci/run does)");
+  process.exit(1);
+}
 const result = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-concurrency=2", "--test-timeout=120000", ...files], {
   stdio: "inherit",
+  env: { ...process.env, GATEHOUSE_TEST_REQUIREMENTS_REPORTED: "1" },
 });
 process.exit(result.status ?? 1);

@@ -1,7 +1,5 @@
 import { newObjectId } from "../../src/ids.js";
-
-/** The PostgreSQL the tests may use (CI starts one and sets this); undefined where none is configured. */
-export const postgresUrl = process.env.GATEHOUSE_TEST_POSTGRES_URL;
+import { postgresUrl } from "../../../../test/support/requirements.mjs";
 
 /**
  * A fresh schema in the test database, and a URL whose connections use it (`search_path`), so each test
