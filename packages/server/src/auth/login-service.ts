@@ -49,10 +49,26 @@ export class LoginService {
     return [...this.providers.keys()];
   }
 
+  /**
+   * Why `providerName` cannot log anyone in to `app`: not enabled in the app, or of a type this server
+   * does not serve; undefined when it is served.
+   */
+  unservedProvider(app: AppRuntime, providerName: string): GatehouseError | undefined {
+    const config = app.provider(providerName);
+    if (!config) return Errors.providerNotFound(providerName);
+    return this.providers.has(config.type) ? undefined : Errors.providerNotSupported(providerName);
+  }
+
   async login(request: LoginRequest): Promise<LoginResponse> {
     const { config, provider } = this.resolve(request);
     return this.audited(request, config.type, async () => {
-      const identity = await provider.verify({ app: request.app, provider: config, body: request.body, ip: request.ip });
+      const identity = await provider.verify({
+        app: request.app,
+        provider: config,
+        body: request.body,
+        ip: request.ip,
+        linking: request.linkTo !== undefined,
+      });
       return this.complete(request, config.type, identity);
     });
   }
@@ -70,11 +86,10 @@ export class LoginService {
   }
 
   private resolve(request: LoginRequest): { config: ProviderConfig; provider: Provider } {
-    const config = request.app.provider(request.providerName);
-    if (!config) throw Errors.providerNotFound(request.providerName);
-    const provider = this.providers.get(config.type);
-    if (!provider) throw Errors.providerNotSupported(request.providerName);
-    return { config, provider };
+    const unserved = this.unservedProvider(request.app, request.providerName);
+    if (unserved) throw unserved;
+    const config = request.app.provider(request.providerName)!;
+    return { config, provider: this.providers.get(config.type)! };
   }
 
   private complete(request: LoginRequest, providerType: string, identity: VerifiedIdentity): Promise<LoginResponse> {

@@ -11,6 +11,8 @@ export interface LoginAttempt {
   /** The request body as JSON (credential fields plus `options`); providers decode EJSON where they take it. */
   body: Record<string, unknown>;
   ip: string;
+  /** True for `?link=true`: the request carries the caller's access token. */
+  linking: boolean;
 }
 
 /**

@@ -17,7 +17,7 @@ export class UserpassLoginProvider implements Provider {
     private readonly clock: Clock,
   ) {}
 
-  async verify({ app, body, ip }: LoginAttempt): Promise<VerifiedIdentity> {
+  async verify({ app, body, ip, linking }: LoginAttempt): Promise<VerifiedIdentity> {
     const username = requireString(body, "username");
     const password = requireString(body, "password");
     const emailKey = app.emailKey(username);
@@ -27,7 +27,7 @@ export class UserpassLoginProvider implements Provider {
     const ok = await this.hasher.verify(account?.passwordHash, password);
     // An imported account whose old system kept its password: only a reset can set one.
     if (account?.passwordHash === PASSWORD_NOT_SET) throw Errors.passwordNotSet();
-    if (!ok || !account) throw Errors.invalidPassword();
+    if (!ok || !account) throw linking ? Errors.invalidPasswordOnLink() : Errors.invalidPassword();
     await this.limiter.loginSucceeded(app.id, ip, emailKey);
     if (!account.confirmed) throw Errors.confirmationRequired();
     if (this.hasher.needsRehash(account.passwordHash)) {

@@ -46,6 +46,17 @@ export async function appRoutes(app: FastifyInstance, { services }: { services: 
     },
   );
 
+  // Any other route of a provider (GET …/oauth2-google/login, …/redirect, other methods and shapes): a
+  // provider this server does not serve answers AuthProviderNotFound, as its POST login does. OPTIONS
+  // stays with CORS: it is every route's preflight.
+  const unservedProviderRoute = async (req: FastifyRequest<{ Params: AppParams & { provider: string } }>) => {
+    const target = resolveApp(req);
+    throw services.logins.unservedProvider(target, req.params.provider) ?? Errors.routeNotFound(req.method, req.url.split("?")[0]!);
+  };
+  for (const url of ["/app/:appId/auth/providers/:provider", "/app/:appId/auth/providers/:provider/*"]) {
+    app.route({ method: ["GET", "POST", "PUT", "PATCH", "DELETE"], url, handler: unservedProviderRoute });
+  }
+
   // The public email/password routes ignore any Authorization header: realm-web attaches one (§1.1).
   const userpass = "/app/:appId/auth/providers/local-userpass";
   app.post<{ Params: AppParams }>(`${userpass}/register`, async (req, reply) => {
