@@ -156,8 +156,9 @@ describe("providers this build does not serve", () => {
       });
       assert.equal(res.status, 404, `${method} ${path}`);
       if (method === "HEAD") continue;
-      const body = (await res.json()) as { error_code: string; error: string };
+      const body = (await res.json()) as { error_code: string; error: string; reason: string };
       assert.equal(body.error_code, "AuthProviderNotFound", `${method} ${path}: ${body.error}`);
+      assert.equal(body.reason, path.startsWith("no-such-provider") ? "providerNotFound" : "providerNotSupported", `${method} ${path}`);
     }
     const served = await fetch(`${base}/anon-user/register`, {
       method: "POST",
@@ -165,7 +166,11 @@ describe("providers this build does not serve", () => {
       body: "{}",
     });
     assert.equal(served.status, 404);
-    assert.equal(((await served.json()) as { error_code: string }).error_code, "NotFound");
+    assert.deepEqual(await served.json(), {
+      error: "no route for POST " + new URL(`${base}/anon-user/register`).pathname,
+      error_code: "NotFound",
+      reason: "routeNotFound",
+    });
     // The preflight of every one of these routes is still CORS's.
     const preflight = await fetch(`${base}/oauth2-google/login`, {
       method: "OPTIONS",

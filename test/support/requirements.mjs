@@ -7,8 +7,21 @@ import { fileURLToPath } from "node:url";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
-/** The 15 real App Services exports: third-party data kept beside the repository, never in it. */
-export const fixturesDir = process.env.GATEHOUSE_FIXTURES || resolve(repoRoot, "../shared/fixtures/app-services-exports");
+const EXPORTS = "shared/fixtures/app-services-exports";
+
+/**
+ * The 15 real App Services exports: third-party data kept beside the repository, never in it.
+ * GATEHOUSE_FIXTURES, else `../shared/…` beside the checkout, or beside one of its parents (a git
+ * worktree at `<dir>/wt/name` finds `<dir>/shared`).
+ */
+export const fixturesDir = process.env.GATEHOUSE_FIXTURES || besideAncestor(EXPORTS) || resolve(repoRoot, "..", EXPORTS);
+
+function besideAncestor(relative) {
+  for (let dir = resolve(repoRoot, ".."); ; dir = dirname(dir)) {
+    if (existsSync(resolve(dir, relative))) return resolve(dir, relative);
+    if (dirname(dir) === dir) return undefined;
+  }
+}
 /** The Chromium the browser tests drive (Debian's package by default). */
 export const chromiumPath = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 /** The PostgreSQL database the PostgreSQL tests create their schemas in. */
@@ -18,7 +31,7 @@ const PIECES = {
   fixtures: {
     what: "the 15 real App Services exports",
     present: () => existsSync(fixturesDir),
-    how: `not found at ${fixturesDir}; put them at ../shared/fixtures/app-services-exports beside the repository or set GATEHOUSE_FIXTURES`,
+    how: `not found at ${fixturesDir}; put them in shared/fixtures/app-services-exports beside the repository (or a parent directory) or set GATEHOUSE_FIXTURES`,
   },
   postgres: {
     what: "PostgreSQL",
