@@ -10,7 +10,7 @@ import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 
 const repoRoot = resolve(fileURLToPath(new URL("../..", import.meta.url)));
-const EXEMPT = new Set(["test/support/requirements.mjs", "test/support/requirements.d.mts", "test/install/fresh-clone.test.ts"]);
+const EXEMPT = new Set(["test/support/requirements.mjs", "test/support/requirements.d.mts", "test/install/fresh-clone.long.test.ts"]);
 
 function sources(): { path: string; text: string }[] {
   const found: { path: string; text: string }[] = [];
