@@ -1,6 +1,9 @@
 import { newObjectId } from "../../src/ids.js";
 import { postgresUrl } from "../../../../test/support/requirements.mjs";
 
+/** The configured test database, if any; tests decide whether to run with `requirement("postgres")`. */
+export { postgresUrl };
+
 /**
  * A fresh schema in the test database, and a URL whose connections use it (`search_path`), so each test
  * run starts empty and leaves nothing behind after `drop`.
