@@ -67,7 +67,8 @@ const catalogue = {
     message: (max: number) => `request body nests arrays and objects deeper than ${max} levels`,
   },
   invalidEjson: { code: "BadRequest", status: 400, message: (detail: string) => `invalid EJSON value: ${detail}` },
-  bodyNotObject: { code: "BadRequest", status: 400, message: () => "request body must be a JSON object" },
+  /** The body as a whole has the wrong type: one more parameter of the wrong type, as the schemas say. */
+  bodyNotObject: { code: "InvalidParameter", status: 400, message: () => "request body must be a JSON object" },
   bodyTooLarge: { code: "BadRequest", status: 413, message: () => "request body too large" },
   unsupportedMediaType: {
     code: "BadRequest",
@@ -76,10 +77,9 @@ const catalogue = {
   },
   /** Any other 4xx Fastify itself raised, with Fastify's status. */
   requestRejected: { code: "BadRequest", status: 400, message: (status: number, message: string) => ({ message, status }) },
-  /** A field of the wrong type or shape (the schema validator's and `input.ts`'s answer). */
+  /** A field of the wrong type or shape (the route schemas' answer, http/transport.ts). */
   invalidParameter: { code: "InvalidParameter", status: 400, message: (message: string) => message },
   missingParameter: { code: "MissingParameter", status: 400, message: (message: string) => message },
-  argumentsNotArray: { code: "InvalidParameter", status: 400, message: () => "'arguments' must be an array" },
   // What Fastify's router and Node's HTTP parser refuse before a route runs.
   urlParameterTooLong: { code: "BadRequest", status: 414, message: () => "a URL path segment is too long" },
   badUrl: { code: "BadRequest", status: 400, message: () => "the URL is not valid (bad percent-encoding)" },

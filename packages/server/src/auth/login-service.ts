@@ -9,7 +9,7 @@ import type { AccessContext, LoginResponse, SessionService } from "../sessions/s
 import { isUniqueViolation, type Store } from "../store/store.js";
 import type { AuthHooks } from "./hooks.js";
 import type { ProviderConfig } from "../config/types.js";
-import type { Provider, RedirectProvider, VerifiedIdentity } from "./provider.js";
+import type { CredentialSchema, Provider, RedirectProvider, VerifiedIdentity } from "./provider.js";
 
 /** A login or link request as the HTTP layer hands it over. */
 export interface LoginRequest {
@@ -47,6 +47,11 @@ export class LoginService {
   /** Provider types this server can log users in with. */
   supportedTypes(): string[] {
     return [...this.providers.keys()];
+  }
+
+  /** Each served provider type with the schema of its login body's credential fields. */
+  credentialSchemas(): [type: string, schema: CredentialSchema][] {
+    return [...this.providers.values()].map((p) => [p.type, p.credentialSchema]);
   }
 
   /**

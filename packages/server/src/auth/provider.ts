@@ -26,9 +26,17 @@ export interface RedirectProvider extends Provider {
   completeRedirect(app: AppRuntime, provider: ProviderConfig, code: string, redirectUri: string): Promise<VerifiedIdentity>;
 }
 
+/**
+ * The JSON schema of a provider's credential fields in the login body (`options` is added by the HTTP
+ * layer, which validates the body against it before `verify` runs).
+ */
+export type CredentialSchema = Readonly<Record<string, unknown>>;
+
 /** One authentication provider type (`anon-user`, `local-userpass`, ...). */
 export interface Provider {
   readonly type: string;
+  /** What a login body of this type must hold; `verify` may rely on it. */
+  readonly credentialSchema: CredentialSchema;
   /** Checks the credential; throws a GatehouseError (401 family) when it is not good. */
   verify(attempt: LoginAttempt): Promise<VerifiedIdentity>;
 }

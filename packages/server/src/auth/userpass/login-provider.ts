@@ -4,11 +4,15 @@ import type { Clock } from "../../clock.js";
 import type { Store } from "../../store/store.js";
 import { PASSWORD_NOT_SET, type PasswordHasher } from "../password.js";
 import type { LoginAttempt, Provider, VerifiedIdentity } from "../provider.js";
-import { requireString } from "../../input.js";
 
 /** `local-userpass` login: `{username, password}` checked against the account's argon2id hash. */
 export class UserpassLoginProvider implements Provider {
   readonly type = "local-userpass";
+  readonly credentialSchema = {
+    type: "object",
+    required: ["username", "password"],
+    properties: { username: { type: "string", maxLength: 4096 }, password: { type: "string", maxLength: 4096 } },
+  };
 
   constructor(
     private readonly store: Store,
@@ -18,8 +22,8 @@ export class UserpassLoginProvider implements Provider {
   ) {}
 
   async verify({ app, body, ip, linking }: LoginAttempt): Promise<VerifiedIdentity> {
-    const username = requireString(body, "username");
-    const password = requireString(body, "password");
+    const username = body.username as string;
+    const password = body.password as string;
     const emailKey = app.emailKey(username);
     await this.limiter.checkLogin(app.id, ip, emailKey);
     const account = await this.store.accounts.findByEmailKey(app.id, emailKey);
