@@ -16,6 +16,9 @@ import { oauthRoutes } from "./client/routes-oauth.js";
 import { installBodyParsers, prepareBody, rewriteAbsoluteUrl, sendError, toGatehouseError } from "./transport.js";
 import type { ResolvedServerConfig } from "../server-config.js";
 
+/** The HTTP server as the rest of the code sees it (only http/ imports Fastify itself). */
+export type HttpApp = FastifyInstance;
+
 /** Options of the HTTP layer. */
 export interface HttpOptions {
   logger: FastifyBaseLogger;
