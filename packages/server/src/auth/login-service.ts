@@ -40,8 +40,9 @@ export class LoginService {
   ) {}
 
   /** Makes a provider type available to every app that enables it. */
-  register(provider: Provider): void {
-    this.providers.set(provider.type, provider);
+  register(type: string, provider: Provider): void {
+    if (provider.type !== type) throw new Error(`provider registered as '${type}' is a '${provider.type}'`);
+    this.providers.set(type, provider);
   }
 
   /** Provider types this server can log users in with. */

@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { SUPPORTED } from "../../src/server.js";
 import { call, startTestServer } from "../helpers/server.js";
 import { fixturesDir, requirement } from "../../../../test/support/requirements.mjs";
 
@@ -10,15 +9,6 @@ import { fixturesDir, requirement } from "../../../../test/support/requirements.
 const TOKEN_PROVIDERS = ["api-key", "custom-token", "oauth2-google", "oauth2-apple", "oauth2-facebook"];
 const skip = requirement("fixtures");
 const fixtures = skip ? [] : readdirSync(fixturesDir).filter((name) => statSync(join(fixturesDir, name)).isDirectory());
-
-it("reports as supported exactly the providers the server registers", async () => {
-  const server = await startTestServer();
-  try {
-    assert.deepEqual(server.services.logins.supportedTypes().sort(), [...SUPPORTED.providers].sort());
-  } finally {
-    await server.close();
-  }
-});
 
 /** The 15 real App Services exports (../shared or GATEHOUSE_FIXTURES): the server starts on each and serves what it supports. */
 describe("the server starts on every real App Services export", { skip }, () => {
