@@ -105,11 +105,11 @@ describe("email/password routes in the app's mode", () => {
   });
 });
 
-describe("providers this build does not serve", () => {
-  const notServed = { errorCode: "AuthProviderNotFound", statusCode: 404 } as const;
+describe("providers the app does not enable, or this build does not serve", () => {
+  const notFound = { errorCode: "AuthProviderNotFound", statusCode: 404 } as const;
 
-  test("every credential of them logs in to 404 AuthProviderNotFound", async () => {
-    const { app } = newApp(server, SOCIAL_APP);
+  test("every credential of a provider the app does not enable logs in to 404 AuthProviderNotFound", async () => {
+    const { app } = newApp(server, TODO_APP);
     for (const credentials of [
       Realm.Credentials.jwt("header.payload.signature"),
       Realm.Credentials.google({ idToken: "id-token" }),
@@ -117,62 +117,62 @@ describe("providers this build does not serve", () => {
       Realm.Credentials.apple("id-token"),
       Realm.Credentials.facebook("access-token"),
     ]) {
-      await rejectsRealm(app.logIn(credentials), {
-        ...notServed,
-        error: `authentication via '${credentials.providerName}' is not supported by this server yet`,
-      });
+      await rejectsRealm(app.logIn(credentials), { ...notFound, error: `authentication via '${credentials.providerName}' is unsupported` });
     }
   });
 
-  test("the OAuth2 redirect login realm-web sends when linking (GET …/login?link=true) is 404 AuthProviderNotFound", async () => {
-    const { app, requests } = newApp(server, SOCIAL_APP);
+  test("the OAuth2 redirect link realm-web sends (GET …/login?link=true) for such a provider is 404 AuthProviderNotFound", async () => {
+    const { app, requests } = newApp(server, TODO_APP);
     const anon = await app.logIn(Realm.Credentials.anonymous());
     const from = requests.length;
-    await rejectsRealm(anon.linkCredentials(Realm.Credentials.google({ redirectUrl: "http://localhost:8080/callback" })), notServed);
+    await rejectsRealm(anon.linkCredentials(Realm.Credentials.google({ redirectUrl: "http://localhost:8080/callback" })), notFound);
     assert.equal(requests[from]!.method, "GET");
     assert.match(requests[from]!.path, /\/auth\/providers\/oauth2-google\/login\?link=true&/);
     assert.equal(requests.length - from, 1);
   });
 
   test("any method and path shape under such a provider is 404 AuthProviderNotFound; served ones keep NotFound", async () => {
-    const base = `${server.api}/app/${SOCIAL_APP}/auth/providers`;
-    for (const [method, path] of [
-      ["GET", "oauth2-google/login"],
-      ["GET", "oauth2-google/login?redirect=http%3A%2F%2Flocalhost%2F&state=abc"],
-      ["GET", "oauth2-google/redirect?state=abc&code=xyz"],
-      ["PUT", "oauth2-apple/login"],
-      ["DELETE", "oauth2-facebook/login"],
-      ["PATCH", "custom-token/login"],
-      ["GET", "custom-token"],
-      ["POST", "oauth2-google/"],
-      ["GET", "oauth2-google/login/extra/segments"],
-      ["HEAD", "oauth2-google/login"],
-      ["GET", "no-such-provider/login"],
+    const api = (app: string) => `${server.api}/app/${app}/auth/providers`;
+    const shapes = [
+      ["PUT", "login"],
+      ["DELETE", "login"],
+      ["PATCH", "login"],
+      ["POST", "login"],
+      ["GET", "redirect?state=abc&code=xyz"],
+      ["GET", ""],
+      ["POST", "login/extra/segments"],
+      ["HEAD", "login"],
+    ] as const;
+    for (const [app, provider, reason] of [
+      [TODO_APP, "oauth2-google", "providerNotFound"],
+      [TODO_APP, "no-such-provider", "providerNotFound"],
+      [SOCIAL_APP, "custom-sso", "providerNotSupported"],
     ] as const) {
-      const res = await fetch(`${base}/${path}`, {
-        method,
-        headers: { "content-type": "application/json" },
-        body: method === "GET" || method === "HEAD" ? null : "{}",
-      });
-      assert.equal(res.status, 404, `${method} ${path}`);
-      if (method === "HEAD") continue;
-      const body = (await res.json()) as { error_code: string; error: string; reason: string };
-      assert.equal(body.error_code, "AuthProviderNotFound", `${method} ${path}: ${body.error}`);
-      assert.equal(body.reason, path.startsWith("no-such-provider") ? "providerNotFound" : "providerNotSupported", `${method} ${path}`);
+      for (const [method, path] of shapes) {
+        const url = `${api(app)}/${provider}${path ? `/${path}` : ""}`;
+        const res = await fetch(url, {
+          method,
+          headers: { "content-type": "application/json" },
+          body: method === "GET" || method === "HEAD" ? null : "{}",
+        });
+        assert.equal(res.status, 404, `${method} ${url}`);
+        if (method === "HEAD") continue;
+        const body = (await res.json()) as { error_code: string; error: string; reason: string };
+        assert.deepEqual([body.error_code, body.reason], ["AuthProviderNotFound", reason], `${method} ${url}: ${body.error}`);
+      }
     }
-    const served = await fetch(`${base}/anon-user/register`, {
+    const served = await fetch(`${api(SOCIAL_APP)}/anon-user/register`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: "{}",
     });
-    assert.equal(served.status, 404);
     assert.deepEqual(await served.json(), {
-      error: "no route for POST " + new URL(`${base}/anon-user/register`).pathname,
+      error: "no route for POST " + new URL(`${api(SOCIAL_APP)}/anon-user/register`).pathname,
       error_code: "NotFound",
       reason: "routeNotFound",
     });
     // The preflight of every one of these routes is still CORS's.
-    const preflight = await fetch(`${base}/oauth2-google/login`, {
+    const preflight = await fetch(`${api(SOCIAL_APP)}/custom-sso/login`, {
       method: "OPTIONS",
       headers: { origin: "http://localhost:8080", "access-control-request-method": "POST" },
     });

@@ -110,7 +110,7 @@ describe("gatehouse CLI", () => {
     const run = runCli(["check", socialApp]);
     assert.equal(await run.exited, 0);
     assert.match(run.output().stdout, /app social-app/);
-    assert.match(run.output().stdout, /provider custom-token: not supported yet/);
+    assert.match(run.output().stdout, /provider custom-sso \(oauth2-custom-sso\): not supported yet/);
     assert.match(run.output().stdout, /provider anon-user: enabled/);
   });
 });

@@ -14,7 +14,7 @@ export const confirmApp = join(repoRoot, "packages/server/test/fixtures/apps/con
 export const secondApp = join(repoRoot, "packages/server/test/fixtures/apps/second-app");
 /** An app with user API keys enabled (client app id `keys-app`). */
 export const keysApp = join(repoRoot, "packages/server/test/fixtures/apps/keys-app");
-/** Our own export naming provider types this build does not serve (custom JWT, Google, Apple, Facebook). */
+/** Our own export with a provider type this build does not serve (`oauth2-custom-sso`, a stand-in). */
 export const socialApp = join(repoRoot, "packages/server/test/fixtures/apps/social-app");
 
 /** A running test server on a fresh SQLite file in a temp dir, with a movable clock. */
