@@ -11,7 +11,7 @@ export class UserpassLoginProvider implements Provider {
   readonly credentialSchema = {
     type: "object",
     required: ["username", "password"],
-    properties: { username: { type: "string", maxLength: 4096 }, password: { type: "string", maxLength: 4096 } },
+    properties: { username: { type: "string", maxLength: 1024 }, password: { type: "string", maxLength: 1024 } },
   };
 
   constructor(

@@ -12,7 +12,7 @@
 export type BodySchema = Readonly<Record<string, unknown>>;
 
 /** Longest string any credential field may be; the services apply the real limits with their own wording. */
-const MAX_FIELD = 4096;
+const MAX_FIELD = 1024;
 
 const text = (maxLength = MAX_FIELD) => ({ type: "string", maxLength }) as const;
 
@@ -25,8 +25,8 @@ function fields(required: string[], extra: Record<string, unknown> = {}): BodySc
   };
 }
 
-/** `options` of a login body: `{device: {...}}`, read leniently by the login service. */
-const loginOptions = { type: "object", properties: { device: { type: "object" } } } as const;
+/** `options` of a login body (`{device: {...}}`): an object; its device fields are read leniently. */
+const loginOptions = { type: "object" } as const;
 
 /** Every login body: the credential fields of its provider, plus `options`. */
 export const loginBodySchema: BodySchema = { type: "object", properties: { options: loginOptions } };
