@@ -16,7 +16,7 @@ const serverSrc = join(repoRoot, "packages/server/src");
 const sdkSrc = join(repoRoot, "packages/sdk/src");
 
 /** Modules every folder may use: leaves that import no folder themselves. */
-const BASE = ["clock", "errors", "ids", "server-config"];
+const BASE = ["clock", "errors", "ids", "server-config", "ejson"];
 
 /**
  * Folder (or top-level module) → the folders it may import, besides BASE. To add a folder, add its
@@ -27,6 +27,7 @@ const ALLOWED: Record<string, string[]> = {
   // leaves
   clock: [],
   errors: [],
+  ejson: ["errors"],
   ids: [],
   "server-config": [],
   config: [],
