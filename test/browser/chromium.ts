@@ -2,11 +2,12 @@
  * Debian's Chromium for the browser tests, with flags that suit a root, sandbox-less, offline machine.
  * Without it the tests skip loudly; under `CI=true` a missing browser is a failure, never a skip.
  */
-import { existsSync } from "node:fs";
 import type { TestContext } from "node:test";
 import { chromium, type Browser } from "playwright-core";
+import { chromiumPath, requirement } from "../support/requirements.mjs";
 
-export const CHROMIUM_PATH = process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium";
+/** Where the browser is looked for (test/support/requirements.mjs: CHROMIUM_PATH, else Debian's). */
+export const CHROMIUM_PATH = chromiumPath;
 
 export const CHROMIUM_FLAGS = [
   "--headless",
@@ -21,11 +22,10 @@ export const CHROMIUM_FLAGS = [
 
 /** True when Chromium is there; otherwise skips the test (or fails it in CI) and returns false. */
 export function requireChromium(t: TestContext): boolean {
-  if (existsSync(CHROMIUM_PATH)) return true;
-  const message = `Chromium not found at ${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH)`;
-  if (process.env["CI"] === "true") throw new Error(`${message}: browser tests may not be skipped in CI`);
-  console.warn(`SKIPPED browser test: ${message}`);
-  t.skip(message);
+  // One loud line per run, and a failure under CI=true, as for every outside piece.
+  const missing = requirement("chromium");
+  if (!missing) return true;
+  t.skip(missing);
   return false;
 }
 

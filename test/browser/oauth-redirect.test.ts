@@ -5,7 +5,7 @@
  * @gatehouse/sdk's browser bundle and with realm-web's. Also: linking, a replayed or forged state, and a
  * redirect URL the provider does not list.
  *
- * Needs Debian's `chromium` at /usr/bin/chromium (or CHROMIUM_PATH).
+ * Needs Debian's `chromium` (test/support/requirements.mjs says where), else skips (fails under CI=true).
  */
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -19,17 +19,8 @@ import { LoopbackIdentityProviders } from "../../packages/server/test/helpers/id
 import { REDIRECT_PAGE_PATH, writeProviderApps, type ProviderApps } from "../../packages/server/test/helpers/provider-apps.ts";
 import { startGatehouse, repoRoot, type TestGatehouse } from "../../packages/sdk/test/helpers/server.ts";
 
-const EXECUTABLE = process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium";
-const CHROMIUM_FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
+import { CHROMIUM_FLAGS } from "./chromium.ts";
+import { chromiumPath, requirement } from "../support/requirements.mjs";
 const REALM_WEB_BUNDLE = join(repoRoot, "node_modules/realm-web/dist/bundle.iife.js");
 
 /** The app page (SDK or realm-web) and the redirect page, served on localhost. */
@@ -60,7 +51,7 @@ function pages(apiUrl: () => string, bundlePath: string): Server {
   });
 }
 
-describe("OAuth redirect flow in Chromium", () => {
+describe("OAuth redirect flow in Chromium", { skip: requirement("chromium") }, () => {
   let idp: LoopbackIdentityProviders;
   let apps: ProviderApps;
   let gh: TestGatehouse;
@@ -82,7 +73,7 @@ describe("OAuth redirect flow in Chromium", () => {
     gh = await startGatehouse({ apps: apps.dirs.map((dir) => ({ dir, id: dir.split("/").pop()! })), config: apps.config });
     apiUrl = gh.url;
     profileDir = mkdtempSync(join(tmpdir(), "gatehouse-chromium-oauth-"));
-    context = await chromium.launchPersistentContext(profileDir, { executablePath: EXECUTABLE, headless: true, args: CHROMIUM_FLAGS });
+    context = await chromium.launchPersistentContext(profileDir, { executablePath: chromiumPath, headless: true, args: CHROMIUM_FLAGS });
     context.on("request", (request) => {
       if (request.url().includes("/api/client/v2.0/auth/callback")) callbacks.push(request.url());
     });

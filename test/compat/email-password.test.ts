@@ -99,12 +99,12 @@ describe("error codes as realm-web surfaces them", () => {
     await rejectsRealm(app.logIn(Realm.Credentials.emailPassword(email, "password2")), {
       errorCode: "InvalidPassword",
       statusCode: 401,
-      error: "invalid username/password",
+      error: "unauthorized",
     });
     await rejectsRealm(app.logIn(Realm.Credentials.emailPassword(uniqueEmail("nobody"), "password1")), {
       errorCode: "InvalidPassword",
       statusCode: 401,
-      error: "invalid username/password",
+      error: "unauthorized",
     });
     assert.equal(
       requests.some((r) => r.path.endsWith("/auth/session")),

@@ -9,7 +9,8 @@ import * as Realm from "realm-web";
 import { exportUsers } from "../../packages/server/src/migration/export-service.js";
 import { UserImportService } from "../../packages/server/src/migration/import-service.js";
 import { readEntries } from "../../packages/server/src/migration/reader.js";
-import { freshPostgresSchema, postgresUrl } from "../../packages/server/test/helpers/postgres.js";
+import { freshPostgresSchema } from "../../packages/server/test/helpers/postgres.js";
+import { requirement } from "../support/requirements.mjs";
 import { keysApp, startTestServer, type TestServer } from "../../packages/server/test/helpers/server.js";
 import { foreignHashes, ndjson, userpassUser } from "../../packages/server/test/migration/fixtures.js";
 import { newObjectId } from "../../packages/server/src/ids.js";
@@ -50,7 +51,7 @@ const pairs: ["sqlite" | "postgres", "sqlite" | "postgres"][] = [
 
 describe("export → import round trip", () => {
   for (const [from, to] of pairs) {
-    const skip = (from === "postgres" || to === "postgres") && !postgresUrl && "set GATEHOUSE_TEST_POSTGRES_URL to run";
+    const skip = (from === "postgres" || to === "postgres") && requirement("postgres");
     test(`${from} → ${to}: same users, identities and logins`, { skip }, async () => {
       const source = await serverOn(from);
       const hashes = await foreignHashes();

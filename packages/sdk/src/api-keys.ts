@@ -6,6 +6,7 @@ import { ClientError, ClientErrorCode } from "./errors.js";
 import { readJsonBody } from "./transport/fetcher.js";
 import type { Requester } from "./transport/requester.js";
 import { authRoutes } from "./transport/routes.js";
+import type { FetchResponse } from "./transport/fetch-types.js";
 
 /** A user API key. `key` (the secret) is only present in the response of `create`. */
 export type ApiKey = {
@@ -94,7 +95,7 @@ export class ApiKeyAuth {
     await this.requester.fetch({ method: "PUT", path: `${authRoutes.apiKey(keyId)}/disable` }, "refresh");
   }
 
-  private async json<T = ApiKey>(response: Response): Promise<T> {
+  private async json<T = ApiKey>(response: FetchResponse): Promise<T> {
     return (await readJsonBody(response, this.requester.numbers)) as T;
   }
 }

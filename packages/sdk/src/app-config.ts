@@ -7,7 +7,7 @@ import type { NumberDecoding } from "./ejson.js";
 import { ClientError, ClientErrorCode } from "./errors.js";
 import type { Clock } from "./session/clock.js";
 import type { Storage } from "./storage/storage.js";
-import type { FetchFunction } from "./transport/fetcher.js";
+import type { FetchFunction } from "./transport/fetch-types.js";
 
 /** Configuration of an {@link App}. */
 export interface AppConfiguration {

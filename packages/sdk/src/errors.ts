@@ -5,6 +5,7 @@
  * Server errors keep realm-web's class name, `MongoDBRealmError`, so `instanceof` checks in code written
  * against realm-web keep working after the import changes.
  */
+import type { FetchResponse } from "./transport/fetch-types.js";
 
 /**
  * Error codes produced by the SDK itself (no HTTP response involved). The names follow realm-core's
@@ -118,7 +119,7 @@ export class MongoDBRealmError extends GatehouseError {
    * @param response - The failed response; its body is consumed.
    * @returns The error; the caller throws it.
    */
-  static async fromRequestAndResponse(url: string, request: { method?: string }, response: Response): Promise<MongoDBRealmError> {
+  static async fromRequestAndResponse(url: string, request: { method?: string }, response: FetchResponse): Promise<MongoDBRealmError> {
     const method = request.method ?? "GET";
     const { status, statusText } = response;
     // realm-web accepts any application/json* content type for error bodies; so do we.

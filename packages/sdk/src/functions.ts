@@ -5,6 +5,7 @@
 import { encode } from "./ejson.js";
 import { base64Encode } from "./jwt.js";
 import { readJsonBody } from "./transport/fetcher.js";
+import type { FetchResponse } from "./transport/fetch-types.js";
 import type { Requester } from "./transport/requester.js";
 import { appRoutes } from "./transport/routes.js";
 
@@ -90,14 +91,15 @@ export function createFunctionsFactory<T>(requester: Requester): T & BaseFunctio
   }) as unknown as T & BaseFunctionsFactory;
 }
 
-async function* streamChunks(response: Response): AsyncIterable<Uint8Array> {
+async function* streamChunks(response: FetchResponse): AsyncIterable<Uint8Array> {
   if (!response.body) return;
   const reader = response.body.getReader();
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) return;
-      yield value;
+      // A platform fetch streams bytes; the narrow type only says "something".
+      yield value as Uint8Array;
     }
   } finally {
     reader.releaseLock();

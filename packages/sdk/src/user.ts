@@ -18,6 +18,7 @@ import type { Requester } from "./transport/requester.js";
 import { authRoutes } from "./transport/routes.js";
 import { UserState, type UserHost, type UserInit } from "./user-host.js";
 import { isAnonymousProfile, parseProfile, type DefaultUserProfileData, type ProfileSnapshot, type UserIdentity } from "./user-profile.js";
+import type { FetchResponse } from "./transport/fetch-types.js";
 
 type SimpleObject = Record<string, unknown>;
 
@@ -81,14 +82,28 @@ export class User<
     this.functions = createFunctionsFactory<FunctionsFactoryType>(this.requester);
   }
 
-  /** The access token (short-lived), or null when logged out. */
+  /**
+   * The access token (short-lived), or null when logged out. Settable as in realm-web: a token that is
+   * not (or no longer) good makes the next request refresh first; null clears it.
+   */
   get accessToken(): string | null {
     return this.session.accessToken;
   }
 
-  /** The refresh token (long-lived), or null when logged out. */
+  set accessToken(token: string | null) {
+    this.session.assignAccessToken(token);
+  }
+
+  /**
+   * The refresh token (long-lived), or null when logged out. Settable as in realm-web; setting null
+   * leaves the user logged out on this device (the server's session is not ended: use `logOut()` for that).
+   */
   get refreshToken(): string | null {
     return this.session.refreshToken;
+  }
+
+  set refreshToken(token: string | null) {
+    this.session.assignRefreshToken(token);
   }
 
   /** `active`, `logged-out` or `removed`. */
@@ -295,7 +310,7 @@ export class User<
   }
 
   /** Sends a request as this user (session rules applied). Used by `App`. @internal */
-  fetchAsUser(request: Parameters<Requester["fetch"]>[0], tokenType: "access" | "refresh"): Promise<Response> {
+  fetchAsUser(request: Parameters<Requester["fetch"]>[0], tokenType: "access" | "refresh"): Promise<FetchResponse> {
     return this.requester.fetch(request, tokenType);
   }
 

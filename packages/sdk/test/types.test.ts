@@ -11,6 +11,7 @@ import { dirname, join } from "node:path";
 import { before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
+import { EXCLUDED, generateMemberChecks, memberKey, realmWebMembers } from "./types/realm-web-members.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const sdkRoot = join(here, "..");
@@ -28,10 +29,19 @@ const OPTIONS: ts.CompilerOptions = {
   skipLibCheck: false,
 };
 
-/** Type-checks one file (optionally with its module specifier swapped) and returns the diagnostics. */
-function check(file: string, options: ts.CompilerOptions = OPTIONS, swap?: [string, string]): readonly ts.Diagnostic[] {
+/**
+ * Type-checks one file (optionally with its module specifier swapped, or with generated `text` in place
+ * of the file) and returns the diagnostics.
+ */
+function check(file: string, options: ts.CompilerOptions = OPTIONS, swap?: [string, string], text?: string): readonly ts.Diagnostic[] {
   const host = ts.createCompilerHost(options);
-  if (swap) {
+  if (text !== undefined) {
+    const getSourceFile = host.getSourceFile.bind(host);
+    const fileExists = host.fileExists.bind(host);
+    host.fileExists = (name) => name === file || fileExists(name);
+    host.getSourceFile = (name, version, onError, create) =>
+      name === file ? ts.createSourceFile(name, text, version) : getSourceFile(name, version, onError, create);
+  } else if (swap) {
     const original = readFileSync(file, "utf8");
     const swapped = original.replaceAll(`"${swap[0]}"`, `"${swap[1]}"`);
     const readFile = host.readFile.bind(host);
@@ -68,6 +78,51 @@ describe("type declarations and built entry points", () => {
     // realm-web's own .d.ts files do not pass a full check (they predate TS 5.9); judge the program only.
     const diagnostics = check(join(typesDir, "realm-web-style.ts"), { ...OPTIONS, skipLibCheck: true }, ["@gatehouse/sdk", "realm-web"]);
     assert.equal(diagnostics.length, 0, format(diagnostics));
+  });
+
+  describe("every user-facing member of realm-web's declarations, generated from its bundle.d.ts", () => {
+    const bundle = createRequire(import.meta.url).resolve("realm-web/dist/bundle.d.ts");
+    const all = realmWebMembers(bundle);
+    const members = all.filter((m) => !(memberKey(m) in EXCLUDED));
+    // A virtual file beside this one, so both packages resolve as an application's would.
+    const generated = join(typesDir, "realm-web-members.generated.ts");
+
+    it("finds the classes' members, and every exclusion still names one", () => {
+      const keys = all.map(memberKey);
+      for (const key of [
+        "User.accessToken",
+        "User.refreshToken",
+        "App.logIn",
+        "Credentials.static emailPassword",
+        "MongoDBRealmError.errorCode",
+      ]) {
+        assert.ok(keys.includes(key), key);
+      }
+      assert.deepEqual(
+        Object.keys(EXCLUDED).filter((key) => !keys.includes(key)),
+        [],
+        "stale exclusions",
+      );
+      assert.ok(members.length > 50, `${members.length} members checked`);
+      // What realm-web lets a program assign: each gets a write check in the generated test.
+      assert.deepEqual(members.filter((m) => m.writable).map(memberKey), ["User.accessToken", "User.refreshToken"]);
+    });
+
+    it("each is assignable (and settable where realm-web's is) in @gatehouse/sdk", () => {
+      const diagnostics = check(generated, OPTIONS, undefined, generateMemberChecks(members));
+      assert.equal(diagnostics.length, 0, format(diagnostics));
+    });
+
+    it("control: the same checks hold for realm-web against itself", () => {
+      const diagnostics = check(generated, { ...OPTIONS, skipLibCheck: true }, undefined, generateMemberChecks(members, "realm-web"));
+      assert.equal(diagnostics.length, 0, format(diagnostics));
+    });
+
+    it("control: a member our types lack fails the check", () => {
+      const missing = [...members, { className: "User", name: "notAMember", isStatic: false, kind: "property" as const, writable: false }];
+      const diagnostics = check(generated, OPTIONS, undefined, generateMemberChecks(missing));
+      assert.ok(diagnostics.length > 0);
+    });
   });
 
   it("the additions (listeners, storages, client errors, Node entry) type-check", () => {

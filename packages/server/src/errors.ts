@@ -67,7 +67,8 @@ const catalogue = {
     message: (max: number) => `request body nests arrays and objects deeper than ${max} levels`,
   },
   invalidEjson: { code: "BadRequest", status: 400, message: (detail: string) => `invalid EJSON value: ${detail}` },
-  bodyNotObject: { code: "BadRequest", status: 400, message: () => "request body must be a JSON object" },
+  /** The body as a whole has the wrong type: one more parameter of the wrong type, as the schemas say. */
+  bodyNotObject: { code: "InvalidParameter", status: 400, message: () => "request body must be a JSON object" },
   bodyTooLarge: { code: "BadRequest", status: 413, message: () => "request body too large" },
   unsupportedMediaType: {
     code: "BadRequest",
@@ -76,10 +77,9 @@ const catalogue = {
   },
   /** Any other 4xx Fastify itself raised, with Fastify's status. */
   requestRejected: { code: "BadRequest", status: 400, message: (status: number, message: string) => ({ message, status }) },
-  /** A field of the wrong type or shape (the schema validator's and `input.ts`'s answer). */
+  /** A field of the wrong type or shape (the route schemas' answer, http/transport.ts). */
   invalidParameter: { code: "InvalidParameter", status: 400, message: (message: string) => message },
   missingParameter: { code: "MissingParameter", status: 400, message: (message: string) => message },
-  argumentsNotArray: { code: "InvalidParameter", status: 400, message: () => "'arguments' must be an array" },
   // What Fastify's router and Node's HTTP parser refuse before a route runs.
   urlParameterTooLong: { code: "BadRequest", status: 414, message: () => "a URL path segment is too long" },
   badUrl: { code: "BadRequest", status: 400, message: () => "the URL is not valid (bad percent-encoding)" },
@@ -137,7 +137,16 @@ const catalogue = {
   sessionRevoked: { code: "InvalidSession", status: 401, message: () => "invalid session: session revoked" },
 
   // ---- logins
-  invalidPassword: { code: "InvalidPassword", status: 401, message: () => "invalid username/password" },
+  /**
+   * A failed email/password login (unknown user or wrong password). `unauthorized` is what App Services'
+   * later servers said and what core-based SDKs show (docs/protocol-notes.md F8).
+   */
+  invalidPassword: { code: "InvalidPassword", status: 401, message: () => "unauthorized" },
+  /**
+   * The same failure on a link (`?link=true`, which carries an access token): realm-web refreshes and
+   * retries every 401 `unauthorized` sent to such a request, forever, so a link keeps this wording (F10).
+   */
+  invalidPasswordOnLink: { code: "InvalidPassword", status: 401, message: () => "invalid username/password" },
   confirmationRequired: { code: "AuthError", status: 401, message: () => "confirmation required" },
   /**
    * An imported email/password account without a password hash (App Services never exported them):
@@ -253,6 +262,14 @@ const catalogue = {
   userNotFound: { code: "UserNotFound", status: 404, message: () => "user not found" },
   accountNameInUse: { code: "AccountNameInUse", status: 409, message: () => "name already in use" },
   alreadyConfirmed: { code: "UserAlreadyConfirmed", status: 400, message: () => "already confirmed" },
+  /** `confirm/call` on an app that confirms automatically; App Services checked it before "already confirmed" (F11). */
+  autoConfirmEnabled: {
+    code: "BadRequest",
+    status: 400,
+    message: (email: string) => `cannot run confirmation for ${email}: automatic confirmation is enabled`,
+  },
+  /** `reset/send` on an app that resets passwords through a function (F11). */
+  resetByFunction: { code: "BadRequest", status: 400, message: () => "please use reset password via function" },
   invalidToken: { code: "BadRequest", status: 400, message: () => "invalid token data" },
   passwordLength: { code: "BadRequest", status: 400, message: () => "password must be between 6 and 128 characters" },
   emailLength: { code: "InvalidParameter", status: 400, message: () => "email must be 1 to 256 characters" },

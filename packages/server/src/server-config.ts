@@ -1,5 +1,10 @@
 import { readFile } from "node:fs/promises";
-import type { SigningKey } from "./sessions/tokens.js";
+
+/** A named HS256 token signing secret. */
+export interface SigningKey {
+  kid: string;
+  secret: string;
+}
 
 /** SMTP settings for confirmation and reset mail (nodemailer transport options). */
 export interface SmtpSettings {

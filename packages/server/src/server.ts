@@ -1,10 +1,10 @@
-import type { FastifyInstance } from "fastify";
 import { pino } from "pino";
 import { systemClock, type Clock } from "./clock.js";
 import { describeSupport, loadAppDirectory, reportWarnings } from "./config/index.js";
 import type { AppConfig } from "./config/types.js";
 import { missingSecretWarnings } from "./auth/providers/secrets.js";
-import { buildHttpApp } from "./http/app.js";
+import { buildHttpApp, type HttpApp } from "./http/app.js";
+import { SERVED_PROVIDERS } from "./auth/served-providers.js";
 import { defaultConsoleAssetsDir, loadConsoleAssets, type ConsoleAssets } from "./http/console/assets.js";
 import { resolveServerConfig, type ServerConfig } from "./server-config.js";
 import { createServices, type Services } from "./services.js";
@@ -37,7 +37,7 @@ export interface GatehouseServer {
   /** Start-up report: one line per notable fact of each app (unsupported providers and features...). */
   report: string[];
   services: Services;
-  http: FastifyInstance;
+  http: HttpApp;
   /** The audit log of an app, oldest first. */
   listAuditEvents(query: { clientAppId: string; type?: string; userId?: string }): Promise<AuditEvent[]>;
   /** Operator actions, by client app id and user id. */
@@ -52,19 +52,7 @@ export interface GatehouseServer {
 }
 
 /** Provider types and features this build serves (the rest is reported at start-up). */
-export const SUPPORTED = {
-  providers: [
-    "anon-user",
-    "local-userpass",
-    "custom-function",
-    "api-key",
-    "custom-token",
-    "oauth2-google",
-    "oauth2-apple",
-    "oauth2-facebook",
-  ],
-  features: [] as string[],
-};
+export const SUPPORTED = { providers: Object.keys(SERVED_PROVIDERS), features: [] as string[] };
 
 /** Loads the apps, opens the store and starts listening. */
 export async function startServer(options: StartOptions): Promise<GatehouseServer> {
@@ -86,7 +74,7 @@ export async function startServer(options: StartOptions): Promise<GatehouseServe
     },
   });
   let services: Services | undefined;
-  let http: FastifyInstance;
+  let http: HttpApp;
   try {
     services = await createServices({ config, clock, store, apps, log });
     const consoleOption = config.console.enabled ? { console: { assets: await findConsole(config.console.assetsDir, log) } } : {};

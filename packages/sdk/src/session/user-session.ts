@@ -16,6 +16,7 @@ import type { UserStorage } from "../storage/app-storage.js";
 import type { Fetcher, HttpRequest } from "../transport/fetcher.js";
 import { authRoutes } from "../transport/routes.js";
 import type { ServerClock } from "./clock.js";
+import type { FetchResponse } from "../transport/fetch-types.js";
 
 /** Which token a request carries. */
 export type TokenType = "access" | "refresh";
@@ -102,6 +103,22 @@ export class UserSession {
     this.clock.observeIssuedAt(claims.iat);
   }
 
+  /**
+   * Replaces the access token with whatever the application sets, as realm-web allows: nothing is
+   * checked, because an undecodable or refused token only makes the next request refresh first.
+   */
+  assignAccessToken(accessToken: string | null): void {
+    this.storage.writeAccessToken(accessToken);
+    this.access = accessToken;
+    this.accessClaims = null;
+  }
+
+  /** Replaces the refresh token as the application sets it; null logs the user out on this device. */
+  assignRefreshToken(refreshToken: string | null): void {
+    this.storage.writeRefreshToken(refreshToken);
+    this.refreshTokenValue = refreshToken;
+  }
+
   /** Drops both tokens (logout). */
   clear(): void {
     this.access = null;
@@ -146,7 +163,7 @@ export class UserSession {
    *
    * @returns The 2xx response.
    */
-  async fetchWithAccess(request: Omit<HttpRequest, "token">): Promise<Response> {
+  async fetchWithAccess(request: Omit<HttpRequest, "token">): Promise<FetchResponse> {
     this.requireRefreshToken();
     if (this.shouldRefreshFirst()) {
       try {
@@ -176,7 +193,7 @@ export class UserSession {
    *
    * @returns The 2xx response.
    */
-  async fetchWithRefresh(request: Omit<HttpRequest, "token">): Promise<Response> {
+  async fetchWithRefresh(request: Omit<HttpRequest, "token">): Promise<FetchResponse> {
     const refreshToken = this.requireRefreshToken();
     try {
       return await this.fetcher.fetch({ ...request, token: refreshToken });
@@ -187,7 +204,7 @@ export class UserSession {
   }
 
   /** Sends a request with the given token type; see {@link fetchWithAccess} and {@link fetchWithRefresh}. */
-  fetch(request: Omit<HttpRequest, "token">, tokenType: TokenType): Promise<Response> {
+  fetch(request: Omit<HttpRequest, "token">, tokenType: TokenType): Promise<FetchResponse> {
     return tokenType === "access" ? this.fetchWithAccess(request) : this.fetchWithRefresh(request);
   }
 

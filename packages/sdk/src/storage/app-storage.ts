@@ -60,6 +60,11 @@ export class UserStorage {
     this.put("accessToken", accessToken);
   }
 
+  /** Stores or removes (null) the refresh token alone (set by the application). */
+  writeRefreshToken(refreshToken: string | null): void {
+    this.put("refreshToken", refreshToken);
+  }
+
   /** Stores the provider type. */
   writeProviderType(providerType: string): void {
     this.storage.set("providerType", providerType);

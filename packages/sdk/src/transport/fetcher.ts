@@ -7,8 +7,9 @@ import { decode, encode, type NumberDecoding } from "../ejson.js";
 import { ClientError, ClientErrorCode, MongoDBRealmError } from "../errors.js";
 import { appRoutes } from "./routes.js";
 
-/** A `fetch`-compatible function. */
-export type FetchFunction = (url: string, init: RequestInit) => Promise<Response>;
+import type { FetchFunction, FetchResponse } from "./fetch-types.js";
+
+export type { FetchFunction, FetchResponse } from "./fetch-types.js";
 
 /** One request to the server. */
 export interface HttpRequest {
@@ -76,7 +77,7 @@ export class Fetcher {
    * @returns The response (2xx).
    * @throws MongoDBRealmError for any non-2xx response.
    */
-  async fetch(request: HttpRequest): Promise<Response> {
+  async fetch(request: HttpRequest): Promise<FetchResponse> {
     return this.send((await this.locationUrl) + request.path, request);
   }
 
@@ -89,7 +90,7 @@ export class Fetcher {
     return (await readJsonBody(await this.fetch(request), this.config.numbers)) as T;
   }
 
-  private async send(url: string, request: HttpRequest): Promise<Response> {
+  private async send(url: string, request: HttpRequest): Promise<FetchResponse> {
     const headers: Record<string, string> = { Accept: "application/json", ...request.headers };
     let body: string | undefined;
     if (request.body !== undefined) {
@@ -108,7 +109,7 @@ export class Fetcher {
  *
  * @returns The decoded body; null when the response has no body or no content type.
  */
-export async function readJsonBody(response: Response, numbers: NumberDecoding): Promise<unknown> {
+export async function readJsonBody(response: FetchResponse, numbers: NumberDecoding): Promise<unknown> {
   return decode(await readJson(response), numbers);
 }
 
@@ -116,7 +117,7 @@ export async function readJsonBody(response: Response, numbers: NumberDecoding):
  * Reads a JSON body leniently, without EJSON decoding: no content type or an empty body is `null`
  * (204s); a non-JSON content type is an error, as in realm-web.
  */
-export async function readJson(response: Response): Promise<unknown> {
+export async function readJson(response: FetchResponse): Promise<unknown> {
   const type = response.headers.get("content-type");
   if (type === null) return null;
   if (!type.startsWith("application/json")) {

@@ -5,7 +5,15 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { Credentials, MongoDBRealmError, UserState, type App, type UserChangeEvent } from "../../src/index.ts";
+import {
+  ClientErrorCode,
+  Credentials,
+  MemoryStorage,
+  MongoDBRealmError,
+  UserState,
+  type App,
+  type UserChangeEvent,
+} from "../../src/index.ts";
 import { recordingFetch, startGatehouse, uniqueEmail, type TestGatehouse } from "../helpers/server.ts";
 
 const MINUTE = 60_000;
@@ -169,6 +177,49 @@ describe("sessions", () => {
       events.map((e) => (e.type === "loggedOut" ? e.reason : e.type)),
       ["sessionRevoked"],
     );
+  });
+  describe("tokens set by the application (settable as in realm-web)", () => {
+    it("a bad access token makes the next call refresh first; the call succeeds", async () => {
+      const rec = recordingFetch();
+      const app = gh.app({ fetch: rec.fetch });
+      const user = await loggedIn(app);
+      for (const bad of ["not a token", `${user.accessToken!.slice(0, -4)}AAAA`]) {
+        user.accessToken = bad;
+        assert.equal(user.accessToken, bad);
+        rec.requests.length = 0;
+        await user.refreshProfile();
+        assert.ok(
+          rec.requests.some((r) => route(r) === "POST /auth/session 201"),
+          `${bad}: ${rec.requests.map(route).join(", ")}`,
+        );
+        assert.equal(route(rec.requests.at(-1)!), "GET /auth/profile 200");
+        assert.notEqual(user.accessToken, bad);
+      }
+    });
+
+    it("null clears the access token (the user stays logged in and refreshes on its next call)", async () => {
+      const app = gh.app();
+      const user = await loggedIn(app);
+      const refreshes = await gh.countEvents("refresh", user.id);
+      user.accessToken = null;
+      assert.equal(user.accessToken, null);
+      assert.equal(user.state, UserState.Active);
+      await user.refreshProfile();
+      assert.equal(await gh.countEvents("refresh", user.id), refreshes + 1);
+      assert.equal(typeof user.accessToken, "string");
+    });
+
+    it("a null refresh token leaves the user logged out on this device, and the cache agrees", async () => {
+      const storage = new MemoryStorage();
+      const app = gh.app({ storage });
+      const user = await loggedIn(app);
+      user.refreshToken = null;
+      assert.equal(user.refreshToken, null);
+      assert.equal(user.state, UserState.LoggedOut);
+      await assert.rejects(user.refreshProfile(), { errorCode: ClientErrorCode.UserNotLoggedIn });
+      const again = gh.app({ storage });
+      assert.equal(again.allUsers[user.id]?.state, UserState.LoggedOut);
+    });
   });
 });
 

@@ -1,7 +1,7 @@
 import type { AppConfig, ProviderConfig } from "../config/types.js";
 import { derivedId, newSecret } from "../ids.js";
 import type { AppServerSettings } from "../server-config.js";
-import { TokenSigner } from "../sessions/tokens.js";
+import { TokenSigner } from "./token-signer.js";
 import type { Store } from "../store/store.js";
 
 /** One served app: its App Services config, its server-side settings and its token signer. */

@@ -9,7 +9,7 @@ import type { AccessContext, LoginResponse, SessionService } from "../sessions/s
 import { isUniqueViolation, type Store } from "../store/store.js";
 import type { AuthHooks } from "./hooks.js";
 import type { ProviderConfig } from "../config/types.js";
-import type { Provider, RedirectProvider, VerifiedIdentity } from "./provider.js";
+import type { CredentialSchema, Provider, RedirectProvider, VerifiedIdentity } from "./provider.js";
 
 /** A login or link request as the HTTP layer hands it over. */
 export interface LoginRequest {
@@ -40,8 +40,9 @@ export class LoginService {
   ) {}
 
   /** Makes a provider type available to every app that enables it. */
-  register(provider: Provider): void {
-    this.providers.set(provider.type, provider);
+  register(type: string, provider: Provider): void {
+    if (provider.type !== type) throw new Error(`provider registered as '${type}' is a '${provider.type}'`);
+    this.providers.set(type, provider);
   }
 
   /** Provider types this server can log users in with. */
@@ -49,10 +50,31 @@ export class LoginService {
     return [...this.providers.keys()];
   }
 
+  /** Each served provider type with the schema of its login body's credential fields. */
+  credentialSchemas(): [type: string, schema: CredentialSchema][] {
+    return [...this.providers.values()].map((p) => [p.type, p.credentialSchema]);
+  }
+
+  /**
+   * Why `providerName` cannot log anyone in to `app`: not enabled in the app, or of a type this server
+   * does not serve; undefined when it is served.
+   */
+  unservedProvider(app: AppRuntime, providerName: string): GatehouseError | undefined {
+    const config = app.provider(providerName);
+    if (!config) return Errors.providerNotFound(providerName);
+    return this.providers.has(config.type) ? undefined : Errors.providerNotSupported(providerName);
+  }
+
   async login(request: LoginRequest): Promise<LoginResponse> {
     const { config, provider } = this.resolve(request);
     return this.audited(request, config.type, async () => {
-      const identity = await provider.verify({ app: request.app, provider: config, body: request.body, ip: request.ip });
+      const identity = await provider.verify({
+        app: request.app,
+        provider: config,
+        body: request.body,
+        ip: request.ip,
+        linking: request.linkTo !== undefined,
+      });
       return this.complete(request, config.type, identity);
     });
   }
@@ -70,11 +92,10 @@ export class LoginService {
   }
 
   private resolve(request: LoginRequest): { config: ProviderConfig; provider: Provider } {
-    const config = request.app.provider(request.providerName);
-    if (!config) throw Errors.providerNotFound(request.providerName);
-    const provider = this.providers.get(config.type);
-    if (!provider) throw Errors.providerNotSupported(request.providerName);
-    return { config, provider };
+    const unserved = this.unservedProvider(request.app, request.providerName);
+    if (unserved) throw unserved;
+    const config = request.app.provider(request.providerName)!;
+    return { config, provider: this.providers.get(config.type)! };
   }
 
   private complete(request: LoginRequest, providerType: string, identity: VerifiedIdentity): Promise<LoginResponse> {

@@ -11,6 +11,8 @@ export interface LoginAttempt {
   /** The request body as JSON (credential fields plus `options`); providers decode EJSON where they take it. */
   body: Record<string, unknown>;
   ip: string;
+  /** True for `?link=true`: the request carries the caller's access token. */
+  linking: boolean;
 }
 
 /**
@@ -33,9 +35,17 @@ export interface RedirectProvider extends Provider {
   ): Promise<VerifiedIdentity>;
 }
 
+/**
+ * The JSON schema of a provider's credential fields in the login body (`options` is added by the HTTP
+ * layer, which validates the body against it before `verify` runs).
+ */
+export type CredentialSchema = Readonly<Record<string, unknown>>;
+
 /** One authentication provider type (`anon-user`, `local-userpass`, ...). */
 export interface Provider {
   readonly type: string;
+  /** What a login body of this type must hold; `verify` may rely on it. */
+  readonly credentialSchema: CredentialSchema;
   /** Checks the credential; throws a GatehouseError (401 family) when it is not good. */
   verify(attempt: LoginAttempt): Promise<VerifiedIdentity>;
 }

@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from "kysely";
 import { ObjectId } from "bson";
-import { engineOf, type DocumentsDatabase } from "./documents-table.js";
+import { engineOf, type DocumentsDatabase } from "../store/documents-table.js";
 import { fieldExpression, fieldTypeExpression, indexableKey, keyValue } from "./field-index.js";
 import { applyUpdate, checkUpdate, compileFilter, shape, upsertDocument } from "./query.js";
 import { decode, encode, isScalar } from "./values.js";

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from "kysely";
 import { ObjectId } from "bson";
-import { engineOf, type SqlEngine } from "./documents-table.js";
+import { engineOf, type SqlEngine } from "../store/documents-table.js";
 
 /**
  * Expression indexes on one top-level field of builtin documents (the custom user data user-id field),

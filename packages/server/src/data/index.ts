@@ -6,6 +6,6 @@ export * from "./types.js";
 export { createBuiltinDataService, type BuiltinDataService, type BuiltinOptions } from "./builtin.js";
 export { INDEXABLE_FIELD } from "./field-index.js";
 export { createMongoDataService } from "./mongo.js";
-export { documentsMigration, type DocumentsTable, type DocumentsDatabase } from "./documents-table.js";
+export { documentsMigration, type DocumentsTable, type DocumentsDatabase } from "../store/documents-table.js";
 export { ensureUserDataIndex, findUserDataDocument } from "./user-data.js";
 export { encode, decode, decodeExact, promote } from "./values.js";

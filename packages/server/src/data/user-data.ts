@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import { ObjectId } from "bson";
 import type { CustomUserDataConfig } from "../config/types.js";
-import { engineOf, type DocumentsDatabase } from "./documents-table.js";
+import { engineOf, type DocumentsDatabase } from "../store/documents-table.js";
 import { ensureFieldIndex, fieldExpression, INDEXABLE_FIELD, keyValue } from "./field-index.js";
 import type { Document } from "./types.js";
 import { decode } from "./values.js";

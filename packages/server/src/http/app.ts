@@ -13,8 +13,11 @@ import { adminRoutes } from "./admin/index.js";
 import type { ConsoleAssets } from "./console/assets.js";
 import { consoleRoutes } from "./console/routes.js";
 import { oauthRoutes } from "./client/routes-oauth.js";
-import { installBodyParsers, rewriteAbsoluteUrl, sendError, toGatehouseError } from "./transport.js";
+import { installBodyParsers, prepareBody, rewriteAbsoluteUrl, sendError, toGatehouseError } from "./transport.js";
 import type { ResolvedServerConfig } from "../server-config.js";
+
+/** The HTTP server as the rest of the code sees it (only http/ imports Fastify itself). */
+export type HttpApp = FastifyInstance;
 
 /** Options of the HTTP layer. */
 export interface HttpOptions {
@@ -51,6 +54,7 @@ export async function buildHttpApp(services: Services, options: HttpOptions): Pr
   });
   installBodyParsers(app);
   installSecurityHeaders(app);
+  app.addHook("preValidation", prepareBody);
   await app.register(cors, {
     // Reflect the caller's origin (credentials need a specific one), never `null`; each app's
     // allowed_request_origins is enforced per request once the app is known.

@@ -56,15 +56,59 @@ export function sendError(reply: FastifyReply, error: GatehouseError): FastifyRe
   return reply.send(Buffer.from(errorBody(error)));
 }
 
+/** One failure of a body against its JSON schema, as Ajv (and so Fastify) reports it. */
+export interface SchemaFailure {
+  keyword: string;
+  instancePath: string;
+  params: Record<string, unknown>;
+  message?: string;
+}
+
+/**
+ * The App Services answer to a body that fails its schema: a missing field is `MissingParameter`, a
+ * field of the wrong type or size `InvalidParameter`, and so is a body that is not an object at all
+ * (reason `bodyNotObject`).
+ */
+export function validationError(failures: readonly SchemaFailure[]): GatehouseError {
+  const first = failures[0];
+  if (!first) return Errors.invalidParameter("invalid request body");
+  const field = first.instancePath.replace(/^\//, "").replaceAll("/", ".");
+  if (first.keyword === "required") {
+    const missing = String(first.params.missingProperty);
+    return Errors.missingParameter(`'${field ? `${field}.${missing}` : missing}' is required`);
+  }
+  if (field === "" && first.keyword === "type") return Errors.bodyNotObject();
+  if (first.keyword === "type") return Errors.invalidParameter(`'${field}' must be ${article(String(first.params.type))}`);
+  if (first.keyword === "maxLength") return Errors.invalidParameter(`'${field}' is too long`);
+  return Errors.invalidParameter(`'${field || "body"}' ${first.message ?? "is invalid"}`);
+}
+
+const article = (type: string) => (/^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`);
+
+/**
+ * Readies a body for its route schema: an empty body is an empty object, as it was before route
+ * schemas (core sends bodiless requests with a JSON content type), and a lone EJSON value (`7` decodes
+ * to an Int32, `{"$date": …}` to a Date) is not the object the schema means, though JSON schema's
+ * `type: "object"` would take it.
+ */
+export function prepareBody(req: FastifyRequest, _reply: FastifyReply, done: () => void): void {
+  if (!req.routeOptions.schema?.body) return done();
+  if (req.body === undefined) req.body = {};
+  // Validated as what it is to JSON schema, not an object; the schema then answers bodyNotObject, after
+  // the route's own hooks (app, caller) have had their say.
+  else if (isEjsonValue(req.body)) req.body = null;
+  done();
+}
+
+function isEjsonValue(value: unknown): boolean {
+  return value instanceof Date || (typeof value === "object" && value !== null && "_bsontype" in value);
+}
+
 /** Maps anything thrown in a route to a GatehouseError; unknown errors become a bare 500. */
 export function toGatehouseError(error: unknown): GatehouseError {
   if (error instanceof GatehouseError) return error;
-  const e = error as FastifyError & { validation?: { keyword: string; instancePath: string; params: Record<string, unknown> }[] };
-  if (e?.validation && e.validation.length > 0) {
-    const first = e.validation[0]!;
-    if (first.keyword === "required") return Errors.missingParameter(`'${String(first.params.missingProperty)}' is required`);
-    return Errors.invalidParameter(`${first.instancePath.replace(/^\//, "") || "body"} ${e.message.replace(/^body\/?\S*\s*/, "")}`);
-  }
+  const e = error as FastifyError & { validation?: SchemaFailure[] };
+  if (e?.validation && e.validation.length > 0) return validationError(e.validation);
   if (e?.code === "FST_ERR_CTP_BODY_TOO_LARGE") return Errors.bodyTooLarge();
   if (e?.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE") return Errors.unsupportedMediaType("");
   if (typeof e?.statusCode === "number" && e.statusCode >= 400 && e.statusCode < 500) {

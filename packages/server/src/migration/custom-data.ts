@@ -1,6 +1,6 @@
 import { EJSON } from "bson";
 import type { Kysely } from "kysely";
-import type { DocumentsDatabase } from "../data/documents-table.js";
+import type { DocumentsDatabase } from "../store/documents-table.js";
 import { encode } from "../data/values.js";
 import type { Store } from "../store/store.js";
 import type { ImportCounts, ImportIssue } from "./import-service.js";

@@ -1,6 +1,5 @@
 import type { AppRegistry, AppRuntime } from "../apps/app-runtime.js";
 import type { AuditLog } from "../audit/audit-log.js";
-import type { AuthHooks } from "../auth/hooks.js";
 import type { Clock } from "../clock.js";
 import { Errors, GatehouseError } from "../errors.js";
 import { newObjectId } from "../ids.js";
@@ -49,6 +48,14 @@ export interface NewSession {
 }
 
 /**
+ * Where the custom user data embedded as `user_data` in each access token comes from (the auth hooks
+ * provide it: sessions do not depend on the login flow).
+ */
+export interface UserDataSource {
+  customUserData(app: AppRuntime, userId: string): Promise<Record<string, unknown> | undefined>;
+}
+
+/**
  * Issues, verifies, refreshes and revokes sessions. A session is a store row; the refresh token names it
  * (`baas_id`), access tokens name it too (`iss`), so revoking the row ends both.
  */
@@ -58,7 +65,7 @@ export class SessionService {
     private readonly apps: AppRegistry,
     private readonly clock: Clock,
     private readonly lifetimes: ResolvedServerConfig["sessions"],
-    private readonly hooks: AuthHooks,
+    private readonly hooks: UserDataSource,
     private readonly audit: AuditLog,
   ) {}
 

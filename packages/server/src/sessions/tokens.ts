@@ -1,12 +1,10 @@
-import type { JWTPayload } from "jose";
-import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from "node:crypto";
-import { Errors } from "../errors.js";
+/** The client API's tokens (PROTOCOL.md §7.2), signed by the app's {@link TokenSigner}. */
+import { APP_CLAIM, type JwtClaims } from "../apps/token-signer.js";
 
-/** The claim naming the client app in both tokens: `/auth/*` routes carry no app id (PROTOCOL.md §1.5). */
-export const APP_CLAIM = "gh_app";
+export { APP_CLAIM, TokenSigner, peekAppId, type JwtClaims, type SignedClaims } from "../apps/token-signer.js";
 
 /** Claims of an access token (PROTOCOL.md §7.2), plus our app claim. */
-export interface AccessClaims extends JWTPayload {
+export interface AccessClaims extends JwtClaims {
   sub: string;
   iss: string;
   iat: number;
@@ -19,7 +17,7 @@ export interface AccessClaims extends JWTPayload {
 }
 
 /** Claims of a refresh token (PROTOCOL.md §7.2), plus our app claim. */
-export interface RefreshClaims extends JWTPayload {
+export interface RefreshClaims extends JwtClaims {
   sub: string;
   iat: number;
   exp: number;
@@ -30,111 +28,4 @@ export interface RefreshClaims extends JWTPayload {
   baas_device_id: string;
   baas_domain_id: string;
   [APP_CLAIM]: string;
-}
-
-/** What every token a {@link TokenSigner} issues carries: client tokens, and the admin API's own. */
-export interface SignedClaims extends JWTPayload {
-  sub: string;
-  iat: number;
-  exp: number;
-  typ: string;
-  [APP_CLAIM]: string;
-}
-
-/** A named HS256 secret. */
-export interface SigningKey {
-  kid: string;
-  secret: string;
-}
-
-/**
- * Signs and verifies one app's tokens. HS256 only, pinned: a token with any other `alg` (including
- * `none`) is rejected before its signature is looked at. Several keys verify; the newest signs.
- *
- * HMAC-SHA256 runs synchronously through node:crypto (a few microseconds). WebCrypto, which jose uses,
- * runs every HMAC as a job on libuv's thread pool, where it queues behind argon2 jobs during password
- * logins: that stalled every authenticated request, and cost ten times the CPU.
- */
-export class TokenSigner {
-  private readonly keys = new Map<string, KeyObject>();
-  private readonly signingKid: string;
-  /** The encoded protected header of every token this signer issues. */
-  private readonly header: string;
-
-  constructor(
-    readonly clientAppId: string,
-    keys: SigningKey[],
-  ) {
-    if (keys.length === 0) throw new Error(`app ${clientAppId}: no signing key`);
-    for (const key of keys) this.keys.set(key.kid, createSecretKey(Buffer.from(key.secret, "utf8")));
-    this.signingKid = keys[keys.length - 1]!.kid;
-    this.header = base64url(JSON.stringify({ alg: "HS256", typ: "JWT", kid: this.signingKid }));
-  }
-
-  /** Signs claims (which must carry integer `iat`/`exp`). */
-  async sign(claims: SignedClaims): Promise<string> {
-    const input = `${this.header}.${base64url(JSON.stringify(claims))}`;
-    return `${input}.${mac(this.keys.get(this.signingKid)!, input)}`;
-  }
-
-  /**
-   * Verifies signature, algorithm, expiry (against `nowMs`) and `typ`. Any failure is 401
-   * `InvalidSession`, which is what makes both SDKs refresh (PROTOCOL.md §8.3).
-   */
-  async verify<T extends SignedClaims>(token: string, typ: T["typ"], nowMs: number): Promise<T> {
-    const parts = token.split(".");
-    const header = parts.length === 3 ? decodeSegment(parts[0]!) : undefined;
-    if (!header) throw Errors.tokenMalformed(typ);
-    const key = typeof header.kid === "string" ? this.keys.get(header.kid) : undefined;
-    if (!key) throw Errors.tokenKeyUnknown();
-    const invalid = () => Errors.tokenInvalid(typ);
-    // Pinned algorithm; no critical header extensions are understood.
-    if (header.alg !== "HS256" || header.crit !== undefined) throw invalid();
-    const expected = Buffer.from(mac(key, `${parts[0]}.${parts[1]}`));
-    const given = Buffer.from(parts[2]!);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalid();
-    const payload = decodeSegment(parts[1]!);
-    if (!payload) throw invalid();
-    const now = Math.floor(nowMs / 1000);
-    if (typeof payload.exp !== "number" || !Number.isFinite(payload.exp)) throw invalid();
-    if (payload.iat !== undefined && typeof payload.iat !== "number") throw invalid();
-    if (payload.nbf !== undefined && (typeof payload.nbf !== "number" || payload.nbf > now)) throw invalid();
-    if (payload.exp <= now) throw Errors.tokenExpired(typ);
-    if (payload.typ !== typ) {
-      throw Errors.tokenWrongType(typ);
-    }
-    if (payload[APP_CLAIM] !== this.clientAppId || typeof payload.sub !== "string") throw invalid();
-    // The claims that name the session are looked up in the store: anything but a string is refused here.
-    if (typ.endsWith("access") ? typeof payload.iss !== "string" : typeof payload.baas_id !== "string") throw invalid();
-    return payload as T;
-  }
-}
-
-const base64url = (text: string) => Buffer.from(text, "utf8").toString("base64url");
-const mac = (key: KeyObject, input: string) => createHmac("sha256", key).update(input).digest("base64url");
-
-/** A base64url JSON object segment, or undefined. */
-function decodeSegment(segment: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(segment, "base64url").toString("utf8"));
-    return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Reads the app claim of a token without trusting it, to pick the app whose keys will verify it.
- * Returns undefined for anything that is not a three-part JWT with a string app claim.
- */
-export function peekAppId(token: string): string | undefined {
-  const parts = token.split(".");
-  if (parts.length !== 3) return undefined;
-  try {
-    const payload = JSON.parse(Buffer.from(parts[1]!, "base64url").toString("utf8")) as Record<string, unknown>;
-    const app = payload[APP_CLAIM];
-    return typeof app === "string" ? app : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Migration } from "kysely";
-import { documentsMigration } from "../data/documents-table.js";
+import { documentsMigration } from "./documents-table.js";
 import type { Dialect } from "./connect.js";
 
 /**

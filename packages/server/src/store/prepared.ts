@@ -1,5 +1,5 @@
 import type { Compilable, CompiledQuery, Kysely, QueryResult } from "kysely";
-import { engineOf } from "../data/documents-table.js";
+import { engineOf } from "./documents-table.js";
 
 /** Names a parameter of a prepared query (returns a placeholder to put where the value goes). */
 export type Param = (name: string) => any;

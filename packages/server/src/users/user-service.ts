@@ -1,6 +1,5 @@
 import type { AppRuntime } from "../apps/app-runtime.js";
 import type { AuditLog } from "../audit/audit-log.js";
-import type { AuthHooks } from "../auth/hooks.js";
 import type { Clock } from "../clock.js";
 import { Errors } from "../errors.js";
 import type { UserRecord } from "../store/records.js";
@@ -21,12 +20,17 @@ export interface AdminActor {
   ip?: string;
 }
 
+/** What runs after a user is deleted (the auth hooks provide it: users do not depend on the login flow). */
+export interface UserDeletionHook {
+  userDeleted(app: AppRuntime, user: UserRecord): Promise<void>;
+}
+
 /** User lifecycle after creation: profile, disable, sign-out everywhere, delete. */
 export class UserService {
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
-    private readonly hooks: AuthHooks,
+    private readonly hooks: UserDeletionHook,
     private readonly audit: AuditLog,
   ) {}
 

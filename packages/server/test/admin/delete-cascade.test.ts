@@ -7,7 +7,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Kysely } from "kysely";
 import { collection, functionsApp, FUNCTION_LIMITS } from "../functions-http/helpers.js";
-import { freshPostgresSchema, postgresUrl } from "../helpers/postgres.js";
+import { freshPostgresSchema } from "../helpers/postgres.js";
+import { requirement } from "../../../../test/support/requirements.mjs";
 import { call, keysApp } from "../helpers/server.js";
 import { anonUser, startAdminServer, userpassUser, type AdminTestServer } from "./helpers.js";
 
@@ -17,7 +18,7 @@ const engines = [
 ];
 
 for (const engine of engines) {
-  describe(`admin delete cascade on ${engine.name}`, { skip: engine.postgres && !postgresUrl && "set GATEHOUSE_TEST_POSTGRES_URL" }, () => {
+  describe(`admin delete cascade on ${engine.name}`, { skip: engine.postgres && requirement("postgres") }, () => {
     let server: AdminTestServer;
     let drop: (() => Promise<void>) | undefined;
     before(async () => {

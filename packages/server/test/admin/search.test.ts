@@ -5,7 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { freshPostgresSchema, postgresUrl } from "../helpers/postgres.js";
+import { freshPostgresSchema } from "../helpers/postgres.js";
+import { requirement } from "../../../../test/support/requirements.mjs";
 import { call, keysApp, todoApp } from "../helpers/server.js";
 import { anonUser, assertError, startAdminServer, type AdminTestServer } from "./helpers.js";
 
@@ -15,7 +16,7 @@ for (const engine of [
   { name: "SQLite", postgres: false },
   { name: "PostgreSQL", postgres: true },
 ]) {
-  describe(`admin user search on ${engine.name}`, { skip: engine.postgres && !postgresUrl && "set GATEHOUSE_TEST_POSTGRES_URL" }, () => {
+  describe(`admin user search on ${engine.name}`, { skip: engine.postgres && requirement("postgres") }, () => {
     let server: AdminTestServer;
     let drop: (() => Promise<void>) | undefined;
     const ids: Record<string, string> = {};

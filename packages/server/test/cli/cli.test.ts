@@ -5,9 +5,8 @@ import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { fixturesDir } from "../config/helpers.js";
 import { cli, runCli } from "../helpers/cli.js";
-import { jwtClaims, todoApp } from "../helpers/server.js";
+import { jwtClaims, socialApp, todoApp } from "../helpers/server.js";
 
 describe("gatehouse CLI", () => {
   let dir: string;
@@ -108,8 +107,10 @@ describe("gatehouse CLI", () => {
   });
 
   it("check reports what it serves of an export without starting", async () => {
-    const run = runCli(["check", join(fixturesDir, "makesitgo__pushpull")]);
+    const run = runCli(["check", socialApp]);
     assert.equal(await run.exited, 0);
-    assert.match(run.output().stdout, /custom-token/);
+    assert.match(run.output().stdout, /app social-app/);
+    assert.match(run.output().stdout, /provider custom-sso \(oauth2-custom-sso\): not supported yet/);
+    assert.match(run.output().stdout, /provider anon-user: enabled/);
   });
 });

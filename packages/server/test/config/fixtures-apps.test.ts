@@ -4,7 +4,10 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { authTriggers, loadFixture as load, providerSummary, skipWithoutFixtures as skip } from "./helpers.js";
+import { authTriggers, loadFixture as load, providerSummary } from "./helpers.js";
+import { requirement } from "../../../../test/support/requirements.mjs";
+
+const skip = requirement("fixtures");
 
 describe("fixture values: triggers, functions, features", { skip }, () => {
   it("Sistemium__vfs-masters-realm: root_config.json without app_id, on-user-creation function", async () => {

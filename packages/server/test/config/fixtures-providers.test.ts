@@ -5,7 +5,10 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { sep } from "node:path";
-import { authTriggers, loadFixture as load, providerSummary, skipWithoutFixtures as skip } from "./helpers.js";
+import { authTriggers, loadFixture as load, providerSummary } from "./helpers.js";
+import { requirement } from "../../../../test/support/requirements.mjs";
+
+const skip = requirement("fixtures");
 
 describe("fixture values: providers", { skip }, () => {
   it("makesitgo__pushpull: all 8 provider types, auth triggers, slash names, environments", async () => {

@@ -1,5 +1,5 @@
 /**
- * The 15 real exports in /work/shared/fixtures/app-services-exports: each one loads, and the two
+ * The 15 real exports (found by test/support/requirements.mjs): each one loads, and the two
  * legacy layouts (realm-cli v1 config.json, Stitch stitch.json) yield what their files hold.
  */
 import { describe, it } from "node:test";
@@ -7,21 +7,17 @@ import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
 import { sep } from "node:path";
 import { deriveDomainId, type AppConfig } from "../../src/config/index.js";
-import {
-  authTriggers,
-  fixturesDir,
-  fixturesPresent,
-  loadFixture as load,
-  providerSummary,
-  skipWithoutFixtures as skip,
-} from "./helpers.js";
+import { requirement } from "../../../../test/support/requirements.mjs";
+import { authTriggers, fixturesDir, loadFixture as load, providerSummary } from "./helpers.js";
+
+const skip = requirement("fixtures");
 
 function missingSourceWarnings(app: AppConfig): string[] {
   return app.warnings.filter((w) => w.includes("declared but source missing"));
 }
 
 describe("every fixture", { skip }, () => {
-  const names = fixturesPresent ? readdirSync(fixturesDir).filter((n) => !n.endsWith(".md")) : [];
+  const names = !skip ? readdirSync(fixturesDir).filter((n) => !n.endsWith(".md")) : [];
 
   it("finds all 15 fixtures", () => {
     assert.equal(names.length, 15);

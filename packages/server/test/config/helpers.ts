@@ -1,26 +1,21 @@
 /** Shared helpers for the config loader tests (not a test file itself). */
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import assert from "node:assert/strict";
 import { ConfigError, loadAppDirectory, type AppConfig } from "../../src/config/index.js";
+import { fixturesDir } from "../../../../test/support/requirements.mjs";
 
 /** The repository root (packages/server/test/config → ../../../..). */
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../../..");
 
-/** The real exports; GATEHOUSE_FIXTURES overrides the default location beside the repository. */
-export const fixturesDir = process.env["GATEHOUSE_FIXTURES"] ?? resolve(repoRoot, "../shared/fixtures/app-services-exports");
-
-export const fixturesPresent = existsSync(fixturesDir);
+/** The real exports (test/support/requirements.mjs says where); tests that read them skip with `requirement("fixtures")`. */
+export { fixturesDir };
 
 export function fixture(name: string): string {
   return join(fixturesDir, name);
 }
-
-/** `{ skip }` for tests that need the fixtures: a reason when they are absent, else false. */
-export const skipWithoutFixtures = fixturesPresent ? false : `fixtures not found at ${fixturesDir}`;
 
 export const loadFixture = (name: string, options?: { environment?: string }) => loadAppDirectory(fixture(name), options);
 

@@ -5,11 +5,11 @@
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { describeSupport, featureKey, loadAppDirectory, reportWarnings } from "../../src/config/index.js";
-import { ROOT, fixture, fixturesDir, fixturesPresent, makeApp, removeApps } from "./helpers.js";
+import { requirement } from "../../../../test/support/requirements.mjs";
+import { ROOT, fixture, makeApp, removeApps } from "./helpers.js";
 
 after(removeApps);
 
-const skip = fixturesPresent ? false : `fixtures not found at ${fixturesDir}`;
 const CORE = {
   providers: ["anon-user", "local-userpass", "api-key", "custom-function"],
   features: [],
@@ -99,7 +99,7 @@ describe("describeSupport", () => {
   });
 });
 
-describe("describeSupport on real exports", { skip }, () => {
+describe("describeSupport on real exports", { skip: requirement("fixtures") }, () => {
   it("pushpull: unsupported providers, ignored features, folded missing sources", async () => {
     const app = await loadAppDirectory(fixture("makesitgo__pushpull"));
     const lines = describeSupport(app, CORE);

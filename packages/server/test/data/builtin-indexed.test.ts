@@ -7,7 +7,8 @@ import { ObjectId } from "bson";
 import { createBuiltinDataService, type BuiltinDataService } from "../../src/data/index.js";
 import { ensureFieldIndex } from "../../src/data/field-index.js";
 import { Store } from "../../src/store/store.js";
-import { freshPostgresSchema, postgresUrl } from "../helpers/postgres.js";
+import { freshPostgresSchema } from "../helpers/postgres.js";
+import { requirement } from "../../../../test/support/requirements.mjs";
 
 const engines = [
   {
@@ -20,7 +21,7 @@ const engines = [
   },
   {
     name: "postgres",
-    skip: !postgresUrl && "set GATEHOUSE_TEST_POSTGRES_URL to run (CI does)",
+    skip: requirement("postgres"),
     open: async () => {
       const { url, drop } = await freshPostgresSchema();
       return { url, cleanup: drop };

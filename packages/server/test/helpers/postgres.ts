@@ -1,7 +1,8 @@
 import { newObjectId } from "../../src/ids.js";
+import { postgresUrl } from "../../../../test/support/requirements.mjs";
 
-/** The PostgreSQL the tests may use (CI starts one and sets this); undefined where none is configured. */
-export const postgresUrl = process.env.GATEHOUSE_TEST_POSTGRES_URL;
+/** The configured test database, if any; tests decide whether to run with `requirement("postgres")`. */
+export { postgresUrl };
 
 /**
  * A fresh schema in the test database, and a URL whose connections use it (`search_path`), so each test

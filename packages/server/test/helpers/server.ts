@@ -14,6 +14,8 @@ export const confirmApp = join(repoRoot, "packages/server/test/fixtures/apps/con
 export const secondApp = join(repoRoot, "packages/server/test/fixtures/apps/second-app");
 /** An app with user API keys enabled (client app id `keys-app`). */
 export const keysApp = join(repoRoot, "packages/server/test/fixtures/apps/keys-app");
+/** Our own export with a provider type this build does not serve (`oauth2-custom-sso`, a stand-in). */
+export const socialApp = join(repoRoot, "packages/server/test/fixtures/apps/social-app");
 
 /** A running test server on a fresh SQLite file in a temp dir, with a movable clock. */
 export interface TestServer extends GatehouseServer {

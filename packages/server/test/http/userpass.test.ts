@@ -63,17 +63,26 @@ describe("email/password: register, confirm, reset, login", () => {
     assert.equal((await register("todo-gatehouse", "len128@example.com", "x".repeat(128))).status, 201);
   });
 
-  it("refuses wrong passwords and unknown users alike with 401 InvalidPassword", async () => {
+  it("refuses wrong passwords and unknown users alike with 401 InvalidPassword `unauthorized`, each audited", async () => {
     await register("todo-gatehouse", "wrong@example.com", "secret1");
+    // Earlier tests left failed logins in the log too: only the events these two requests add count.
+    const before = (await server.listAuditEvents({ clientAppId: "todo-gatehouse", type: "login" })).length;
     const wrong = await login("todo-gatehouse", "wrong@example.com", "secret2");
     const unknown = await login("todo-gatehouse", "nobody@example.com", "secret1");
     for (const res of [wrong, unknown]) {
       assert.equal(res.status, 401);
       assert.equal(res.body.error_code, "InvalidPassword");
-      assert.equal(res.body.error, "invalid username/password");
+      assert.equal(res.body.error, "unauthorized");
+      assert.equal(res.body.reason, "invalidPassword");
     }
-    const events = await server.listAuditEvents({ clientAppId: "todo-gatehouse", type: "login" });
-    assert.ok(events.some((e) => e.result === "invalidPassword"));
+    const added = (await server.listAuditEvents({ clientAppId: "todo-gatehouse", type: "login" })).slice(before);
+    assert.deepEqual(
+      added.map((e) => [e.result, e.provider, e.userId]),
+      [
+        ["invalidPassword", "local-userpass", null],
+        ["invalidPassword", "local-userpass", null],
+      ],
+    );
   });
 
   it("checks field presence and types", async () => {

@@ -11,7 +11,8 @@ import {
   login,
   type Session,
 } from "../functions-http/helpers.js";
-import { freshPostgresSchema, postgresUrl } from "../helpers/postgres.js";
+import { freshPostgresSchema } from "../helpers/postgres.js";
+import { requirement } from "../../../../test/support/requirements.mjs";
 import { call, startTestServer, todoApp, type TestServer } from "../helpers/server.js";
 
 /**
@@ -19,7 +20,7 @@ import { call, startTestServer, todoApp, type TestServer } from "../helpers/serv
  * on top of them on that engine (sessions, concurrency, rate limits, builtin collections, custom user data
  * lookups through the jsonb index, triggers). CI sets GATEHOUSE_TEST_POSTGRES_URL.
  */
-describe("the server on PostgreSQL", { skip: !postgresUrl && "set GATEHOUSE_TEST_POSTGRES_URL to run" }, () => {
+describe("the server on PostgreSQL", { skip: requirement("postgres") }, () => {
   let server: TestServer;
   let drop: () => Promise<void>;
   before(async () => {

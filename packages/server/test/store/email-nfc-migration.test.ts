@@ -6,7 +6,8 @@ import { describe, it } from "node:test";
 import BetterSqlite3 from "better-sqlite3";
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from "kysely";
 import { migrations } from "../../src/store/migrations.js";
-import { freshPostgresSchema, postgresUrl } from "../helpers/postgres.js";
+import { freshPostgresSchema } from "../helpers/postgres.js";
+import { requirement } from "../../../../test/support/requirements.mjs";
 
 /** 0401 normalises stored email keys to NFC, except where that would take another account's key. */
 async function check(db: Kysely<any>, dialect: "sqlite" | "postgres") {
@@ -58,7 +59,7 @@ describe("migration 0401_email_keys_nfc", () => {
     }
   });
 
-  it("postgres", { skip: !postgresUrl && "set GATEHOUSE_TEST_POSTGRES_URL to run (CI does)" }, async () => {
+  it("postgres", { skip: requirement("postgres") }, async () => {
     const { url, drop } = await freshPostgresSchema();
     const pg = (await import("pg")).default;
     const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 2 }) }) });

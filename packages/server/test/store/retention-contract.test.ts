@@ -7,7 +7,8 @@ import { TestClock } from "../../src/index.js";
 import { newObjectId } from "../../src/ids.js";
 import { Housekeeping } from "../../src/store/housekeeping.js";
 import { Store } from "../../src/store/store.js";
-import { freshPostgresSchema, postgresUrl } from "../helpers/postgres.js";
+import { freshPostgresSchema } from "../helpers/postgres.js";
+import { requirement } from "../../../../test/support/requirements.mjs";
 
 const DAY = 24 * 3600 * 1000;
 
@@ -23,7 +24,7 @@ const engines = [
   },
   {
     name: "postgres",
-    skip: !postgresUrl && "set GATEHOUSE_TEST_POSTGRES_URL to run (CI does)",
+    skip: requirement("postgres"),
     open: async () => {
       const { url, drop } = await freshPostgresSchema();
       return { url, cleanup: drop };

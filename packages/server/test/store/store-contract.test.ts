@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { newObjectId } from "../../src/ids.js";
 import { Store, isUniqueViolation } from "../../src/store/store.js";
-import { freshPostgresSchema, postgresUrl } from "../helpers/postgres.js";
+import { freshPostgresSchema } from "../helpers/postgres.js";
+import { requirement } from "../../../../test/support/requirements.mjs";
 
 /**
  * The Store contract: every engine must pass it. SQLite always runs; PostgreSQL runs when
@@ -22,7 +23,7 @@ const engines: { name: string; skip?: string | false; open: () => Promise<{ url:
 ];
 engines.push({
   name: "postgres",
-  skip: !postgresUrl && "set GATEHOUSE_TEST_POSTGRES_URL to run (CI does)",
+  skip: requirement("postgres"),
   open: async () => {
     const { url, drop } = await freshPostgresSchema();
     return { url, cleanup: drop };

@@ -18,6 +18,7 @@ export interface ImportedDeviceClaims {
  */
 export class AnonymousProvider implements Provider {
   readonly type = "anon-user";
+  readonly credentialSchema = { type: "object" };
 
   constructor(
     private readonly limiter: RateLimiter,

@@ -1,6 +1,5 @@
 import { Errors } from "../../errors.js";
 import { hashSecret } from "../../ids.js";
-import { requireString } from "../../input.js";
 import type { RateLimiter } from "../../ratelimit/rate-limiter.js";
 import type { Store } from "../../store/store.js";
 import type { LoginAttempt, Provider, VerifiedIdentity } from "../provider.js";
@@ -11,6 +10,7 @@ import type { LoginAttempt, Provider, VerifiedIdentity } from "../provider.js";
  */
 export class ApiKeyProvider implements Provider {
   readonly type = "api-key";
+  readonly credentialSchema = { type: "object", required: ["key"], properties: { key: { type: "string", maxLength: 256 } } };
 
   constructor(
     private readonly store: Store,
@@ -18,7 +18,7 @@ export class ApiKeyProvider implements Provider {
   ) {}
 
   async verify({ app, body, ip }: LoginAttempt): Promise<VerifiedIdentity> {
-    const key = requireString(body, "key", 256);
+    const key = body.key as string;
     await this.limiter.check("login/api-key", app.id, ip);
     const record = await this.store.apiKeys.findByHash(hashSecret(key));
     if (!record || record.appId !== app.id || record.disabled) throw Errors.invalidApiKey();

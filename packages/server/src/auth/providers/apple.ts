@@ -2,7 +2,6 @@ import type { AppRuntime } from "../../apps/app-runtime.js";
 import type { Clock } from "../../clock.js";
 import type { ProviderConfig } from "../../config/types.js";
 import { Errors } from "../../errors.js";
-import { requireString } from "../../input.js";
 import type { RateLimiter } from "../../ratelimit/rate-limiter.js";
 import type { IdentityProviderEndpoints } from "../../server-config.js";
 import { verifyExternalJwt } from "../jwt/external-jwt.js";
@@ -21,6 +20,7 @@ const LABEL = "invalid oauth2-apple id_token";
  */
 export class AppleProvider implements RedirectProvider {
   readonly type = "oauth2-apple";
+  readonly credentialSchema = { type: "object", required: ["id_token"], properties: { id_token: { type: "string", maxLength: 16_384 } } };
 
   constructor(
     private readonly endpoints: IdentityProviderEndpoints["apple"],
@@ -31,7 +31,7 @@ export class AppleProvider implements RedirectProvider {
   ) {}
 
   async verify({ app, provider, body, ip }: LoginAttempt): Promise<VerifiedIdentity> {
-    const token = requireString(body, "id_token", 16_384);
+    const token = body.id_token as string;
     await this.limiter.check("login/oauth2-apple", app.id, ip);
     return this.fromIdToken(provider, token);
   }

@@ -12,6 +12,8 @@ import type { LoginAttempt, Provider, VerifiedIdentity } from "../provider.js";
  */
 export class CustomFunctionProvider implements Provider {
   readonly type = "custom-function";
+  /** Any fields: the app's function decides what they mean. */
+  readonly credentialSchema = { type: "object" };
 
   constructor(
     private readonly functions: AppFunctions,

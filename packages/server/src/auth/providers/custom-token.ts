@@ -3,7 +3,6 @@ import type { AppRuntime } from "../../apps/app-runtime.js";
 import type { Clock } from "../../clock.js";
 import type { ProviderConfig } from "../../config/types.js";
 import { Errors } from "../../errors.js";
-import { requireString } from "../../input.js";
 import type { RateLimiter } from "../../ratelimit/rate-limiter.js";
 import { verifyExternalJwt } from "../jwt/external-jwt.js";
 import { JwtRefused } from "../jwt/refusal.js";
@@ -24,6 +23,7 @@ const ALGORITHMS = ["HS256", "RS256", "ES256", "EdDSA"];
  */
 export class CustomTokenProvider implements Provider {
   readonly type = "custom-token";
+  readonly credentialSchema = { type: "object", required: ["token"], properties: { token: { type: "string", maxLength: 16_384 } } };
   private readonly keysByApp = new Map<string, KeyObject[]>();
 
   constructor(
@@ -33,7 +33,7 @@ export class CustomTokenProvider implements Provider {
   ) {}
 
   async verify({ app, provider, body, ip }: LoginAttempt): Promise<VerifiedIdentity> {
-    const token = requireString(body, "token", 16_384);
+    const token = body.token as string;
     await this.limiter.check("login/custom-token", app.id, ip);
     const config = provider.config;
     const algorithm = algorithmOf(provider);

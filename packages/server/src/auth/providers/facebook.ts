@@ -2,7 +2,6 @@ import { createHmac } from "node:crypto";
 import type { AppRuntime } from "../../apps/app-runtime.js";
 import type { ProviderConfig } from "../../config/types.js";
 import { Errors } from "../../errors.js";
-import { requireString } from "../../input.js";
 import type { RateLimiter } from "../../ratelimit/rate-limiter.js";
 import type { IdentityProviderEndpoints } from "../../server-config.js";
 import { fetchJson, OutboundError } from "../outbound.js";
@@ -30,6 +29,11 @@ const GRAPH_FIELDS: Record<string, string> = {
  */
 export class FacebookProvider implements RedirectProvider {
   readonly type = "oauth2-facebook";
+  readonly credentialSchema = {
+    type: "object",
+    required: ["accessToken"],
+    properties: { accessToken: { type: "string", maxLength: 4096 } },
+  };
 
   constructor(
     private readonly endpoints: IdentityProviderEndpoints["facebook"],
@@ -38,7 +42,7 @@ export class FacebookProvider implements RedirectProvider {
   ) {}
 
   async verify({ app, provider, body, ip }: LoginAttempt): Promise<VerifiedIdentity> {
-    const accessToken = requireString(body, "accessToken", 4096);
+    const accessToken = body.accessToken as string;
     await this.limiter.check("login/oauth2-facebook", app.id, ip);
     return this.fromAccessToken(app, provider, accessToken);
   }

@@ -112,6 +112,7 @@ export class AccountService {
     const config = userpassConfig(app);
     const emailKey = app.emailKey(requireEmailShape(email));
     await this.limiter.check("confirm/call", app.id, ip, emailKey);
+    if (config.autoConfirm === true) throw Errors.autoConfirmEnabled(email);
     // Before the lookup, or the answer would tell which addresses have accounts.
     if (config.runConfirmationFunction !== true || !this.flows) throw Errors.confirmNotByFunction();
     const account = await this.store.accounts.findByEmailKey(app.id, emailKey);
@@ -138,6 +139,7 @@ export class AccountService {
     const config = userpassConfig(app);
     const emailKey = app.emailKey(requireEmailShape(email));
     await this.limiter.check("reset/send", app.id, ip, emailKey);
+    if (config.runResetFunction === true) throw Errors.resetByFunction();
     // Before the lookup: a server that cannot mail answers alike for every address.
     this.assertCanMail(config.resetPasswordUrl, "resetPasswordUrl");
     const account = await this.store.accounts.findByEmailKey(app.id, emailKey);

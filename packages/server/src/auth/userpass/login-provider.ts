@@ -4,11 +4,15 @@ import type { Clock } from "../../clock.js";
 import type { Store } from "../../store/store.js";
 import { PASSWORD_NOT_SET, type PasswordHasher } from "../password.js";
 import type { LoginAttempt, Provider, VerifiedIdentity } from "../provider.js";
-import { requireString } from "../../input.js";
 
 /** `local-userpass` login: `{username, password}` checked against the account's argon2id hash. */
 export class UserpassLoginProvider implements Provider {
   readonly type = "local-userpass";
+  readonly credentialSchema = {
+    type: "object",
+    required: ["username", "password"],
+    properties: { username: { type: "string", maxLength: 1024 }, password: { type: "string", maxLength: 1024 } },
+  };
 
   constructor(
     private readonly store: Store,
@@ -17,9 +21,9 @@ export class UserpassLoginProvider implements Provider {
     private readonly clock: Clock,
   ) {}
 
-  async verify({ app, body, ip }: LoginAttempt): Promise<VerifiedIdentity> {
-    const username = requireString(body, "username");
-    const password = requireString(body, "password");
+  async verify({ app, body, ip, linking }: LoginAttempt): Promise<VerifiedIdentity> {
+    const username = body.username as string;
+    const password = body.password as string;
     const emailKey = app.emailKey(username);
     await this.limiter.checkLogin(app.id, ip, emailKey);
     const account = await this.store.accounts.findByEmailKey(app.id, emailKey);
@@ -27,7 +31,7 @@ export class UserpassLoginProvider implements Provider {
     const ok = await this.hasher.verify(account?.passwordHash, password);
     // An imported account whose old system kept its password: only a reset can set one.
     if (account?.passwordHash === PASSWORD_NOT_SET) throw Errors.passwordNotSet();
-    if (!ok || !account) throw Errors.invalidPassword();
+    if (!ok || !account) throw linking ? Errors.invalidPasswordOnLink() : Errors.invalidPassword();
     await this.limiter.loginSucceeded(app.id, ip, emailKey);
     if (!account.confirmed) throw Errors.confirmationRequired();
     if (this.hasher.needsRehash(account.passwordHash)) {

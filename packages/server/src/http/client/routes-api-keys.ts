@@ -1,8 +1,8 @@
-import type { FastifyInstance } from "fastify";
-import { bodyObject, requireString } from "../../input.js";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Services } from "../../services.js";
 import { assertOrigin } from "../origin.js";
 import { bearerToken } from "../transport.js";
+import { apiKeyCreateSchema } from "./body-schemas.js";
 
 const keySchema = {
   type: "object",
@@ -12,17 +12,27 @@ const keySchema = {
 
 /** `/auth/api_keys` (PROTOCOL.md §9): every route authenticates with the **refresh** token. */
 export async function apiKeyRoutes(app: FastifyInstance, { services }: { services: Services }): Promise<void> {
-  const caller = async (req: Parameters<typeof bearerToken>[0]) => {
+  const authenticate = async (req: FastifyRequest) => {
     const context = await services.sessions.authenticateRefresh(bearerToken(req));
     assertOrigin(context.app, req);
     return context;
   };
-
-  app.post("/auth/api_keys", { schema: { response: { 201: keySchema } } }, async (req, reply) => {
-    const context = await caller(req);
-    const created = await services.apiKeys.create(context, requireString(bodyObject(req.body), "name", 256));
-    return reply.code(201).send(created);
+  // Every route authenticates before its body is validated: an anonymous request learns nothing.
+  const callers = new WeakMap<FastifyRequest, Awaited<ReturnType<typeof authenticate>>>();
+  app.addHook("preValidation", async (req) => {
+    callers.set(req, await authenticate(req));
   });
+  const caller = async (req: FastifyRequest) => callers.get(req) ?? authenticate(req);
+
+  app.post<{ Body: { name: string } }>(
+    "/auth/api_keys",
+    { schema: { body: apiKeyCreateSchema, response: { 201: keySchema } } },
+    async (req, reply) => {
+      const context = await caller(req);
+      const created = await services.apiKeys.create(context, req.body.name);
+      return reply.code(201).send(created);
+    },
+  );
   app.get("/auth/api_keys", { schema: { response: { 200: { type: "array", items: keySchema } } } }, async (req) =>
     services.apiKeys.list(await caller(req)),
   );

@@ -2,11 +2,18 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { AppRuntime } from "../../apps/app-runtime.js";
 import { decodeEjson, parseJsonBounded } from "../../ejson.js";
 import { Errors, GatehouseError } from "../../errors.js";
-import { bodyObject, requireString } from "../../input.js";
+import type { AccessContext } from "../../sessions/session-service.js";
 import type { Services } from "../../services.js";
 import { assertOrigin } from "../origin.js";
 import { bearerToken } from "../transport.js";
 import type { RequestInfo } from "../../functions/types.js";
+import { functionCallSchema } from "./body-schemas.js";
+import { bodyValidator } from "./validate.js";
+
+/** A function call's body, once its schema has passed. */
+type CallBody = { name: string; arguments?: unknown[]; service?: unknown } & Record<string, unknown>;
+
+const checkCall = bodyValidator(functionCallSchema);
 
 interface AppParams {
   appId: string;
@@ -17,11 +24,19 @@ interface AppParams {
  * body is parsed as plain JSON; `arguments` is decoded as EJSON after the caller is authenticated.
  */
 export async function functionRoutes(app: FastifyInstance, { services }: { services: Services }): Promise<void> {
-  app.post<{ Params: AppParams }>("/app/:appId/functions/call", async (req, reply) => {
-    const token = bearerToken(req);
-    const result = await callFunction(services, req, token, bodyObject(req.body));
-    return reply.header("content-type", "application/json").send(Buffer.from(result));
-  });
+  // The caller is authenticated before the body is validated: an anonymous request learns nothing.
+  const callers = new WeakMap<FastifyRequest, AccessContext>();
+  const authenticate = async (req: FastifyRequest) => {
+    callers.set(req, await services.sessions.authenticateAccess(bearerToken(req)));
+  };
+  app.post<{ Params: AppParams; Body: CallBody }>(
+    "/app/:appId/functions/call",
+    { schema: { body: functionCallSchema }, preValidation: authenticate },
+    async (req, reply) => {
+      const result = await callFunction(services, req, callers.get(req)!, req.body);
+      return reply.header("content-type", "application/json").send(Buffer.from(result));
+    },
+  );
 
   app.get<{ Params: AppParams; Querystring: { baas_request?: string; baas_at?: string } }>(
     "/app/:appId/functions/call",
@@ -29,15 +44,16 @@ export async function functionRoutes(app: FastifyInstance, { services }: { servi
       // realm-web sends the token in the header, core in `baas_at`.
       const token = req.headers.authorization ? bearerToken(req) : req.query.baas_at;
       if (!token) throw Errors.missingAuth();
-      let parsed: unknown;
+      const caller = await services.sessions.authenticateAccess(token);
+      let body: unknown;
       try {
-        parsed = parseJsonBounded(Buffer.from(req.query.baas_request ?? "", "base64").toString("utf8"));
+        body = parseJsonBounded(Buffer.from(req.query.baas_request ?? "", "base64").toString("utf8"));
       } catch (error) {
         if (error instanceof GatehouseError && error.reason === "bodyTooDeep") throw error;
         throw Errors.functionCallEncoding();
       }
-      const body = bodyObject(parsed);
-      const result = await callFunction(services, req, token, body);
+      checkCall(body);
+      const result = await callFunction(services, req, caller, body as CallBody);
       sendEvent(reply, result);
     },
   );
@@ -46,16 +62,14 @@ export async function functionRoutes(app: FastifyInstance, { services }: { servi
 async function callFunction(
   services: Services,
   req: FastifyRequest<{ Params: AppParams }>,
-  token: string,
-  body: Record<string, unknown>,
+  caller: AccessContext,
+  body: CallBody,
 ): Promise<string> {
-  const caller = await services.sessions.authenticateAccess(token);
   const target: AppRuntime | undefined = services.apps.get(req.params.appId);
   if (!target) throw Errors.appNotFound(req.params.appId);
   if (caller.app.id !== target.id) throw Errors.appMismatch();
   assertOrigin(target, req);
-  const name = requireString(body, "name");
-  if (body.arguments !== undefined && !Array.isArray(body.arguments)) throw Errors.argumentsNotArray();
+  const { name } = body;
   // Decoded only now, for an authenticated caller of this app: the one EJSON value of the body.
   const args = decodeEjson(body.arguments ?? []) as unknown[];
   if (body.service !== undefined) {

@@ -33,6 +33,10 @@ export async function oauthRoutes(app: FastifyInstance, { services }: { services
         const target = services.apps.get(req.params.appId);
         if (!target) throw Errors.appNotFound(req.params.appId);
         assertOrigin(target, req);
+        // A provider the app does not enable, or this build does not serve, is AuthProviderNotFound
+        // before anything about the request itself, as on every other route of the provider.
+        const unserved = services.logins.unservedProvider(target, req.params.provider);
+        if (unserved) throw unserved;
         const linkTo = q.link === "true" ? await services.sessions.authenticateAccess(bearerToken(req)) : undefined;
         if (linkTo && linkTo.app.id !== target.id) throw Errors.appMismatch();
         if (typeof q.redirect !== "string" || q.redirect === "") throw Errors.missingParameter("'redirect' is required");

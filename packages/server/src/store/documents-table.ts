@@ -18,7 +18,7 @@ export interface DocumentsTable {
   seq: number | string;
 }
 
-/** The slice of the store schema this folder uses. */
+/** The slice of the store schema the builtin collections (data/) use. */
 export interface DocumentsDatabase {
   documents: DocumentsTable;
 }
