@@ -219,7 +219,8 @@ export class WorkerPool {
       // A busy worker silent for long may be stuck in a built-in (no hold report): treat it as held.
       if (quiet > STUCK_MS || slot.pingId !== undefined) continue;
       const score = slot.inflight.size + (slot.ready ? 0 : 1_000) + (quiet > SILENT_MS ? 10_000 : 0);
-      if (score < bestScore) [best, bestScore] = [slot, score];
+      // On a tie, the worker heard from most recently: a worker stuck in a loop goes quiet first.
+      if (score < bestScore || (score === bestScore && best && slot.lastHeardAt > best.lastHeardAt)) [best, bestScore] = [slot, score];
     }
     if (best) return best;
     const surges = lane.slots.filter((slot) => slot.surge).length;
