@@ -155,6 +155,16 @@ export interface ServerConfig {
     memoryLimitMb?: number;
     /** Largest argument list, result, service payload or HTTP body of a function call, in bytes of EJSON. Default 8 MiB. */
     maxValueBytes?: number;
+    /** Worker threads reserved for auth functions (custom-function login, confirmation, reset, triggers). Default 1; 0 shares the user workers. */
+    authWorkers?: number;
+    /** Extra worker threads each lane may start while all its workers are held by long runs. Default 2. */
+    maxSurgeWorkers?: number;
+    /** Calls of one user in flight at once; more wait in line. Default 8. */
+    maxConcurrentPerUser?: number;
+    /** Calls of one app in flight at once (per lane); more wait in line. Default 64. */
+    maxConcurrentPerApp?: number;
+    /** Calls of one app waiting at once (per lane); beyond, calls fail with FunctionExecutionError (functionQueueFull). Default 256. */
+    maxQueuedPerApp?: number;
   };
   /** The operator web console at `/console/`. */
   console?: {
@@ -188,7 +198,17 @@ export interface ResolvedServerConfig {
   trustProxy: number | string[];
   retention: { anonymousUserInactiveDays: number; auditEventDays: number };
   timeouts: { requestMs: number; headersMs: number; idleMs: number; keepAliveMs: number };
-  functions: { workers: number; timeLimitMs: number; memoryLimitMb: number; maxValueBytes: number };
+  functions: {
+    workers: number;
+    timeLimitMs: number;
+    memoryLimitMb: number;
+    maxValueBytes: number;
+    authWorkers: number;
+    maxSurgeWorkers: number;
+    maxConcurrentPerUser: number;
+    maxConcurrentPerApp: number;
+    maxQueuedPerApp: number;
+  };
   adminGroupId?: string;
   admin: { refreshTokenLifetimeSeconds: number };
   console: { enabled: boolean; assetsDir?: string };
@@ -276,6 +296,11 @@ export function resolveServerConfig(config: ServerConfig = {}): ResolvedServerCo
       timeLimitMs: config.functions?.timeLimitMs ?? 10_000,
       memoryLimitMb: config.functions?.memoryLimitMb ?? 128,
       maxValueBytes: config.functions?.maxValueBytes ?? 8 * 1024 * 1024,
+      authWorkers: config.functions?.authWorkers ?? 1,
+      maxSurgeWorkers: config.functions?.maxSurgeWorkers ?? 2,
+      maxConcurrentPerUser: config.functions?.maxConcurrentPerUser ?? 8,
+      maxConcurrentPerApp: config.functions?.maxConcurrentPerApp ?? 64,
+      maxQueuedPerApp: config.functions?.maxQueuedPerApp ?? 256,
     },
     console: {
       enabled: config.console?.enabled ?? true,

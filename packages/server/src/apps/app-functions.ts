@@ -1,7 +1,7 @@
 import { ObjectId } from "bson";
 import type { AppRuntime } from "./app-runtime.js";
 import type { ContextUser, HostService } from "../functions/types.js";
-import { FunctionRuntime, WorkerPool } from "../functions/index.js";
+import { FunctionRuntime, WorkerPool, type PoolStats } from "../functions/index.js";
 import {
   createBuiltinDataService,
   createMongoDataService,
@@ -39,8 +39,9 @@ export class AppFunctions {
   async start(apps: AppRuntime[], hostServices: (app: AppRuntime) => Record<string, HostService>): Promise<void> {
     const needsPool = apps.some((app) => app.config.functions.some((f) => f.source !== undefined));
     if (needsPool) {
-      const { workers, memoryLimitMb, maxValueBytes } = this.settings;
-      this.pool = new WorkerPool({ workers, memoryLimitMb, maxValueBytes });
+      // Everything but the per-call time limit configures the pool itself.
+      const { timeLimitMs: _perCall, ...poolSettings } = this.settings;
+      this.pool = new WorkerPool(poolSettings);
     }
     for (const app of apps) {
       this.data.set(app.id, this.dataServicesOf(app));
@@ -63,6 +64,11 @@ export class AppFunctions {
       await runtime.start();
       this.runtimes.set(app.id, runtime);
     }
+  }
+
+  /** Workers, held workers, surge workers and waiting calls per lane (undefined without functions). */
+  poolStats(): PoolStats | undefined {
+    return this.pool?.stats();
   }
 
   /** The app's runtime, if the app has functions with source. */

@@ -42,7 +42,7 @@ export class FunctionAuthHooks implements AuthHooks {
       try {
         if (!runtime || !this.functions.callable(app, name)) throw new Error(`function '${name}' has no source`);
         const contextUser = await this.functions.contextUser(app, user);
-        await runtime.call(name, [contextUser], { user: contextUser, fromClient: false, runAsSystem: true });
+        await runtime.call(name, [contextUser], { user: contextUser, fromClient: false, runAsSystem: true, lane: "auth" });
       } catch (error) {
         this.onError(app.id, `on_user_creation_function_name ${name}`, error);
       }
@@ -90,7 +90,7 @@ export class FunctionAuthHooks implements AuthHooks {
       try {
         if (!runtime || !this.functions.callable(app, trigger.functionName!))
           throw new Error(`function '${trigger.functionName}' has no source`);
-        await runtime.call(trigger.functionName!, [event], { user: null, fromClient: false, runAsSystem: true });
+        await runtime.call(trigger.functionName!, [event], { user: null, fromClient: false, runAsSystem: true, lane: "auth" });
       } catch (error) {
         this.onError(app.id, `trigger ${trigger.name}`, error);
       }

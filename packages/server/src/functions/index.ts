@@ -1,9 +1,9 @@
 /**
- * App Services functions: a sandboxed runtime (worker threads, one vm context per app), the
+ * App Services functions: a sandboxed runtime (a QuickJS WebAssembly VM per app in worker threads), the
  * `context` functions see, `can_evaluate` rules, and the host bridge to main-thread services.
  */
 export { FunctionRuntime } from "./runtime.js";
-export { WorkerPool, type WorkerPoolOptions } from "./pool.js";
+export { WorkerPool, type WorkerPoolOptions, type PoolStats } from "./pool.js";
 export { evaluateRule, type RuleInputs } from "./rules.js";
 export {
   FunctionError,

@@ -1,32 +1,55 @@
-import { Worker, type WorkerOptions } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { errorFromWire, ExecutionTimeLimitExceeded, FunctionExecutionError, type FunctionError } from "./errors.js";
-import type { VmLimits } from "./app-vm.js";
+import { startWorkerThread, WORKER_HEAP_MB, type WorkerSettings } from "./pool-thread.js";
 import type { AppSandboxSpec, CallMessage, FromWorker, ToWorker } from "./protocol.js";
-
-/** An entry into a VM running this long marks its worker as held by that call (see scheduling). */
-const HOLD_MS = 50;
+import { Admission, type AdmissionLimits, type Ticket } from "./scheduler.js";
 
 /** Answers a worker's host call: EJSON args in, EJSON result out (a rejection's message goes back). */
 export type HostHandler = (kind: "data" | "service", service: string, method: string, args: string) => Promise<string>;
 
+/** Which workers a call may use: user calls, or the lane reserved for auth functions. */
+export type Lane = "user" | "auth";
+
 /** Options of {@link WorkerPool}. */
 export interface WorkerPoolOptions {
-  /** Worker threads. Default 2. */
+  /** Worker threads for user calls. Default 2. */
   workers?: number;
-  /** Heap of each app's QuickJS VM, in each worker. Default 128 MB. */
+  /** Worker threads reserved for auth functions (custom-function login, confirmation, reset, triggers). Default 1; 0 shares the user workers. */
+  authWorkers?: number;
+  /** Extra worker threads a lane may start while all of its workers are held by long synchronous runs. Default 2. */
+  maxSurgeWorkers?: number;
+  /** Calls of one user in flight at once (per lane); more wait. Default 8. */
+  maxConcurrentPerUser?: number;
+  /** Calls of one app in flight at once (per lane); more wait. Default 64. */
+  maxConcurrentPerApp?: number;
+  /** Calls of one app waiting at once (per lane); beyond, calls fail with `functionQueueFull`. Default 256. */
+  maxQueuedPerApp?: number;
+  /** Memory of each app's QuickJS VM, in each worker. Default 128 MB. */
   memoryLimitMb?: number;
   /** Largest function result, argument list or service payload (EJSON text). Default 8 MiB. */
   maxValueBytes?: number;
-  /** After a call times out, how long its worker may stay unresponsive before it is replaced. Default 1000 ms. */
+  /** How long an unresponsive worker gets beyond the longest time limit in flight on it. Default 1000 ms. */
   stuckGraceMs?: number;
   /** Lines printed outside any call, and pool events worth an operator's attention. */
   log?: (appKey: string, line: string) => void;
 }
 
+/** What each lane holds now: for operators and tests. */
+export type PoolStats = Record<Lane, { workers: number; held: number; surge: number; running: number; waiting: number }>;
+
 /** A call as the runtime submits it. */
 export type CallInput = Omit<CallMessage, "type" | "id">;
 
+/** Where a call runs and whose limits it counts against. */
+export interface CallRoute {
+  lane?: Lane;
+  /** Identifies the calling user within the app; absent for calls made for nobody. */
+  userId?: string;
+}
+
 interface Slot {
+  lane: LaneState;
+  surge: boolean;
   worker?: Worker;
   inflight: Set<number>;
   pingId?: number;
@@ -35,172 +58,208 @@ interface Slot {
   /** Workers that exited before saying "ready", in a row: respawns back off. */
   failedStarts: number;
   ready: boolean;
-  /** When the worker last sent anything, or last went from idle to busy: a busy worker quiet since is probably blocked. */
+  /** When the worker last sent anything, or last went from idle to busy. */
   lastHeardAt: number;
   /** The call whose synchronous run is holding the worker (the worker said `hold`, not yet `release`). */
   heldBy?: number;
+  /** Retires an idle surge worker. */
+  idleTimer?: NodeJS.Timeout;
+}
+
+interface LaneState {
+  name: Lane;
+  slots: Slot[];
+  admission: Admission;
 }
 
 interface Pending {
   slot: Slot;
+  ticket: Ticket;
   timeLimitMs: number;
   /** When the worker began the call (its limit counts from there); unset while it waits in the worker. */
   startedAt?: number;
-  /** The deadline. Re-armed when a booting worker becomes ready: its start-up time is not the function's. */
   timer?: NodeJS.Timeout;
   onHost: HostHandler;
   resolve: (result: { value: string; logs: string[] }) => void;
   reject: (error: FunctionError) => void;
 }
 
+/** An entry into a VM running this long marks its worker as held by that call. */
+const HOLD_MS = 20;
+/** The worker enforces time limits itself; the main thread's deadline is a backstop this much later. */
+const BACKSTOP_MS = 1000;
 /** How long a call may wait for its worker to boot, on top of its own limit (a hung boot still ends). */
 const BOOT_ALLOWANCE_MS = 10_000;
-
-/**
- * The worker enforces time limits itself and reports them; the main thread's deadline is a backstop
- * this much later, for a worker that stopped answering.
- */
-const BACKSTOP_MS = 1000;
-
-/** Old-generation heap of a worker thread: only host-side bookkeeping lives there (VMs are WebAssembly memory). */
-const WORKER_HEAP_MB = 256;
-
-/** A busy worker silent for this long is treated as blocked when choosing where a call goes. */
+/** A busy worker silent for this long is avoided when choosing where a call goes. */
 const SILENT_MS = 100;
-
-/** Running from TypeScript sources (tests, `tsx`) rather than compiled `dist/`. */
-const FROM_SOURCE = import.meta.url.endsWith(".ts");
-/** Where the worker entry lives: `.ts` beside this file under tsx, `.js` in `dist/`. */
-const WORKER_URL = new URL(`./worker${FROM_SOURCE ? ".ts" : ".js"}`, import.meta.url);
-
-function createWorker(options: WorkerOptions): Worker {
-  if (!FROM_SOURCE) return new Worker(WORKER_URL, options);
-  // Workers inherit `--import tsx` in execArgv, but Node 20 does not run it for them: register tsx's
-  // loader inside the worker, then import the TypeScript entry.
-  const tsxApi = import.meta.resolve("tsx/esm/api");
-  const boot = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); });`;
-  return new Worker(boot, { ...options, eval: true });
-}
+/** A busy worker silent for this long is not given new calls. */
+const STUCK_MS = 1000;
+/** An idle surge worker is retired after this long. */
+const SURGE_IDLE_MS = 5000;
 
 /**
- * A fixed set of sandbox worker threads shared by any number of apps.
+ * The function worker threads, shared by any number of apps, and the scheduling of calls onto them.
  *
- * Isolation: a synchronous loop is stopped inside its worker by vm's timeout; async work that runs
- * past the limit fails its call at the deadline, and if the worker then does not answer a ping within
- * `stuckGraceMs` it is terminated and replaced. A heap blow-up ends the worker through
- * `resourceLimits`. In both cases only calls on that worker fail; the pool respawns it at once, and
- * new calls go to the least busy live worker meanwhile.
+ * Two lanes: user calls, and a reserve for auth functions, so logins never wait behind user code.
+ * In each lane a call starts only while its app and its user are below their concurrency limits
+ * (scheduler.ts), and only on a worker that is not held by a long synchronous run (the VM reports
+ * runs past 20 ms). When every worker of a lane is held, the lane starts a surge worker, so one user's
+ * or one app's loops delay only their own calls; the OS shares the cores between the threads.
+ *
+ * Time limits are enforced inside the VMs; a worker that stops answering (a run stuck in a built-in)
+ * is replaced, failing only the calls on it.
  */
 export class WorkerPool {
-  private readonly size: number;
-  private readonly memoryLimitMb: number;
-  private readonly maxValueBytes: number;
+  private readonly settings: WorkerSettings;
   private readonly stuckGraceMs: number;
-  private readonly slots: Slot[] = [];
+  private readonly maxSurge: number;
+  private readonly lanes: Record<Lane, LaneState>;
   private readonly apps = new Map<string, AppSandboxSpec>();
   private readonly pending = new Map<number, Pending>();
-  /** Calls that found no live worker (all being replaced); dispatched when one is spawned. */
-  private readonly waiting: (() => void)[] = [];
   private nextId = 1;
+  private started = false;
   private closed = false;
 
   constructor(private readonly options: WorkerPoolOptions = {}) {
-    this.size = Math.max(1, options.workers ?? 2);
-    this.memoryLimitMb = options.memoryLimitMb ?? 128;
-    this.maxValueBytes = options.maxValueBytes ?? 8 * 1024 * 1024;
+    this.settings = {
+      memoryLimitMb: options.memoryLimitMb ?? 128,
+      maxValueBytes: options.maxValueBytes ?? 8 * 1024 * 1024,
+      holdMs: HOLD_MS,
+      lazy: false,
+    };
     this.stuckGraceMs = options.stuckGraceMs ?? 1000;
+    this.maxSurge = Math.max(0, options.maxSurgeWorkers ?? 2);
+    const limits: AdmissionLimits = {
+      perUser: Math.max(1, options.maxConcurrentPerUser ?? 8),
+      perApp: Math.max(1, options.maxConcurrentPerApp ?? 64),
+      maxQueuedPerApp: Math.max(0, options.maxQueuedPerApp ?? 256),
+    };
+    const lane = (name: Lane): LaneState => {
+      const state: LaneState = { name, slots: [], admission: new Admission(limits, () => this.place(state)) };
+      return state;
+    };
+    const user = lane("user");
+    this.lanes = { user, auth: (options.authWorkers ?? 1) > 0 ? lane("auth") : user };
   }
 
   /** Spawns the workers (idempotent). */
   start(): void {
-    if (this.slots.length || this.closed) return;
-    for (let i = 0; i < this.size; i++) {
-      const slot: Slot = { inflight: new Set(), failedStarts: 0, ready: false, lastHeardAt: 0 };
-      this.slots.push(slot);
-      this.spawn(slot);
+    if (this.started || this.closed) return;
+    this.started = true;
+    for (let i = 0; i < Math.max(1, this.options.workers ?? 2); i++) this.addSlot(this.lanes.user, false);
+    if (this.lanes.auth !== this.lanes.user) {
+      for (let i = 0; i < (this.options.authWorkers ?? 1); i++) this.addSlot(this.lanes.auth, false);
     }
   }
 
   /** Loads an app into every worker, now and after every respawn. */
   addApp(spec: AppSandboxSpec): void {
     this.apps.set(spec.appKey, spec);
-    for (const slot of this.slots) slot.worker?.postMessage({ type: "init", app: spec } satisfies ToWorker);
+    for (const slot of this.allSlots()) slot.worker?.postMessage({ type: "init", app: spec } satisfies ToWorker);
   }
 
   removeApp(appKey: string): void {
     this.apps.delete(appKey);
-    for (const slot of this.slots) slot.worker?.postMessage({ type: "drop", appKey } satisfies ToWorker);
+    for (const slot of this.allSlots()) slot.worker?.postMessage({ type: "drop", appKey } satisfies ToWorker);
   }
 
   /** Runs one call; resolves with the EJSON result and printed lines. */
-  run(input: CallInput, onHost: HostHandler): Promise<{ value: string; logs: string[] }> {
+  run(input: CallInput, onHost: HostHandler, route: CallRoute = {}): Promise<{ value: string; logs: string[] }> {
     if (this.closed) return Promise.reject(new FunctionExecutionError("the function runtime is closed"));
-    const slot = this.pickSlot();
-    if (!slot?.worker) {
-      return new Promise((resolve, reject) => {
-        this.waiting.push(() =>
-          this.closed
-            ? reject(new FunctionExecutionError("the function runtime is closed"))
-            : this.run(input, onHost).then(resolve, reject),
-        );
-      });
-    }
-    const id = this.nextId++;
+    this.start();
+    const lane = this.lanes[route.lane ?? "user"];
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { slot, timeLimitMs: input.timeLimitMs, onHost, resolve, reject });
-      if (slot.inflight.size === 0) slot.lastHeardAt = Date.now();
-      slot.inflight.add(id);
-      this.arm(id, slot.ready ? 0 : BOOT_ALLOWANCE_MS);
-      slot.worker!.postMessage({ type: "call", id, ...input } satisfies ToWorker);
+      const ticket: Ticket = {
+        appKey: input.appKey,
+        ...(route.userId !== undefined ? { userKey: `user:${input.appKey}:${route.userId}` } : {}),
+        start: (slot) => this.dispatch(slot as Slot, ticket, input, onHost, resolve, reject),
+        reject,
+      };
+      lane.admission.submit(ticket);
     });
   }
 
-  /** Fails pending calls and terminates the workers. */
+  /** Workers, workers held by a long run, surge workers, calls running and waiting, per lane. */
+  stats(): PoolStats {
+    const of = (lane: LaneState) => ({
+      workers: lane.slots.filter((slot) => slot.worker).length,
+      held: lane.slots.filter((slot) => slot.heldBy !== undefined).length,
+      surge: lane.slots.filter((slot) => slot.surge).length,
+      running: lane.slots.reduce((sum, slot) => sum + slot.inflight.size, 0),
+      waiting: lane.admission.waiting,
+    });
+    return { user: of(this.lanes.user), auth: of(this.lanes.auth) };
+  }
+
+  /** Fails pending and waiting calls and terminates the workers. */
   async close(): Promise<void> {
     this.closed = true;
-    for (const resume of this.waiting.splice(0)) resume();
-    for (const id of [...this.pending.keys()]) this.settle(id, new FunctionExecutionError("the function runtime is closed"));
-    await Promise.all(this.slots.map((slot) => slot.worker?.terminate()));
+    const closedError = () => new FunctionExecutionError("the function runtime is closed");
+    for (const lane of new Set(Object.values(this.lanes))) for (const ticket of lane.admission.drain()) ticket.reject(closedError());
+    for (const id of [...this.pending.keys()]) this.settle(id, closedError());
+    await Promise.all(this.allSlots().map((slot) => slot.worker?.terminate()));
+  }
+
+  private allSlots(): Slot[] {
+    return [...new Set(Object.values(this.lanes))].flatMap((lane) => lane.slots);
   }
 
   /**
-   * The worker to give a call to: fewest calls in flight, but avoiding workers that look blocked —
-   * busy and silent for a while, or failing a liveness check — since a call queued behind a
-   * synchronous loop would wait for that loop's time limit.
+   * The worker that should take a lane's next call: the least busy one not held by a long run. When
+   * every worker is held, a surge worker (up to `maxSurgeWorkers`); when none can be had, nothing —
+   * the call waits in its lane rather than behind someone's loop.
    */
-  private pickSlot(): Slot | undefined {
+  private place(lane: LaneState): Slot | undefined {
     const now = Date.now();
-    const score = (slot: Slot) =>
-      slot.inflight.size +
-      (slot.ready ? 0 : 1_000) +
-      (slot.heldBy !== undefined || (slot.inflight.size > 0 && now - slot.lastHeardAt > SILENT_MS) ? 10_000 : 0) +
-      (slot.pingId !== undefined ? 100_000 : 0);
     let best: Slot | undefined;
-    for (const slot of this.slots) {
-      if (!slot.worker || slot.killReason) continue;
-      if (!best) {
-        best = slot;
-        continue;
-      }
-      const [mine, theirs] = [score(slot), score(best)];
+    let bestScore = Infinity;
+    for (const slot of lane.slots) {
+      if (!slot.worker || slot.killReason || slot.heldBy !== undefined) continue;
+      const quiet = slot.inflight.size > 0 ? now - slot.lastHeardAt : 0;
+      // A busy worker silent for long may be stuck in a built-in (no hold report): treat it as held.
+      if (quiet > STUCK_MS || slot.pingId !== undefined) continue;
+      const score = slot.inflight.size + (slot.ready ? 0 : 1_000) + (quiet > SILENT_MS ? 10_000 : 0);
       // On a tie, the worker heard from most recently: a worker stuck in a loop goes quiet first.
-      if (mine < theirs || (mine === theirs && slot.lastHeardAt > best.lastHeardAt)) best = slot;
+      if (score < bestScore || (score === bestScore && best && slot.lastHeardAt > best.lastHeardAt)) [best, bestScore] = [slot, score];
     }
-    return best;
+    if (best) return best;
+    const surges = lane.slots.filter((slot) => slot.surge).length;
+    if (surges < this.maxSurge && !this.closed && this.started) return this.addSlot(lane, true);
+    return undefined;
+  }
+
+  private dispatch(
+    slot: Slot,
+    ticket: Ticket,
+    input: CallInput,
+    onHost: HostHandler,
+    resolve: Pending["resolve"],
+    reject: Pending["reject"],
+  ): void {
+    const id = this.nextId++;
+    clearTimeout(slot.idleTimer);
+    this.pending.set(id, { slot, ticket, timeLimitMs: input.timeLimitMs, onHost, resolve, reject });
+    if (slot.inflight.size === 0) slot.lastHeardAt = Date.now();
+    slot.inflight.add(id);
+    this.arm(id, slot.ready ? 0 : BOOT_ALLOWANCE_MS);
+    slot.worker!.postMessage({ type: "call", id, ...input } satisfies ToWorker);
+  }
+
+  private addSlot(lane: LaneState, surge: boolean): Slot {
+    const slot: Slot = { lane, surge, inflight: new Set(), failedStarts: 0, ready: false, lastHeardAt: 0 };
+    lane.slots.push(slot);
+    this.spawn(slot);
+    if (surge) this.options.log?.("", `function ${lane.name} workers all held by long runs: started a surge worker`);
+    return slot;
   }
 
   private spawn(slot: Slot): void {
-    const limits: VmLimits = { memoryLimitMb: this.memoryLimitMb, maxValueBytes: this.maxValueBytes, holdMs: HOLD_MS };
-    const worker = createWorker({
-      workerData: limits,
-      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 32 },
-      stdout: false,
-      stderr: false,
-    });
+    const worker = startWorkerThread({ ...this.settings, lazy: slot.surge || slot.lane.name === "auth" });
     slot.worker = worker;
     slot.ready = false;
     slot.killReason = undefined;
     slot.pingId = undefined;
+    slot.heldBy = undefined;
     for (const app of this.apps.values()) worker.postMessage({ type: "init", app } satisfies ToWorker);
     worker.on("message", (msg: FromWorker) => this.onMessage(slot, msg));
     worker.on("error", (error: Error & { code?: string }) => {
@@ -210,16 +269,19 @@ export class WorkerPool {
           : `function execution aborted: worker failed: ${error.message}`;
     });
     worker.on("exit", () => this.onExit(slot, worker));
-    for (const resume of this.waiting.splice(0)) resume();
   }
 
   private onExit(slot: Slot, worker: Worker): void {
     if (slot.worker !== worker) return;
     const reason = slot.killReason ?? "function execution aborted: worker exited";
-    for (const id of [...slot.inflight]) this.settle(id, new FunctionExecutionError(reason, "functionWorkerFailed"));
     slot.worker = undefined;
     slot.heldBy = undefined;
+    for (const id of [...slot.inflight]) this.settle(id, new FunctionExecutionError(reason, "functionWorkerFailed"));
     if (this.closed) return;
+    if (slot.surge && slot.killReason === RETIRED) {
+      slot.lane.slots.splice(slot.lane.slots.indexOf(slot), 1);
+      return slot.lane.admission.pump();
+    }
     this.options.log?.("", `function worker replaced: ${reason}`);
     if (!slot.ready) slot.failedStarts++;
     // A worker that cannot even start (broken install) must not respawn in a hot loop.
@@ -235,7 +297,7 @@ export class WorkerPool {
         slot.ready = true;
         slot.failedStarts = 0;
         for (const id of slot.inflight) this.arm(id, 0);
-        return;
+        return slot.lane.admission.pump();
       case "result": {
         if (msg.ok) return this.settle(msg.id, undefined, { value: msg.value, logs: msg.logs });
         const error = errorFromWire(msg.error, this.pending.get(msg.id)?.timeLimitMs ?? 0);
@@ -259,8 +321,9 @@ export class WorkerPool {
         slot.heldBy = msg.id;
         return;
       case "release":
-        if (slot.heldBy === msg.id) slot.heldBy = undefined;
-        return;
+        if (slot.heldBy !== msg.id) return;
+        slot.heldBy = undefined;
+        return slot.lane.admission.pump();
       case "log":
         return this.options.log?.(msg.appKey, msg.line);
     }
@@ -283,8 +346,8 @@ export class WorkerPool {
 
   /**
    * The main thread's deadline for a call: its limit from when the worker started it, plus the
-   * backstop. A call still waiting inside its worker (behind another call's synchronous run) has not
-   * used any of its time: its timer only re-arms, and checks that the worker is alive.
+   * backstop. A call still waiting inside its worker has used none of its time: its timer only
+   * re-arms, and checks that the worker is alive.
    */
   private arm(id: number, extraMs: number): void {
     const call = this.pending.get(id);
@@ -301,7 +364,7 @@ export class WorkerPool {
     }, wait);
   }
 
-  /** The deadline passed: fail the call now, then make sure its worker is not stuck. */
+  /** The backstop deadline passed: fail the call, then make sure its worker is not stuck. */
   private expire(id: number): void {
     const call = this.pending.get(id);
     if (!call) return;
@@ -336,8 +399,25 @@ export class WorkerPool {
     if (!call) return;
     this.pending.delete(id);
     clearTimeout(call.timer);
-    call.slot.inflight.delete(id);
+    const { slot } = call;
+    slot.inflight.delete(id);
+    if (slot.heldBy === id) slot.heldBy = undefined;
     if (error) call.reject(error);
     else call.resolve(result!);
+    if (slot.surge && slot.inflight.size === 0 && !this.closed) {
+      clearTimeout(slot.idleTimer);
+      slot.idleTimer = setTimeout(() => this.retire(slot), SURGE_IDLE_MS);
+      slot.idleTimer.unref();
+    }
+    slot.lane.admission.finished(call.ticket);
+  }
+
+  private retire(slot: Slot): void {
+    if (slot.inflight.size > 0 || !slot.worker || slot.killReason) return;
+    slot.killReason = RETIRED;
+    void slot.worker.terminate();
   }
 }
+
+/** The kill reason of a surge worker retired while idle. */
+const RETIRED = "retired";

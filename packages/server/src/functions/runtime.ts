@@ -121,7 +121,11 @@ export class FunctionRuntime {
     if (encoded.args.length > limit)
       throw new FunctionExecutionError(tooLarge("arguments", encoded.args.length, limit), "functionValueTooLarge");
     try {
-      const { value, logs } = await this.pool.run({ appKey: this.appKey, name, ...encoded, runningAsSystem, timeLimitMs }, onHost);
+      const route = {
+        lane: options.lane ?? "user",
+        ...(options.user?.id !== undefined ? { userId: String(options.user.id) } : {}),
+      } as const;
+      const { value, logs } = await this.pool.run({ appKey: this.appKey, name, ...encoded, runningAsSystem, timeLimitMs }, onHost, route);
       for (const line of logs) this.log(name, line);
       return resultOf(value, logs);
     } catch (error) {
@@ -152,7 +156,12 @@ export class FunctionRuntime {
     };
     try {
       return await evaluateRule(fn.canEvaluate, inputs, (name, fnArgs) =>
-        this.call(name, fnArgs, { user: options.user, fromClient: false, runAsSystem: true }),
+        this.call(name, fnArgs, {
+          user: options.user,
+          fromClient: false,
+          runAsSystem: true,
+          ...(options.lane ? { lane: options.lane } : {}),
+        }),
       );
     } catch {
       return false;

@@ -42,6 +42,11 @@ export interface CallOptions {
   runAsSystem?: boolean;
   /** Overrides the runtime's time limit for this call. */
   timeLimitMs?: number;
+  /**
+   * `auth` for auth functions (custom-function login, confirmation, reset, authentication triggers):
+   * they run on workers reserved for them, so user calls cannot starve logins. Default `user`.
+   */
+  lane?: "user" | "auth";
 }
 
 /** What a call produced. */

@@ -5,17 +5,18 @@
  * the isolation boundary is the VM, not the thread.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { AppVm, type VmEvents, type VmLimits } from "./app-vm.js";
+import { AppVm, type VmEvents } from "./app-vm.js";
+import type { WorkerSettings } from "./pool-thread.js";
 import type { AppSandboxSpec, CallMessage, FromWorker, ToWorker } from "./protocol.js";
 
 const port = parentPort;
 if (!port) throw new Error("functions/worker must run in a worker thread");
-const limits = workerData as VmLimits;
+const limits = workerData as WorkerSettings;
 
 const post = (message: FromWorker) => port.postMessage(message);
 
 /** The VM serving new calls of each app, and its spec (to rebuild it after a memory blow-up). */
-const apps = new Map<string, { spec: AppSandboxSpec; vm?: AppVm; booting?: Promise<AppVm | undefined>; waiting: CallMessage[] }>();
+const apps = new Map<string, { spec: AppSandboxSpec; vm?: AppVm; booting?: Promise<AppVm | undefined> }>();
 /** Which VM each call is on (a retired VM keeps serving the calls it has). */
 const callVm = new Map<number, AppVm>();
 const hostWaiters = new Map<number, { resolve: (value: string) => void; reject: (error: Error) => void }>();
@@ -107,8 +108,8 @@ function startCall(msg: CallMessage): void {
 port.on("message", (msg: ToWorker) => {
   switch (msg.type) {
     case "init":
-      apps.set(msg.app.appKey, { spec: msg.app, waiting: [] });
-      void vmOf(msg.app.appKey);
+      apps.set(msg.app.appKey, { spec: msg.app });
+      if (!limits.lazy) void vmOf(msg.app.appKey);
       break;
     case "drop": {
       const app = apps.get(msg.appKey);

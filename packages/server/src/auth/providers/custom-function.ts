@@ -31,7 +31,7 @@ export class CustomFunctionProvider implements Provider {
     const payload = decodeEjson(fields);
     let result: unknown;
     try {
-      result = await this.functions.runtime(app)!.call(name, [payload], { user: null, fromClient: false, runAsSystem: true });
+      result = await this.functions.runtime(app)!.call(name, [payload], { user: null, fromClient: false, runAsSystem: true, lane: "auth" });
     } catch (error) {
       if (error instanceof FunctionError) throw Errors.authFunctionFailed(error.message);
       throw error;

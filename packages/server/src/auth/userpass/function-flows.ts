@@ -100,7 +100,9 @@ export class UserpassFunctionFlows {
   private async run(app: AppRuntime, name: string, args: unknown[]): Promise<FunctionStatus> {
     const runtime = this.functions.runtime(app);
     if (!runtime || !this.functions.callable(app, name)) throw Errors.flowFunctionUnavailable(name);
-    const result = (await runtime.call(name, args, { user: null, fromClient: false, runAsSystem: true })) as { status?: unknown } | null;
+    const result = (await runtime.call(name, args, { user: null, fromClient: false, runAsSystem: true, lane: "auth" })) as {
+      status?: unknown;
+    } | null;
     const status = result && typeof result === "object" ? result.status : undefined;
     if (status === "success" || status === "pending" || status === "fail") return status;
     throw Errors.flowFunctionBadResult(name);

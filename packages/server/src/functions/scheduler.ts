@@ -1,0 +1,108 @@
+/**
+ * Admission of function calls into one lane of the pool (pool.ts): per-app and per-user concurrency
+ * limits, and a queue in the main thread for calls that must wait. A waiting call has not started, so
+ * none of its time limit is used; calls are started in arrival order among those whose app and user
+ * are below their limits, so one app's or one user's backlog never blocks anyone else's calls.
+ */
+import { FunctionExecutionError } from "./errors.js";
+
+/** Limits of one lane. */
+export interface AdmissionLimits {
+  /** Calls of one user in flight at once. */
+  perUser: number;
+  /** Calls of one app in flight at once. */
+  perApp: number;
+  /** Calls of one app waiting at once; beyond, a call fails at once with `functionQueueFull`. */
+  maxQueuedPerApp: number;
+}
+
+/** One call asking to run. */
+export interface Ticket {
+  appKey: string;
+  /** `undefined` for calls made for nobody (triggers, auth functions): only the app's limit applies. */
+  userKey?: string;
+  /** Starts the call on the worker `place` found. */
+  start(worker: unknown): void;
+  reject(error: FunctionExecutionError): void;
+}
+
+/**
+ * Decides when each call of a lane may start. `place` returns a worker that can take a call now
+ * (not held by a long synchronous run), or undefined when none can — then every call waits.
+ */
+export class Admission {
+  private readonly running = new Map<string, number>();
+  private readonly queue: Ticket[] = [];
+  private readonly queued = new Map<string, number>();
+
+  constructor(
+    private readonly limits: AdmissionLimits,
+    private readonly place: () => unknown,
+  ) {}
+
+  /** Calls waiting in this lane. */
+  get waiting(): number {
+    return this.queue.length;
+  }
+
+  submit(ticket: Ticket): void {
+    const waitingOfApp = this.queued.get(ticket.appKey) ?? 0;
+    if (waitingOfApp >= this.limits.maxQueuedPerApp) {
+      return ticket.reject(
+        new FunctionExecutionError(`too many function calls waiting for this app (${this.limits.maxQueuedPerApp})`, "functionQueueFull"),
+      );
+    }
+    this.queue.push(ticket);
+    this.queued.set(ticket.appKey, waitingOfApp + 1);
+    this.pump();
+  }
+
+  /** A started call ended (settled or failed). */
+  finished(ticket: Ticket): void {
+    this.bump(appKeyOf(ticket), -1);
+    if (ticket.userKey !== undefined) this.bump(ticket.userKey, -1);
+    this.pump();
+  }
+
+  /** Takes back every waiting call (the pool is closing). */
+  drain(): Ticket[] {
+    this.queued.clear();
+    return this.queue.splice(0);
+  }
+
+  /** Starts waiting calls while workers can take them. */
+  pump(): void {
+    for (let i = 0; i < this.queue.length;) {
+      const ticket = this.queue[i]!;
+      if (!this.admissible(ticket)) {
+        i++;
+        continue;
+      }
+      const worker = this.place();
+      if (worker === undefined) return;
+      this.queue.splice(i, 1);
+      const left = (this.queued.get(ticket.appKey) ?? 1) - 1;
+      if (left > 0) this.queued.set(ticket.appKey, left);
+      else this.queued.delete(ticket.appKey);
+      this.bump(appKeyOf(ticket), 1);
+      if (ticket.userKey !== undefined) this.bump(ticket.userKey, 1);
+      ticket.start(worker);
+    }
+  }
+
+  private admissible(ticket: Ticket): boolean {
+    if ((this.running.get(appKeyOf(ticket)) ?? 0) >= this.limits.perApp) return false;
+    return ticket.userKey === undefined || (this.running.get(ticket.userKey) ?? 0) < this.limits.perUser;
+  }
+
+  private bump(key: string, by: number): void {
+    const next = (this.running.get(key) ?? 0) + by;
+    if (next > 0) this.running.set(key, next);
+    else this.running.delete(key);
+  }
+}
+
+/** App and user keys share one map: keep them apart. */
+function appKeyOf(ticket: Ticket): string {
+  return `app:${ticket.appKey}`;
+}
