@@ -33,6 +33,7 @@ export class AppFunctions {
     private readonly store: Store,
     private readonly settings: ResolvedServerConfig["functions"],
     private readonly log: FunctionLog,
+    private readonly onCallSettled?: (result: "ok" | "timeout" | "error") => void,
   ) {}
 
   /** Prepares every app; `hostServices` are extra `context.services` per app (e.g. the admin service). */
@@ -40,7 +41,12 @@ export class AppFunctions {
     const needsPool = apps.some((app) => app.config.functions.some((f) => f.source !== undefined));
     if (needsPool) {
       const { workers, memoryLimitMb, maxValueBytes } = this.settings;
-      this.pool = new WorkerPool({ workers, memoryLimitMb, maxValueBytes });
+      this.pool = new WorkerPool({
+        workers,
+        memoryLimitMb,
+        maxValueBytes,
+        ...(this.onCallSettled ? { onSettled: this.onCallSettled } : {}),
+      });
     }
     for (const app of apps) {
       this.data.set(app.id, this.dataServicesOf(app));

@@ -21,6 +21,8 @@ export interface WorkerPoolOptions {
   stuckGraceMs?: number;
   /** Lines printed outside any call, and pool events worth an operator's attention. */
   log?: (appKey: string, line: string) => void;
+  /** Every call's outcome, for metrics (must not throw). */
+  onSettled?: (result: "ok" | "timeout" | "error") => void;
 }
 
 /** A call as the runtime submits it. */
@@ -337,6 +339,7 @@ export class WorkerPool {
     this.pending.delete(id);
     clearTimeout(call.timer);
     call.slot.inflight.delete(id);
+    this.options.onSettled?.(error === undefined ? "ok" : error instanceof ExecutionTimeLimitExceeded ? "timeout" : "error");
     if (error) call.reject(error);
     else call.resolve(result!);
   }
