@@ -23,7 +23,8 @@ if (!target) {
   process.exit(2);
 }
 const db = /^postgres(ql)?:\/\//.test(target) ? target : `sqlite:${target}`;
-const config = { rateLimits: { enabled: false } };
+// BENCH_METRICS=off: the same server without metrics (what the per-request metrics cost, A/B).
+const config = { rateLimits: { enabled: false }, ...(process.env.BENCH_METRICS === "off" ? { metrics: { enabled: false } } : {}) };
 const options = { apps, db, port: 0, host: "127.0.0.1", logLevel: "warn", config };
 
 if (workers <= 1) {
