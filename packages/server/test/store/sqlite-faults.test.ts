@@ -33,7 +33,7 @@ describe("SQLite on a full disk or read-only", () => {
     let refused: Awaited<ReturnType<typeof register>> | undefined;
     let refusedEmail = "";
     for (let i = 0; i < 500 && !refused; i++) {
-      const email = `full-${i}-${"x".repeat(200)}@example.com`;
+      const email = `full-${i}-${"x".repeat(40)}@example.com`;
       const res = await register(email);
       if (res.status === 201) acked.push(email);
       else {
