@@ -153,6 +153,8 @@ describe("deploy/Dockerfile and deploy/compose.yaml", () => {
         const health = (gatehouse.healthcheck.test as string[]).slice(1).map(map);
         await waitFor(async () => (await runToEnd(health, options)) === 0, `compose's healthcheck (${server.output()})`);
         assert.match(server.output(), /starting 2 workers/);
+        // The supervisor opens the metrics port once every worker serves (the health check passes with one).
+        await server.printed(/gatehouse listening on .* \(2 workers\)/);
         assert.equal((await fetch(`http://127.0.0.1:${port}/metrics`)).status, 404, "metrics are not on the serving port");
         const metrics = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
         assert.equal(metrics.status, 200);

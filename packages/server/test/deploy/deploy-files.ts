@@ -70,6 +70,8 @@ export interface Running {
   child: ChildProcess;
   exited: Promise<number | null>;
   output(): string;
+  /** Resolves once the output has matched `pattern` (now or later); rejects if the command exits first. */
+  printed(pattern: RegExp): Promise<void>;
 }
 
 /** Spawns `command` (`node` is this Node) with exactly `env` added to PATH and HOME. */
@@ -85,7 +87,18 @@ export function run(command: string[], options: { cwd: string; env: Record<strin
   child.stdout!.on("data", (d) => (output += d));
   child.stderr!.on("data", (d) => (output += d));
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, exited, output: () => output };
+  const printed = (pattern: RegExp) =>
+    new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (!pattern.test(output)) return;
+        child.stdout!.off("data", check);
+        resolve();
+      };
+      child.stdout!.on("data", check);
+      void exited.then(() => reject(new Error(`exited before printing ${pattern}: ${output}`)));
+      check();
+    });
+  return { child, exited, output: () => output, printed };
 }
 
 /** Runs a health-check command to its end; resolves with its exit code. */
