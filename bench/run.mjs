@@ -11,6 +11,11 @@
 // email/password login, default 10), BENCH_CONNECTIONS (default 20), BENCH_WARMUP (s, default 2),
 // BENCH_ARGON2_SECONDS (s per raw argon2id measurement, default 4), BENCH_ONLY (comma-separated subset of
 // profile,refresh,anon,functions,userpass), BENCH_SERVER_ENTRY (another build's index.js, for A/B experiments).
+//
+// Arguments: `--db postgres://...` runs every Gatehouse of the run on that PostgreSQL (each in a fresh schema,
+// dropped afterwards) instead of SQLite files; `--workers N` adds a Gatehouse of N processes (`--workers`,
+// node:cluster) and measures profile, refresh and anonymous login on it right after the 1-process figures:
+// the scaling ratio, within one run.
 import autocannon from "autocannon";
 import { execSync, fork } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
@@ -33,6 +38,15 @@ const WARMUP = num("BENCH_WARMUP", 2);
 const ARGON2_SECONDS = num("BENCH_ARGON2_SECONDS", 4);
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(",").map((s) => s.trim())) : undefined;
 const wanted = (key) => !ONLY || ONLY.has(key);
+const argValue = (name) => {
+  const at = process.argv.indexOf(name);
+  return at > 0 ? process.argv[at + 1] : undefined;
+};
+const DB = argValue("--db");
+const WORKERS = Number(argValue("--workers") ?? 1);
+if (DB !== undefined && !/^postgres(ql)?:\/\//.test(DB)) throw new Error("--db: give a postgres:// URL (SQLite is the default)");
+if (!Number.isInteger(WORKERS) || WORKERS < 1) throw new Error("--workers: a number of processes");
+const SCALED_PATHS = new Set(["profile", "refresh", "anon"]);
 // The server's cap on concurrent argon2 jobs (packages/server/src/auth/password.ts).
 const ARGON2_JOBS = Math.max(1, Math.min((Number(process.env.UV_THREADPOOL_SIZE) || 4) - 1, os.availableParallelism()));
 const APP_ID = "todo-gatehouse";
@@ -182,8 +196,34 @@ let gatehouse;
 /** A second Gatehouse serving bench/app (functions): its worker threads stay out of the example app's memory figure. */
 let functionsServer;
 let hello;
+/** The `--workers N` Gatehouse, when asked for. */
+let scaled;
+const schemas = [];
+/** Where a bench server keeps its data: an SQLite file in the temp dir, or a fresh PostgreSQL schema. */
+async function dataFor(name) {
+  if (!DB) return join(tmp, `${name}.db`);
+  const pg = (await import(serverRequire.resolve("pg"))).default;
+  const schema = `bench_${name}_${process.pid}_${Date.now()}`;
+  const client = new pg.Client({ connectionString: DB });
+  await client.connect();
+  await client.query(`create schema ${schema}`);
+  await client.end();
+  schemas.push(schema);
+  const url = new URL(DB);
+  url.searchParams.set("options", `-c search_path=${schema}`);
+  return url.toString();
+}
+async function dropSchemas() {
+  if (!DB || schemas.length === 0) return;
+  const pg = (await import(serverRequire.resolve("pg"))).default;
+  const client = new pg.Client({ connectionString: DB });
+  await client.connect();
+  for (const schema of schemas) await client.query(`drop schema if exists ${schema} cascade`);
+  await client.end();
+}
 const cleanup = async () => {
-  await Promise.allSettled([gatehouse?.stop(), hello?.stop(), functionsServer?.stop()]);
+  await Promise.allSettled([gatehouse?.stop(), hello?.stop(), functionsServer?.stop(), scaled?.stop()]);
+  await dropSchemas().catch((error) => log(`could not drop the bench schemas: ${error.message}`));
   await rm(tmp, { recursive: true, force: true });
 };
 process.on("SIGINT", () => void cleanup().then(() => process.exit(130)));
@@ -191,21 +231,28 @@ process.on("SIGINT", () => void cleanup().then(() => process.exit(130)));
 try {
   const startedAt = new Date();
   const t0 = performance.now();
-  [gatehouse, hello, functionsServer] = await Promise.all([
-    startChild("server.mjs", [join(tmp, "bench.db")]),
+  [gatehouse, hello, functionsServer, scaled] = await Promise.all([
+    dataFor("bench").then((data) => startChild("server.mjs", [data])),
     startChild("hello.mjs", []),
-    startChild("server.mjs", [join(tmp, "functions.db"), "bench/app"]),
+    dataFor("functions").then((data) => startChild("server.mjs", [data, "bench/app"])),
+    WORKERS > 1 ? dataFor("scaled").then((data) => startChild("server.mjs", [data, "examples/todo", String(WORKERS)])) : undefined,
   ]);
   log(`gatehouse ${gatehouse.url} (pid ${gatehouse.pid}), hello-world ${hello.url} (pid ${hello.pid})`);
+  if (scaled) log(`gatehouse --workers ${WORKERS} ${scaled.url} (supervisor pid ${scaled.pid})`);
 
   // Fixtures over HTTP: one email/password user, logged in once for profile and refresh.
-  const v2 = `${gatehouse.url}/api/client/v2.0`;
   const email = "bench-user@example.com";
   const password = "bench-password-1";
-  await http("POST", `${v2}/app/${APP_ID}/auth/providers/local-userpass/register`, { body: { email, password } });
-  const session = await http("POST", `${v2}/app/${APP_ID}/auth/providers/local-userpass/login`, { body: { username: email, password } });
-  await http("GET", `${v2}/auth/profile`, { token: session.access_token });
-  await http("POST", `${v2}/auth/session`, { token: session.refresh_token });
+  const fixtures = async (server) => {
+    const base = `${server.url}/api/client/v2.0`;
+    await http("POST", `${base}/app/${APP_ID}/auth/providers/local-userpass/register`, { body: { email, password } });
+    const login = await http("POST", `${base}/app/${APP_ID}/auth/providers/local-userpass/login`, { body: { username: email, password } });
+    await http("GET", `${base}/auth/profile`, { token: login.access_token });
+    await http("POST", `${base}/auth/session`, { token: login.refresh_token });
+    return { base, login };
+  };
+  const { base: v2, login: session } = await fixtures(gatehouse);
+  const scaledFixtures = scaled ? await fixtures(scaled) : undefined;
   // The functions path runs on bench/app (client app id bench-functions) and its trivial `sum`.
   const fnV2 = `${functionsServer.url}/api/client/v2.0`;
   const fnUser = await http("POST", `${fnV2}/app/bench-functions/auth/providers/anon-user/login`, { body: {} });
@@ -213,31 +260,23 @@ try {
   await http("POST", `${fnV2}/app/bench-functions/functions/call`, { token: fnUser.access_token, body: JSON.parse(fnCall) });
 
   const json = { "content-type": "application/json" };
+  const requestsOn = (base, login) => ({
+    profile: { url: `${base}/auth/profile`, headers: { authorization: `Bearer ${login.access_token}` } },
+    // Core SDKs send the JSON content type with the empty body; so does this.
+    refresh: { url: `${base}/auth/session`, method: "POST", headers: { authorization: `Bearer ${login.refresh_token}`, ...json } },
+    anon: {
+      url: `${base}/app/${APP_ID}/auth/providers/anon-user/login`,
+      method: "POST",
+      headers: json,
+      body: JSON.stringify({ options: { device: { platform: "bench" } } }),
+    },
+  });
+  const single = requestsOn(v2, session);
+  const scaledRequests = scaledFixtures ? requestsOn(scaledFixtures.base, scaledFixtures.login) : undefined;
   const paths = [
-    {
-      key: "profile",
-      name: "GET /auth/profile",
-      target: 0.5,
-      request: { url: `${v2}/auth/profile`, headers: { authorization: `Bearer ${session.access_token}` } },
-    },
-    {
-      key: "refresh",
-      name: "POST /auth/session (refresh)",
-      target: 0.35,
-      // Core SDKs send the JSON content type with the empty body; so does this.
-      request: { url: `${v2}/auth/session`, method: "POST", headers: { authorization: `Bearer ${session.refresh_token}`, ...json } },
-    },
-    {
-      key: "anon",
-      name: "anonymous login",
-      target: 0.2,
-      request: {
-        url: `${v2}/app/${APP_ID}/auth/providers/anon-user/login`,
-        method: "POST",
-        headers: json,
-        body: JSON.stringify({ options: { device: { platform: "bench" } } }),
-      },
-    },
+    { key: "profile", name: "GET /auth/profile", target: 0.5, request: single.profile },
+    { key: "refresh", name: "POST /auth/session (refresh)", target: 0.35, request: single.refresh },
+    { key: "anon", name: "anonymous login", target: 0.2, request: single.anon },
     {
       key: "functions",
       name: "functions/call (trivial function)",
@@ -253,6 +292,7 @@ try {
   ];
 
   const rows = [];
+  const scaling = [];
   const problems = [];
   const check = (label, r) => {
     if (r.failures > 0) problems.push(`${label}: ${r.failures} failed requests (status codes ${JSON.stringify(r.statusCodes)})`);
@@ -279,6 +319,15 @@ try {
       pass: ratio >= path.target,
     });
     log(`  ${fmtRate(measured.rps)} req/s vs ${fmtRate(ceiling.rps)} → ${fmtRatio(ratio)}`);
+    if (scaled && SCALED_PATHS.has(path.key)) {
+      log(`  then on --workers ${WORKERS}: ${DURATION}s after a ${WARMUP}s warm-up`);
+      const request = scaledRequests[path.key];
+      await load({ server: scaled, ...request, duration: WARMUP });
+      const many = await load({ server: scaled, ...request, duration: DURATION });
+      check(`${path.name} on --workers ${WORKERS}`, many);
+      scaling.push({ path: path.name, one: measured, many });
+      log(`  ${fmtRate(many.rps)} req/s on ${WORKERS} workers → ${fmtRatio(many.rps / measured.rps)} of 1 worker`);
+    }
   }
 
   // Raw argon2id at the server's parameters, on this process's libuv pool (the server's pool is the same size).
@@ -364,6 +413,7 @@ try {
       `Commit ${commit}${process.env.BENCH_SERVER_ENTRY ? `, server build ${process.env.BENCH_SERVER_ENTRY}` : ""}. Load: autocannon ${autocannonVersion}, ${CONNECTIONS} connections, ${DURATION}s per HTTP measurement ` +
       `(${LOGIN_DURATION}s for email/password login), each after a ${WARMUP}s warm-up; load generator, Gatehouse and hello-world ` +
       `are three separate processes on the same cores.` +
+      ` Database: ${DB ? `PostgreSQL (${new URL(DB).host}; each server in a fresh schema)` : "SQLite files (WAL) in a temp dir"}.` +
       (stale ? " **packages/server/src is newer than its last build: these figures are of the older build (npm run build first).**" : ""),
   );
   lines.push("");
@@ -392,6 +442,27 @@ try {
       "other load on the machine than req/s. A path whose CPU-cost ratio is well above its req/s ratio was waiting, not working.",
   );
   lines.push("");
+  if (scaling.length > 0) {
+    lines.push(
+      `Scaling: the same paths on \`--workers ${WORKERS}\` (${WORKERS} serving processes and their supervisor on one port), ` +
+        "each measured right after its 1-process figure above. CPU µs/req sums every process of the server.",
+    );
+    lines.push("");
+    lines.push(`| path | 1 process req/s | ${WORKERS} workers req/s | scaling | p99 ms (1 → ${WORKERS}) | CPU µs/req (1 → ${WORKERS}) |`);
+    lines.push("|---|---:|---:|---:|---:|---:|");
+    for (const r of scaling) {
+      lines.push(
+        `| ${r.path} | ${fmtRate(r.one.rps)} | ${fmtRate(r.many.rps)} | ${fmtRatio(r.many.rps / r.one.rps)} | ` +
+          `${fmtMs(r.one.p99)} → ${fmtMs(r.many.p99)} | ${fmtRate(r.one.cpuPerRequest)} → ${fmtRate(r.many.cpuPerRequest)} |`,
+      );
+    }
+    lines.push("");
+    lines.push(
+      `Note: the load generator, hello-world and every Gatehouse process share this machine's ${CORES} cores, so the ` +
+        "scaling ratio here is what extra processes gain when the cores are already shared with the client.",
+    );
+    lines.push("");
+  }
   if (argon) {
     lines.push(
       `argon2id raw (\`@node-rs/argon2\`, m=${ARGON2.memoryCost} KiB, t=${ARGON2.timeCost}, p=${ARGON2.parallelism}, ` +
@@ -431,7 +502,7 @@ try {
   const report = lines.join("\n") + "\n";
   process.stdout.write(`\n${report}`);
   // Only a complete run of this repo's build is the record; subsets and experiments just print.
-  if (!ONLY && !process.env.BENCH_SERVER_ENTRY) {
+  if (!ONLY && !process.env.BENCH_SERVER_ENTRY && !DB && WORKERS === 1) {
     await writeFile(join(root, "bench/last-run.md"), report);
     log("written to bench/last-run.md");
   }

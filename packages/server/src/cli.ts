@@ -1,11 +1,15 @@
 #!/usr/bin/env node
 import { Command, Option } from "commander";
+import cluster from "node:cluster";
+import { availableParallelism } from "node:os";
 import { delimiter } from "node:path";
 import { registerAdminKeyCommands } from "./admin-cli/admin-keys.js";
 import { exitCodeFor } from "./admin-cli/exit-codes.js";
+import { superviseWorkers } from "./cluster/supervisor.js";
+import { runClusterWorker } from "./cluster/worker.js";
 import { describeSupport, loadAppDirectory, reportWarnings } from "./config/index.js";
 import { registerUserCommands } from "./migration/commands.js";
-import { readServerConfigFile, type ServerConfig } from "./server-config.js";
+import { readServerConfigFile, resolveServerConfig, type ServerConfig } from "./server-config.js";
 import { SUPPORTED, startServer } from "./server.js";
 
 /** `gatehouse serve` and `gatehouse check`. Every option has an environment-variable equivalent. */
@@ -29,14 +33,29 @@ program
   .addOption(new Option("--public-url <url>", "base URL clients use (reported by /location)").env("GATEHOUSE_PUBLIC_URL"))
   .addOption(new Option("--config <file>", "server config file (JSON: secrets, SMTP, limits)").env("GATEHOUSE_CONFIG"))
   .addOption(new Option("--log-level <level>", "pino log level").env("GATEHOUSE_LOG_LEVEL").default("info"))
+  .addOption(
+    new Option("--workers <n>", "serving processes on the port: a number, or auto (one per core)").env("GATEHOUSE_WORKERS").default("1"),
+  )
   .action(
-    async (opts: { app?: string[]; db: string; port: string; host: string; publicUrl?: string; config?: string; logLevel: string }) => {
+    async (opts: {
+      app?: string[];
+      db: string;
+      port: string;
+      host: string;
+      publicUrl?: string;
+      config?: string;
+      logLevel: string;
+      workers: string;
+    }) => {
       const apps = opts.app ?? (process.env.GATEHOUSE_APPS ? process.env.GATEHOUSE_APPS.split(delimiter).filter(Boolean) : []);
       if (apps.length === 0) fail("no app: pass --app DIR (or set GATEHOUSE_APPS)");
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port: '${opts.port}' is not a port number`);
+      const workers = opts.workers === "auto" ? availableParallelism() : Number(opts.workers);
+      if (!Number.isInteger(workers) || workers < 1 || workers > 256)
+        fail(`--workers: '${opts.workers}' is not a number of processes or auto`);
       const config: ServerConfig = opts.config ? await readServerConfigFile(opts.config) : {};
-      const server = await startServer({
+      const startOptions = {
         apps,
         db: opts.db,
         port,
@@ -44,7 +63,10 @@ program
         ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
         config,
         logLevel: opts.logLevel,
-      });
+      };
+      if (workers > 1 && cluster.isPrimary) return superviseFromCli(workers, startOptions.db, config);
+      if (cluster.isWorker) return void (await runClusterWorker(startOptions));
+      const server = await startServer(startOptions);
       for (const line of server.report) console.log(line);
       console.log(`database: ${server.services.store.description}`);
       console.log(`gatehouse listening on ${server.url}`);
@@ -78,6 +100,34 @@ program
       for (const line of reportWarnings(app)) console.log(`  warning: ${line}`);
     }
   });
+
+/** The `--workers` supervisor: prints what it does, stops every worker on SIGTERM/SIGINT. */
+async function superviseFromCli(workers: number, db: string, config: ServerConfig): Promise<void> {
+  const resolved = resolveServerConfig(config);
+  const log = (line: string) => console.log(line);
+  log(`gatehouse supervisor (pid ${process.pid}): starting ${workers} workers`);
+  const starting = superviseWorkers({ workers, db, config: resolved, log });
+  let closing = false;
+  // Handled from the start: a stop signal during start-up still stops the workers already forked.
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    log(`${signal}: stopping ${workers} workers after their requests in flight`);
+    starting
+      .then((supervisor) => supervisor.close())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          console.error(error);
+          process.exit(1);
+        },
+      );
+  };
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  const supervisor = await starting;
+  log(`gatehouse listening on ${supervisor.url} (${workers} workers)`);
+}
 
 registerAdminKeyCommands(program);
 registerUserCommands(program);

@@ -37,6 +37,8 @@ export const ERROR_CODES = [
   /** Gatehouse's own: no realm-core name means "this account must set its password first". */
   "PasswordResetRequired",
   "ServiceNotFound",
+  // Not in core's table, and none there fits "the database is down, retry": SDKs see the 503 status.
+  "ServiceUnavailable",
   "TooManyRequests",
   "UserAlreadyConfirmed",
   "UserAppDomainMismatch",
@@ -404,7 +406,41 @@ const catalogue = {
     status: 400,
     message: () => "key name must be 1 to 64 characters of [A-Za-z0-9_.@-]",
   },
+  // ---- the database cannot serve the request (store/faults.ts): nothing of the request was written
+  storeUnavailable: {
+    code: "ServiceUnavailable",
+    status: 503,
+    message: () => retryLater("the database is unavailable; try again shortly"),
+  },
+  storeTimeout: {
+    code: "ServiceUnavailable",
+    status: 503,
+    message: () => retryLater("the database did not answer in time; try again shortly"),
+  },
+  storeBusy: { code: "ServiceUnavailable", status: 503, message: () => retryLater("the database is busy; try again shortly") },
+  storeFull: {
+    code: "ServiceUnavailable",
+    status: 503,
+    message: () => retryLater("the database is out of disk space; nothing was written"),
+  },
+  storeReadOnly: { code: "ServiceUnavailable", status: 503, message: () => retryLater("the database is read-only; nothing was written") },
+  storeIoError: {
+    code: "ServiceUnavailable",
+    status: 503,
+    message: () => retryLater("the database could not read or write its files; nothing was written"),
+  },
+
+  // ---- operations endpoints (metrics/)
+  /** `/readyz` while the store cannot be reached or its schema is behind this build. */
+  notReady: { code: "ServiceUnavailable", status: 503, message: (why: string) => retryLater(`not ready: ${why}`) },
+  /** `/metrics` behind a bearer token, asked without the right one. */
+  metricsUnauthorized: { code: "MissingAuthReq", status: 401, message: () => "metrics need the configured bearer token" },
 } satisfies Record<string, Entry>;
+
+/** A 503 wording: clients may try again a second later. */
+function retryLater(message: string): Wording {
+  return { message, headers: { "retry-after": "1" } };
+}
 
 type Catalogue = typeof catalogue;
 
@@ -454,4 +490,33 @@ export function errorCatalogue(): { reason: ErrorReason; code: ErrorCode; status
     code: catalogue[reason].code,
     status: catalogue[reason].status,
   }));
+}
+
+/** Why the store could not serve a request (store/faults.ts): stable, for logs and metrics. */
+export type StoreFaultReason = "unavailable" | "timeout" | "busy" | "full" | "readonly" | "io";
+
+const FAULT_REASONS: Record<StoreFaultReason, ErrorReason> = {
+  unavailable: "storeUnavailable",
+  timeout: "storeTimeout",
+  busy: "storeBusy",
+  full: "storeFull",
+  readonly: "storeReadOnly",
+  io: "storeIoError",
+};
+
+/**
+ * The database could not serve the request (PostgreSQL down or restarting, a query past its timeout, an
+ * SQLite file on a full disk or made read-only). Always 503 with `retry-after`: the request did not
+ * happen, nothing of it was written, and trying again shortly is the right move for a client.
+ */
+export class StoreUnavailableError extends GatehouseError {
+  /** Which fault it was. */
+  readonly fault: StoreFaultReason;
+
+  constructor(fault: StoreFaultReason, options: { cause?: unknown } = {}) {
+    super(FAULT_REASONS[fault]);
+    this.name = "StoreUnavailableError";
+    this.fault = fault;
+    if (options.cause !== undefined) this.cause = options.cause;
+  }
 }

@@ -145,6 +145,26 @@ export interface ServerConfig {
     /** Default 43200 (12 hours): operators log in again each working day. 1800 to 2592000. */
     refreshTokenLifetimeSeconds?: number;
   };
+  /** The database connection (PostgreSQL; SQLite has no pool and no network). */
+  database?: {
+    /** Connections per server process (each `--workers` process has its own pool). Default 10. */
+    poolSize?: number;
+    /** PostgreSQL `statement_timeout` of every query, in ms; the client gives up one second later. Default 5000. */
+    statementTimeoutMs?: number;
+    /** How long a request waits for a connection before it is answered 503. Default 2000. */
+    connectionTimeoutMs?: number;
+  };
+  /** Prometheus metrics at `GET /metrics`. */
+  metrics?: {
+    /** Default true. */
+    enabled?: boolean;
+    /** Serve them on this port (all interfaces of `host`) instead of the serving port. */
+    port?: number;
+    /** Interface of the separate metrics port. Default 127.0.0.1. */
+    host?: string;
+    /** Require `Authorization: Bearer <token>` (at least 16 characters). */
+    bearerToken?: string;
+  };
   /** The function sandbox. */
   functions?: {
     /** Worker threads shared by all apps. Default 2. */
@@ -214,6 +234,8 @@ export interface ResolvedServerConfig {
   console: { enabled: boolean; assetsDir?: string };
   identityProviders: IdentityProviderEndpoints;
   identityProviderTimeoutMs: number;
+  database: { poolSize: number; statementTimeoutMs: number; connectionTimeoutMs: number };
+  metrics: { enabled: boolean; port?: number; host: string; bearerToken?: string };
 }
 
 const MIN_REFRESH = 1800;
@@ -279,6 +301,17 @@ export function resolveServerConfig(config: ServerConfig = {}): ResolvedServerCo
   if (!Number.isInteger(identityProviderTimeoutMs) || identityProviderTimeoutMs < 1 || identityProviderTimeoutMs > 60_000) {
     throw new Error("server config: identityProviderTimeoutMs must be an integer from 1 to 60000");
   }
+  const database = {
+    poolSize: config.database?.poolSize ?? 10,
+    statementTimeoutMs: config.database?.statementTimeoutMs ?? 5000,
+    connectionTimeoutMs: config.database?.connectionTimeoutMs ?? 2000,
+  };
+  for (const field of ["poolSize", "statementTimeoutMs", "connectionTimeoutMs"] as const) {
+    if (!Number.isInteger(database[field]) || database[field] < 1) {
+      throw new Error(`server config: database.${field} must be a positive integer`);
+    }
+  }
+  const metrics = resolveMetrics(config.metrics);
   return {
     ...(config.adminGroupId !== undefined ? { adminGroupId: config.adminGroupId } : {}),
     admin: { refreshTokenLifetimeSeconds: adminRefresh },
@@ -308,6 +341,24 @@ export function resolveServerConfig(config: ServerConfig = {}): ResolvedServerCo
     },
     identityProviders,
     identityProviderTimeoutMs,
+    database,
+    metrics,
+  };
+}
+
+function resolveMetrics(metrics: ServerConfig["metrics"] = {}): ResolvedServerConfig["metrics"] {
+  const { port, bearerToken } = metrics;
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
+    throw new Error("server config: metrics.port must be a port number");
+  }
+  if (bearerToken !== undefined && (typeof bearerToken !== "string" || bearerToken.length < 16)) {
+    throw new Error("server config: metrics.bearerToken must be a string of at least 16 characters");
+  }
+  return {
+    enabled: metrics.enabled ?? true,
+    host: metrics.host ?? "127.0.0.1",
+    ...(port !== undefined ? { port } : {}),
+    ...(bearerToken !== undefined ? { bearerToken } : {}),
   };
 }
 

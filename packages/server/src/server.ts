@@ -5,7 +5,12 @@ import type { AppConfig } from "./config/types.js";
 import { missingSecretWarnings } from "./auth/providers/secrets.js";
 import { buildHttpApp, type HttpApp } from "./http/app.js";
 import { SERVED_PROVIDERS } from "./auth/served-providers.js";
+import { argon2Load } from "./auth/password.js";
+import { StoreUnavailableError } from "./errors.js";
 import { defaultConsoleAssetsDir, loadConsoleAssets, type ConsoleAssets } from "./http/console/assets.js";
+import { workerMetricsSource } from "./metrics/cluster-metrics.js";
+import { listenForMetrics, localSource, type MetricsListener, type MetricsSource } from "./metrics/exposition.js";
+import { ProcessMetrics, ServerMetrics } from "./metrics/registry.js";
 import { resolveServerConfig, type ServerConfig } from "./server-config.js";
 import { createServices, type Services } from "./services.js";
 import type { AuditEvent } from "./store/records.js";
@@ -27,6 +32,13 @@ export interface StartOptions {
   clock?: Clock;
   /** pino level; default `info` (`silent` in tests). */
   logLevel?: string;
+  /** Node's process metrics (CPU, memory, event loop, GC) beside Gatehouse's. Default true. */
+  processMetrics?: boolean;
+  /**
+   * Set by the `--workers` supervisor in each worker: housekeeping, server-wide metrics and a separate
+   * metrics port are the supervisor's; `/metrics` here asks it for the aggregate of all workers.
+   */
+  clusterWorker?: boolean;
 }
 
 /** A running server and the library API over it. */
@@ -34,6 +46,8 @@ export interface GatehouseServer {
   /** `http://host:port`. */
   url: string;
   port: number;
+  /** The separate metrics endpoint (`metrics.port`), when there is one. */
+  metricsUrl?: string;
   /** Start-up report: one line per notable fact of each app (unsupported providers and features...). */
   report: string[];
   services: Services;
@@ -63,7 +77,6 @@ export async function startServer(options: StartOptions): Promise<GatehouseServe
     const { dir, clientAppId } = typeof entry === "string" ? { dir: entry, clientAppId: undefined } : entry;
     apps.push(await loadAppDirectory(dir, clientAppId ? { clientAppId } : {}));
   }
-  const store = await Store.open(options.db);
   // Tokens travel in headers; never log them.
   const log = pino({
     level: options.logLevel ?? "info",
@@ -73,24 +86,63 @@ export async function startServer(options: StartOptions): Promise<GatehouseServe
       req: (req: { method?: string; url?: string; ip?: string }) => ({ method: req.method, path: req.url?.split("?")[0], ip: req.ip }),
     },
   });
+  const worker = options.clusterWorker === true;
+  const metrics = config.metrics.enabled ? new ProcessMetrics(argon2Load, { processMetrics: options.processMetrics !== false }) : undefined;
+  const store = await Store.open(options.db, {
+    ...config.database,
+    onFault: (error) => {
+      const reason = error instanceof StoreUnavailableError ? error.fault : "connection_lost";
+      metrics?.storeFault(reason);
+      // A lost idle connection is reported once here; query faults are logged with their request.
+      if (!(error instanceof StoreUnavailableError)) {
+        log.warn({ code: (error as { code?: string }).code, detail: error.message }, "database connection lost");
+      }
+    },
+  });
   let services: Services | undefined;
-  let http: HttpApp;
+  let listening: HttpApp | undefined;
+  let metricsListener: MetricsListener | undefined;
   try {
-    services = await createServices({ config, clock, store, apps, log });
+    services = await createServices({ config, clock, store, apps, log, ...(metrics ? { metrics } : {}), housekeeping: !worker });
+    let source: MetricsSource | undefined;
+    if (metrics) {
+      source = worker
+        ? workerMetricsSource(metrics.registry)
+        : localSource([metrics.registry, new ServerMetrics(() => store.countActiveSessions(clock.now())).registry]);
+    }
     const consoleOption = config.console.enabled ? { console: { assets: await findConsole(config.console.assetsDir, log) } } : {};
-    http = await buildHttpApp(services, {
+    const separatePort = config.metrics.port !== undefined;
+    listening = await buildHttpApp(services, {
       logger: log,
       debug: options.logLevel === "debug",
       trustProxy: config.trustProxy,
       timeouts: config.timeouts,
       ...consoleOption,
+      ops: {
+        store,
+        ...(metrics ? { metrics } : {}),
+        ...(source && !separatePort ? { metricsSource: source } : {}),
+        ...(config.metrics.bearerToken ? { bearerToken: config.metrics.bearerToken } : {}),
+        readinessTimeoutMs: config.database.connectionTimeoutMs + 500,
+      },
     });
-    await http.listen({ port: options.port ?? 9090, host: options.host ?? "127.0.0.1" });
+    await listening.listen({ port: options.port ?? 9090, host: options.host ?? "127.0.0.1" });
+    if (source && separatePort && !worker) {
+      metricsListener = await listenForMetrics({
+        source,
+        port: config.metrics.port!,
+        host: config.metrics.host,
+        ...(config.metrics.bearerToken ? { bearerToken: config.metrics.bearerToken } : {}),
+        onError: (error) => log.warn({ err: error }, "metrics collection failed"),
+      });
+    }
   } catch (error) {
+    await listening?.close();
     await services?.close();
     await store.close();
     throw error;
   }
+  const http = listening;
   const address = http.server.address();
   const port = typeof address === "object" && address ? address.port : (options.port ?? 9090);
   const host = options.host && options.host !== "0.0.0.0" && options.host !== "::" ? options.host : "127.0.0.1";
@@ -114,6 +166,7 @@ export async function startServer(options: StartOptions): Promise<GatehouseServe
   return {
     url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
     port,
+    ...(metricsListener ? { metricsUrl: metricsListener.url } : {}),
     report,
     services,
     http,
@@ -126,6 +179,7 @@ export async function startServer(options: StartOptions): Promise<GatehouseServe
       logoutUser: (appId, userId) => services.users.logoutEverywhere(appOf(appId), userId),
     },
     async close() {
+      await metricsListener?.close();
       await http.close();
       await services.close();
       await store.close();

@@ -22,7 +22,8 @@ import { RateLimiter } from "./ratelimit/rate-limiter.js";
 import type { ResolvedServerConfig } from "./server-config.js";
 import { SessionService } from "./sessions/session-service.js";
 import type { HostService } from "./functions/types.js";
-import { Housekeeping } from "./store/housekeeping.js";
+import { noMetrics, type ServiceMetrics } from "./metrics/service-metrics.js";
+import { Housekeeping, HOUSEKEEPING_INTERVAL_MS, housekeepingSettings } from "./store/housekeeping.js";
 import type { Store } from "./store/store.js";
 import { ApiKeyService } from "./users/api-key-service.js";
 import { UserService } from "./users/user-service.js";
@@ -49,6 +50,8 @@ export interface Services {
   /** User import (admin API `users/import`; the CLI builds its own over the store). */
   imports: UserImportService;
   log: Logger;
+  /** Where the services report counts (no-op when metrics are off). */
+  metrics: ServiceMetrics;
   /** Stops the function workers and closes connections the services opened. */
   close(): Promise<void>;
 }
@@ -60,22 +63,29 @@ export async function createServices(input: {
   store: Store;
   apps: AppConfig[];
   log: Logger;
+  metrics?: ServiceMetrics;
+  /** Run housekeeping in this process (default true; the workers of a cluster leave it to the supervisor). */
+  housekeeping?: boolean;
 }): Promise<Services> {
   const { config, clock, store, log } = input;
+  const metrics = input.metrics ?? noMetrics;
   const apps = new AppRegistry();
   for (const appConfig of input.apps) {
     apps.add(await createAppRuntime(appConfig, config.apps[appConfig.clientAppId] ?? {}, store, clock.now()));
   }
-  const functions = new AppFunctions(store, config.functions, (appId, functionName, line) =>
-    log.info({ app: appId, function: functionName }, line),
+  const functions = new AppFunctions(
+    store,
+    config.functions,
+    (appId, functionName, line) => log.info({ app: appId, function: functionName }, line),
+    (result) => metrics.functionCall(result),
   );
   const hooks = new FunctionAuthHooks(functions, clock, (appId, what, error) => log.error({ app: appId, err: error }, `${what} failed`));
   const audit = new AuditLog(store, clock);
   const hasher = new PasswordHasher(config.passwordHashing, foreignHashVerifier);
-  const limiter = new RateLimiter(store, clock, config.rateLimits);
+  const limiter = new RateLimiter(store, clock, config.rateLimits, metrics);
   const mailer = new Mailer(config.smtp);
-  const sessions = new SessionService(store, apps, clock, config.sessions, hooks, audit);
-  const logins = new LoginService(store, clock, sessions, hooks, audit);
+  const sessions = new SessionService(store, apps, clock, config.sessions, hooks, audit, metrics);
+  const logins = new LoginService(store, clock, sessions, hooks, audit, metrics);
   const keySets = new KeySetCache(clock, config.identityProviderTimeoutMs);
   const providerDeps = { store, clock, hasher, limiter, functions, keySets, deviceClaims: new StoreDeviceClaims(store), config };
   for (const [type, build] of Object.entries(SERVED_PROVIDERS)) logins.register(type, build(providerDeps));
@@ -98,13 +108,9 @@ export async function createServices(input: {
     onError: (error) => log.error({ err: error }, "reloading run-time settings failed"),
   });
   await functions.start(apps.all(), (app) => ({ "gatehouse-admin": adminService(app, users) }));
-  const day = 24 * 3600 * 1000;
-  const housekeeping = new Housekeeping(store, clock, {
-    rateLimitWindowMs: config.rateLimits.windowSeconds * 1000,
-    anonymousUserInactiveMs: config.retention.anonymousUserInactiveDays * day,
-    auditEventMs: config.retention.auditEventDays * day,
-  });
-  housekeeping.start(10 * 60 * 1000, (error) => log.error({ err: error }, "housekeeping failed"));
+  const housekeeping = new Housekeeping(store, clock, housekeepingSettings(config));
+  if (input.housekeeping !== false)
+    housekeeping.start(HOUSEKEEPING_INTERVAL_MS, (error) => log.error({ err: error }, "housekeeping failed"));
   return {
     config,
     clock,
@@ -124,6 +130,7 @@ export async function createServices(input: {
     admin,
     imports: new UserImportService(store, clock),
     log,
+    metrics,
     async close() {
       housekeeping.stop();
       await functions.close();

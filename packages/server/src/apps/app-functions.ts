@@ -33,6 +33,7 @@ export class AppFunctions {
     private readonly store: Store,
     private readonly settings: ResolvedServerConfig["functions"],
     private readonly log: FunctionLog,
+    private readonly onCallSettled?: (result: "ok" | "timeout" | "error") => void,
   ) {}
 
   /** Prepares every app; `hostServices` are extra `context.services` per app (e.g. the admin service). */
@@ -41,7 +42,7 @@ export class AppFunctions {
     if (needsPool) {
       // Everything but the per-call time limit configures the pool itself.
       const { timeLimitMs: _perCall, ...poolSettings } = this.settings;
-      this.pool = new WorkerPool(poolSettings);
+      this.pool = new WorkerPool({ ...poolSettings, ...(this.onCallSettled ? { onSettled: this.onCallSettled } : {}) });
     }
     for (const app of apps) {
       this.data.set(app.id, this.dataServicesOf(app));

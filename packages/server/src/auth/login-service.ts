@@ -7,6 +7,7 @@ import { deviceInfo, type DeviceInfo } from "../sessions/device-info.js";
 import { findOrCreateUser, linkIdentity } from "../users/identities.js";
 import type { AccessContext, LoginResponse, SessionService } from "../sessions/session-service.js";
 import { isUniqueViolation, type Store } from "../store/store.js";
+import { noMetrics, type ServiceMetrics } from "../metrics/service-metrics.js";
 import type { AuthHooks } from "./hooks.js";
 import type { ProviderConfig } from "../config/types.js";
 import type { CredentialSchema, Provider, RedirectProvider, VerifiedIdentity } from "./provider.js";
@@ -37,6 +38,7 @@ export class LoginService {
     private readonly sessions: SessionService,
     private readonly hooks: AuthHooks,
     private readonly audit: AuditLog,
+    private readonly metrics: ServiceMetrics = noMetrics,
   ) {}
 
   /** Makes a provider type available to every app that enables it. */
@@ -107,8 +109,11 @@ export class LoginService {
   /** Runs a login, recording a failure in the audit log under its catalogue reason. */
   private async audited(request: LoginRequest, providerType: string, work: () => Promise<LoginResponse>): Promise<LoginResponse> {
     try {
-      return await work();
+      const response = await work();
+      if (!request.linkTo) this.metrics.login(providerType, "ok");
+      return response;
     } catch (error) {
+      if (!request.linkTo) this.metrics.login(providerType, error instanceof GatehouseError ? error.reason : "error");
       await this.audit.record({
         appId: request.app.id,
         type: request.linkTo ? "link" : "login",

@@ -18,6 +18,10 @@ class Slots {
   private running = 0;
   private readonly waiting: (() => void)[] = [];
   constructor(private readonly slots: number) {}
+  /** Jobs computing and jobs waiting for a slot (the argon2 gauges). */
+  load(): { running: number; waiting: number } {
+    return { running: this.running, waiting: this.waiting.length };
+  }
   async run<T>(task: () => Promise<T>): Promise<T> {
     if (this.running >= this.slots) await new Promise<void>((resolve) => this.waiting.push(resolve));
     else this.running++;
@@ -31,6 +35,11 @@ class Slots {
   }
 }
 const argon2Slots = new Slots(ARGON2_SLOTS);
+
+/** argon2 jobs of this process: computing, and queued behind the slots. */
+export function argon2Load(): { running: number; waiting: number } {
+  return argon2Slots.load();
+}
 
 /** argon2id parameters (memory in KiB). */
 export interface PasswordHashingParams {

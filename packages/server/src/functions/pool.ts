@@ -32,6 +32,8 @@ export interface WorkerPoolOptions {
   stuckGraceMs?: number;
   /** Lines printed outside any call, and pool events worth an operator's attention. */
   log?: (appKey: string, line: string) => void;
+  /** Every call's outcome, for metrics (must not throw). */
+  onSettled?: (result: "ok" | "timeout" | "error") => void;
 }
 
 /** What each lane holds now: for operators and tests. */
@@ -402,6 +404,7 @@ export class WorkerPool {
     const { slot } = call;
     slot.inflight.delete(id);
     if (slot.heldBy === id) slot.heldBy = undefined;
+    this.options.onSettled?.(error === undefined ? "ok" : error instanceof ExecutionTimeLimitExceeded ? "timeout" : "error");
     if (error) call.reject(error);
     else call.resolve(result!);
     if (slot.surge && slot.inflight.size === 0 && !this.closed) {

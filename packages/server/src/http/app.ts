@@ -13,6 +13,7 @@ import { adminRoutes } from "./admin/index.js";
 import type { ConsoleAssets } from "./console/assets.js";
 import { consoleRoutes } from "./console/routes.js";
 import { oauthRoutes } from "./client/routes-oauth.js";
+import { installRequestMetrics, opsRoutes, type OpsOptions } from "./ops-routes.js";
 import { installBodyParsers, prepareBody, rewriteAbsoluteUrl, sendError, toGatehouseError } from "./transport.js";
 import type { ResolvedServerConfig } from "../server-config.js";
 
@@ -30,6 +31,8 @@ export interface HttpOptions {
   timeouts: ResolvedServerConfig["timeouts"];
   /** Serve the operator console at `/console/` (absent: not served at all; `assets` undefined: answers 404). */
   console?: { assets: ConsoleAssets | undefined };
+  /** Health, readiness and metrics routes (tests of the client API alone may leave them out). */
+  ops?: OpsOptions;
 }
 
 /** Builds the Fastify app serving the client API and the admin API over the given services. */
@@ -55,6 +58,7 @@ export async function buildHttpApp(services: Services, options: HttpOptions): Pr
   installBodyParsers(app);
   installSecurityHeaders(app);
   app.addHook("preValidation", prepareBody);
+  if (options.ops?.metrics) installRequestMetrics(app, options.ops.metrics);
   await app.register(cors, {
     // Reflect the caller's origin (credentials need a specific one), never `null`; each app's
     // allowed_request_origins is enforced per request once the app is known.
@@ -67,7 +71,9 @@ export async function buildHttpApp(services: Services, options: HttpOptions): Pr
   });
   app.setErrorHandler((error, req, reply) => {
     const mapped = toGatehouseError(error);
-    if (mapped.status >= 500) req.log.error({ err: error }, "request failed");
+    // A database outage answers every request 503: one line each, without the stack.
+    if (mapped.status === 503) req.log.warn({ reason: mapped.reason }, mapped.message);
+    else if (mapped.status >= 500) req.log.error({ err: error }, "request failed");
     return sendError(reply, mapped);
   });
   app.setNotFoundHandler((req, reply) => sendError(reply, Errors.routeNotFound(req.method, req.url.split("?")[0]!)));
@@ -78,6 +84,7 @@ export async function buildHttpApp(services: Services, options: HttpOptions): Pr
     if (!reloading) return done();
     reloading.then(() => done(), done);
   });
+  if (options.ops) await app.register(opsRoutes, options.ops);
   await app.register(
     async (client) => {
       // Client routes only: the admin API (authenticated operators) keeps the server-wide limit.

@@ -1,5 +1,6 @@
 import type { Clock } from "../clock.js";
 import { Errors } from "../errors.js";
+import { noMetrics, type ServiceMetrics } from "../metrics/service-metrics.js";
 import type { ResolvedServerConfig } from "../server-config.js";
 import type { Store } from "../store/store.js";
 
@@ -13,6 +14,7 @@ export class RateLimiter {
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly settings: ResolvedServerConfig["rateLimits"],
+    private readonly metrics: ServiceMetrics = noMetrics,
   ) {}
 
   /** Counts an attempt; throws 429 `TooManyRequests` when either limit is exceeded. */
@@ -20,10 +22,16 @@ export class RateLimiter {
     if (!this.settings.enabled) return;
     const { windowStart, retryAfter } = this.window();
     const ipCount = await this.store.rateLimits.hit(`${route}|${appId}|ip|${ip}`, windowStart);
-    if (ipCount > this.settings.perIp) throw Errors.tooManyRequests(retryAfter);
+    if (ipCount > this.settings.perIp) {
+      this.metrics.rateLimited(route, "ip");
+      throw Errors.tooManyRequests(retryAfter);
+    }
     if (account !== undefined) {
       const accountCount = await this.store.rateLimits.hit(`${route}|${appId}|account|${account}`, windowStart);
-      if (accountCount > this.settings.perAccount) throw Errors.tooManyRequests(retryAfter);
+      if (accountCount > this.settings.perAccount) {
+        this.metrics.rateLimited(route, "account");
+        throw Errors.tooManyRequests(retryAfter);
+      }
     }
   }
 
@@ -45,6 +53,7 @@ export class RateLimiter {
     const fromIp = await this.store.rateLimits.hit(this.loginKey(appId, account, ip), windowStart);
     const fromAll = await this.store.rateLimits.hit(this.loginKey(appId, account), windowStart);
     if (fromIp > this.settings.perAccount || (fromAll > this.settings.perAccountAllIps && fromIp > 1)) {
+      this.metrics.rateLimited("login", "account");
       throw Errors.tooManyRequests(retryAfter);
     }
   }

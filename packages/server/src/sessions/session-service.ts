@@ -3,6 +3,7 @@ import type { AuditLog } from "../audit/audit-log.js";
 import type { Clock } from "../clock.js";
 import { Errors, GatehouseError } from "../errors.js";
 import { newObjectId } from "../ids.js";
+import { noMetrics, type ServiceMetrics } from "../metrics/service-metrics.js";
 import type { ResolvedServerConfig } from "../server-config.js";
 import type { SessionRecord, SessionState, UserRecord } from "../store/records.js";
 import type { Store } from "../store/store.js";
@@ -67,6 +68,7 @@ export class SessionService {
     private readonly lifetimes: ResolvedServerConfig["sessions"],
     private readonly hooks: UserDataSource,
     private readonly audit: AuditLog,
+    private readonly metrics: ServiceMetrics = noMetrics,
   ) {}
 
   /**
@@ -164,14 +166,20 @@ export class SessionService {
 
   /** `POST /auth/session`: a new access token carrying current custom user data. */
   async refresh(token: string, ip: string, checkApp: (app: AppRuntime) => void = () => {}): Promise<{ access_token: string }> {
-    const { app, session } = await this.authenticateRefresh(token);
-    checkApp(app);
-    const now = this.clock.now();
-    // Written at most once a day per user: enough for a retention measured in days, cheap on this path.
-    if ((session.userLastActiveAt ?? 0) < now - ACTIVITY_RESOLUTION_MS) await this.store.users.touchActive(session.userId, now);
-    const access_token = await this.reissueAccess(app, session);
-    await this.audit.record({ appId: app.id, type: "refresh", userId: session.userId, provider: session.providerType, ip, result: "ok" });
-    return { access_token };
+    try {
+      const { app, session } = await this.authenticateRefresh(token);
+      checkApp(app);
+      const now = this.clock.now();
+      // Written at most once a day per user: enough for a retention measured in days, cheap on this path.
+      if ((session.userLastActiveAt ?? 0) < now - ACTIVITY_RESOLUTION_MS) await this.store.users.touchActive(session.userId, now);
+      const access_token = await this.reissueAccess(app, session);
+      await this.audit.record({ appId: app.id, type: "refresh", userId: session.userId, provider: session.providerType, ip, result: "ok" });
+      this.metrics.refresh("ok");
+      return { access_token };
+    } catch (error) {
+      this.metrics.refresh(error instanceof GatehouseError ? error.reason : "error");
+      throw error;
+    }
   }
 
   /** `DELETE /auth/session`: revokes the session named by the refresh token. */

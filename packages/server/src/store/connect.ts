@@ -2,8 +2,22 @@ import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from "kysely";
+import type { StoreUnavailableError } from "../errors.js";
+import { faultMappingDialect } from "./faults.js";
 import { migrations } from "./migrations.js";
 import type { Database } from "./schema.js";
+
+/** How the store talks to its database (server config `database`). */
+export interface DatabaseOptions {
+  /** PostgreSQL connections per process. Default 10. */
+  poolSize?: number;
+  /** PostgreSQL `statement_timeout`; the client gives up 1 s after it. Default 5000. */
+  statementTimeoutMs?: number;
+  /** How long a request waits for a PostgreSQL connection (new or from the pool). Default 2000. */
+  connectionTimeoutMs?: number;
+  /** Called for every database fault (metrics, logs); must not throw. */
+  onFault?: (error: StoreUnavailableError | Error) => void;
+}
 
 /** The two storage engines. */
 export type Dialect = "sqlite" | "postgres";
@@ -20,8 +34,10 @@ export interface Connection {
  * Opens `sqlite:PATH` (the file and its folder are created) or `postgres://...` and runs pending
  * migrations (store/migrations.ts, builtin collections included).
  */
-export async function openDatabase(url: string): Promise<Connection> {
-  const connection = url.startsWith("postgres://") || url.startsWith("postgresql://") ? await openPostgres(url) : openSqlite(url);
+export async function openDatabase(url: string, options: DatabaseOptions = {}): Promise<Connection> {
+  const onFault = options.onFault ?? (() => {});
+  const connection =
+    url.startsWith("postgres://") || url.startsWith("postgresql://") ? await openPostgres(url, options, onFault) : openSqlite(url, onFault);
   // Kysely looks for its migration tables in every schema unless told which: a second Gatehouse schema in
   // the same PostgreSQL database (tests run several at once) would make it skip creating its own.
   const schema =
@@ -45,7 +61,12 @@ export async function openDatabase(url: string): Promise<Connection> {
   return connection;
 }
 
-function openSqlite(url: string): Connection {
+/** The name of the newest migration this build knows: a database without it is behind (see `/readyz`). */
+export function latestMigration(dialect: Dialect): string {
+  return Object.keys(migrations(dialect)).sort().at(-1)!;
+}
+
+function openSqlite(url: string, onFault: (error: StoreUnavailableError) => void): Connection {
   if (!url.startsWith("sqlite:")) throw new Error(`unsupported database URL '${url}': use sqlite:PATH or postgres://...`);
   const raw = url.slice("sqlite:".length);
   const path = raw === ":memory:" ? raw : resolve(raw);
@@ -58,7 +79,8 @@ function openSqlite(url: string): Connection {
   database.pragma("busy_timeout = 5000");
   database.pragma("foreign_keys = ON");
   cachePreparedStatements(database);
-  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), dialect: "sqlite", description: `sqlite:${path}` };
+  const dialect = faultMappingDialect(new SqliteDialect({ database }), onFault);
+  return { db: new Kysely<Database>({ dialect }), dialect: "sqlite", description: `sqlite:${path}` };
 }
 
 /**
@@ -82,14 +104,41 @@ function cachePreparedStatements(database: BetterSqlite3.Database, max = 500): v
 }
 
 /** PostgreSQL; the driver is loaded only when used (an SQLite server does not pay its memory). */
-async function openPostgres(url: string): Promise<Connection> {
+async function openPostgres(
+  url: string,
+  options: DatabaseOptions,
+  onFault: (error: StoreUnavailableError | Error) => void,
+): Promise<Connection> {
   const pg = (await import("pg")).default;
   // int8 (COUNT, bigint columns) arrives as a string by default; our times fit in a double.
   pg.types.setTypeParser(20, (value: string) => Number(value));
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  const statementTimeoutMs = positive("database.statementTimeoutMs", options.statementTimeoutMs ?? 5000);
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: positive("database.poolSize", options.poolSize ?? 10),
+    // pg waits for ever by default: a request would hang as long as the database is unreachable.
+    connectionTimeoutMillis: positive("database.connectionTimeoutMs", options.connectionTimeoutMs ?? 2000),
+    statement_timeout: statementTimeoutMs,
+    // The client's own limit, for a server that stops answering without closing the socket.
+    query_timeout: statementTimeoutMs + 1000,
+    keepAlive: true,
+  });
+  // A connection the database closes (restart, failover, admin command) emits 'error': on the pool when
+  // it is idle, on the client itself when a request holds it (inside a transaction, between queries).
+  // Unheard, either event kills the process. pg drops a broken connection from the pool, the request
+  // holding one fails its next query with a fault (503), and new connections are opened as needed, so
+  // the server recovers by itself once the database is back.
+  pool.on("error", (error) => onFault(error));
+  pool.on("connect", (client) => client.on("error", (error) => onFault(error)));
   const safe = new URL(url);
   safe.password = "";
-  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: "postgres", description: safe.toString() };
+  const dialect = faultMappingDialect(new PostgresDialect({ pool }), onFault);
+  return { db: new Kysely<Database>({ dialect }), dialect: "postgres", description: safe.toString() };
+}
+
+function positive(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) throw new Error(`server config: ${name} must be a positive integer`);
+  return value;
 }
 
 /** Whether an error is a unique-constraint violation, on either engine. */

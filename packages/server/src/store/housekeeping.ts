@@ -1,6 +1,10 @@
 import type { Clock } from "../clock.js";
+import type { ResolvedServerConfig } from "../server-config.js";
 import type { ActivityCursor } from "./retention-repo.js";
 import type { Store } from "./store.js";
+
+/** How often expired rows are removed (once per server: by the supervisor when there are workers). */
+export const HOUSEKEEPING_INTERVAL_MS = 10 * 60 * 1000;
 
 /** What one housekeeping pass removed. */
 export interface HousekeepingResult {
@@ -31,6 +35,15 @@ export interface HousekeepingSettings {
 }
 
 const DAY = 24 * 3600 * 1000;
+
+/** The settings a server config implies (one place: the single server and the `--workers` supervisor). */
+export function housekeepingSettings(config: ResolvedServerConfig): HousekeepingSettings {
+  return {
+    rateLimitWindowMs: config.rateLimits.windowSeconds * 1000,
+    anonymousUserInactiveMs: config.retention.anonymousUserInactiveDays * DAY,
+    auditEventMs: config.retention.auditEventDays * DAY,
+  };
+}
 
 /**
  * Reclaims what can never matter again, and what clients left behind: ended sessions (expired or

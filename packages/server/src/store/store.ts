@@ -2,7 +2,9 @@ import type { Kysely } from "kysely";
 import { AccountRepository } from "./accounts-repo.js";
 import { AdminRepository, RuntimeSettingsRepository } from "./admin-repo.js";
 import { ApiKeyRepository } from "./api-keys-repo.js";
-import { openDatabase, type Connection, type Dialect } from "./connect.js";
+import { sql } from "kysely";
+import { StoreUnavailableError } from "../errors.js";
+import { latestMigration, openDatabase, type Connection, type DatabaseOptions, type Dialect } from "./connect.js";
 import { AuditRepository, RateLimitRepository, SigningKeyRepository } from "./misc-repos.js";
 import { OAuthStateRepository } from "./oauth-states-repo.js";
 import type { Database } from "./schema.js";
@@ -54,14 +56,35 @@ export class Store {
   }
 
   /** Opens `sqlite:PATH` or `postgres://...`, migrating the schema to the latest version. */
-  static async open(url: string): Promise<Store> {
-    const connection = await openDatabase(url);
+  static async open(url: string, options: DatabaseOptions = {}): Promise<Store> {
+    const connection = await openDatabase(url, options);
     return new Store(connection.db, connection.dialect, connection);
   }
 
   /** Where the store lives, without credentials. */
   get description(): string {
     return this.connection?.description ?? "transaction";
+  }
+
+  /**
+   * Whether the database answers and has run this build's newest migration (one indexed read). Throws a
+   * {@link StoreUnavailableError} when it cannot be reached; resolves false when its schema is behind.
+   */
+  async ready(): Promise<boolean> {
+    const latest = latestMigration(this.dialect);
+    const result = await sql<{ name: string }>`select name from kysely_migration where name = ${latest}`.execute(this.db);
+    return result.rows.length === 1;
+  }
+
+  /** Live sessions (not revoked, not expired) across all apps, for the `gatehouse_active_sessions` gauge. */
+  async countActiveSessions(now: number): Promise<number> {
+    const row = await this.db
+      .selectFrom("sessions")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("expires_at", ">", now)
+      .where("revoked_at", "is", null)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
   }
 
   /**
@@ -74,8 +97,7 @@ export class Store {
       try {
         return await this.db.transaction().execute((trx) => work(new Store(trx, this.dialect)));
       } catch (error) {
-        const code = (error as { code?: unknown })?.code;
-        const busy = this.dialect === "sqlite" && typeof code === "string" && code.startsWith("SQLITE_BUSY");
+        const busy = this.dialect === "sqlite" && error instanceof StoreUnavailableError && error.fault === "busy";
         if (!busy || attempt >= 5) throw error;
         await new Promise((resolve) => setTimeout(resolve, attempt * 5 + Math.random() * 20));
       }

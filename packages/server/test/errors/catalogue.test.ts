@@ -3,12 +3,14 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { ERROR_CODES, errorCatalogue, Errors, GatehouseError } from "../../src/index.js";
+import { StoreUnavailableError } from "../../src/errors.js";
 import { FunctionNotFound, RuleNotMatched } from "../../src/functions/index.js";
 import { call, repoRoot, startTestServer, type TestServer } from "../helpers/server.js";
 
-// The names realm-core's error table maps (PROTOCOL.md §8.2), plus the three Gatehouse adds for answers
-// App Services gave without a code or never gave: core turns an unknown name into AppServerError, keeping
-// the string.
+// The names realm-core's error table maps (PROTOCOL.md §8.2), plus the Gatehouse names for answers
+// App Services gave without a code (NotFound, TooManyRequests), gave differently (PasswordResetRequired)
+// or never gave (ServiceUnavailable: its own database down): core turns an unknown name into
+// AppServerError, keeping the string.
 const CORE_NAMES = new Set([
   "AccountNameInUse",
   "APIKeyAlreadyExists",
@@ -35,10 +37,10 @@ const CORE_NAMES = new Set([
   "UserDisabled",
   "UserNotFound",
 ]);
-const GATEHOUSE_NAMES = new Set(["NotFound", "TooManyRequests", "PasswordResetRequired"]);
+const GATEHOUSE_NAMES = new Set(["NotFound", "TooManyRequests", "PasswordResetRequired", "ServiceUnavailable"]);
 
 describe("the error catalogue", () => {
-  it("sends only codes SDKs know, or the three Gatehouse names", () => {
+  it("sends only codes SDKs know, or the Gatehouse names", () => {
     for (const code of ERROR_CODES) assert.ok(CORE_NAMES.has(code) || GATEHOUSE_NAMES.has(code), code);
   });
 
@@ -85,6 +87,17 @@ describe("the error catalogue", () => {
       if ((await readFile(path, "utf8")).includes("new GatehouseError(")) offenders.push(path);
     }
     assert.deepEqual(offenders, []);
+  });
+
+  it("gives every store fault its own entry, all 503 ServiceUnavailable with retry-after", () => {
+    const faults = ["unavailable", "timeout", "busy", "full", "readonly", "io"] as const;
+    const reasons = faults.map((fault) => new StoreUnavailableError(fault));
+    assert.deepEqual(
+      reasons.map((e) => e.reason),
+      ["storeUnavailable", "storeTimeout", "storeBusy", "storeFull", "storeReadOnly", "storeIoError"],
+    );
+    for (const error of reasons)
+      assert.deepEqual([error.status, error.code, error.headers["retry-after"]], [503, "ServiceUnavailable", "1"]);
   });
 });
 

@@ -35,6 +35,7 @@ export async function startTestServer(options: Partial<StartOptions> & { config?
     port: 0,
     host: "127.0.0.1",
     logLevel: "silent",
+    processMetrics: false,
     clock,
     ...options,
     config: { rateLimits: { enabled: false }, ...options.config },
