@@ -20,7 +20,7 @@ import {
   startConsoleWorld,
   type ConsoleWorld,
 } from "./console-fixture.ts";
-import { screenshot } from "./screenshots.ts";
+import { discardTemporaryScreenshots, screenshot } from "./screenshots.ts";
 
 const TODO = "todo-gatehouse";
 const client = (world: ConsoleWorld, path: string) => `${world.url}/api/client/v2.0${path}`;
@@ -41,6 +41,7 @@ describe("operator console in Chromium", () => {
     await context?.close();
     await browser?.close();
     await world?.close();
+    discardTemporaryScreenshots();
   });
 
   /** Each step needs the browser; without one they all skip (or, in CI, fail). */
