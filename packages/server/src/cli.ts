@@ -2,6 +2,8 @@
 import { Command, Option } from "commander";
 import { delimiter } from "node:path";
 import { registerAdminKeyCommands } from "./admin-cli/admin-keys.js";
+import { registerOperatorCommands } from "./admin-cli/commands-ops.js";
+import { registerUserAdminCommands } from "./admin-cli/commands-users.js";
 import { exitCodeFor } from "./admin-cli/exit-codes.js";
 import { describeSupport, loadAppDirectory, reportWarnings } from "./config/index.js";
 import { registerUserCommands } from "./migration/commands.js";
@@ -80,7 +82,9 @@ program
   });
 
 registerAdminKeyCommands(program);
+registerOperatorCommands(program);
 registerUserCommands(program);
+registerUserAdminCommands(program);
 
 function fail(message: string): never {
   console.error(`gatehouse: ${message}`);
