@@ -328,7 +328,6 @@ try {
 
   const gatehouseMemory = await gatehouse.ask("rss");
   const helloMemory = await hello.ask("rss");
-  const seconds = (performance.now() - t0) / 1000;
 
   // --------------------------------------------------------------------------------------- report
   const commit = (() => {

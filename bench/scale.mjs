@@ -10,7 +10,6 @@
 // Prints a Markdown section on stdout; bench/run.mjs appends it to its report.
 import autocannon from "autocannon";
 import { fork } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import os from "node:os";
