@@ -22,9 +22,9 @@ describe("admin search query plans (SQLite)", () => {
     store = await Store.open(`sqlite:${join(dir, "plans.db")}`);
     const executor = store.db.getExecutor();
     const execute = executor.executeQuery.bind(executor);
-    executor.executeQuery = ((query: CompiledQuery, id: unknown) => {
+    executor.executeQuery = ((query: CompiledQuery) => {
       seen.push(query);
-      return execute(query, id as never);
+      return execute(query);
     }) as typeof executor.executeQuery;
     raw = new BetterSqlite3(join(dir, "plans.db"), { readonly: true });
   });
