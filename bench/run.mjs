@@ -10,14 +10,15 @@
 // Environment overrides: BENCH_DURATION (s per HTTP measurement, default 8), BENCH_LOGIN_DURATION (s for the
 // email/password login, default 10), BENCH_CONNECTIONS (default 20), BENCH_WARMUP (s, default 2),
 // BENCH_ARGON2_SECONDS (s per raw argon2id measurement, default 4), BENCH_ONLY (comma-separated subset of
-// profile,refresh,anon,functions,userpass), BENCH_SERVER_ENTRY (another build's index.js, for A/B experiments).
+// profile,refresh,anon,functions,userpass,scale), BENCH_SERVER_ENTRY (another build's index.js, for A/B experiments).
+// The scale part (bench/scale.mjs) seeds 1,000 users by default; BENCH_SCALE_USERS=1000,1000000 adds a million.
 //
 // Arguments: `--db postgres://...` runs every Gatehouse of the run on that PostgreSQL (each in a fresh schema,
 // dropped afterwards) instead of SQLite files; `--workers N` adds a Gatehouse of N processes (`--workers`,
 // node:cluster) and measures profile, refresh and anonymous login on it right after the 1-process figures:
 // the scaling ratio, within one run.
 import autocannon from "autocannon";
-import { execSync, fork } from "node:child_process";
+import { execFileSync, execSync, fork } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
@@ -376,7 +377,6 @@ try {
 
   const gatehouseMemory = await gatehouse.ask("rss");
   const helloMemory = await hello.ask("rss");
-  const seconds = (performance.now() - t0) / 1000;
 
   // --------------------------------------------------------------------------------------- report
   const commit = (() => {
@@ -497,8 +497,21 @@ try {
     lines.push("**Failed requests** (the figures above count only 2xx responses):");
     for (const p of problems) lines.push(`- ${p}`);
   }
+  if (wanted("scale") && !process.env.BENCH_SERVER_ENTRY) {
+    // Admin search, login and profile on seeded databases; run after the servers above have stopped.
+    await Promise.allSettled([gatehouse?.stop(), hello?.stop(), functionsServer?.stop()]);
+    log("scale: seeded databases (bench/scale.mjs)");
+    lines.push("");
+    lines.push(
+      execFileSync(process.execPath, [join(root, "bench/scale.mjs")], {
+        cwd: root,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "inherit"],
+      }).trimEnd(),
+    );
+  }
   lines.push("");
-  lines.push(`Run took ${seconds.toFixed(0)} s.`);
+  lines.push(`Run took ${((performance.now() - t0) / 1000).toFixed(0)} s.`);
   const report = lines.join("\n") + "\n";
   process.stdout.write(`\n${report}`);
   // Only a complete run of this repo's build is the record; subsets and experiments just print.

@@ -17,6 +17,7 @@ export function exitCodeForStatus(status: number): number {
 
 /** The exit code for anything a command threw. */
 export function exitCodeFor(error: unknown): number {
+  if ((error as { usage?: unknown })?.usage === true) return ExitCode.usage;
   if (error instanceof GatehouseError) return exitCodeForStatus(error.status);
   const status = (error as { status?: unknown })?.status;
   if (typeof status === "number") return exitCodeForStatus(status);

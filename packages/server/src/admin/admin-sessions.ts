@@ -80,12 +80,15 @@ export class AdminSessions {
 
   /** `POST /auth/providers/mongodb-cloud/login`. Rate-limited per IP and per username; audited. */
   async login(username: string, apiKey: string, ip: string): Promise<AdminLoginResponse> {
-    await this.limiter.check("admin/login", ADMIN_SCOPE, ip, username);
+    // As email/password logins: every attempt counts per IP, and per username only failures do, so the
+    // CLI logging in on every command never locks its operator out.
+    await this.limiter.checkLogin(ADMIN_SCOPE, ip, username);
     const key = await this.keys.verify(username, apiKey);
     if (!key) {
       await this.audit.record({ appId: ADMIN_SCOPE, type: "admin_login", ip, result: "AuthError", detail: username.slice(0, 64) });
       throw Errors.adminKeyInvalid();
     }
+    await this.limiter.loginSucceeded(ADMIN_SCOPE, ip, username);
     const now = this.clock.now();
     const iat = Math.floor(now / 1000);
     const sessionId = newObjectId();

@@ -135,4 +135,12 @@ describe("admin login rate limit", () => {
     }
     assert.deepEqual(statuses, [401, 401, 401, 429]);
   });
+
+  it("counts only failures per username: logging in again and again (the CLI does, per command) is never refused", async () => {
+    const key = await server.services.admin.keys.create("busy-cli");
+    for (let i = 0; i < 8; i++) {
+      const res = await server.adminCall(LOGIN, { body: { username: key.username, apiKey: key.apiKey }, token: null });
+      assert.equal(res.status, 200, `login ${i + 1}`);
+    }
+  });
 });
