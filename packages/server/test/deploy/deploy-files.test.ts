@@ -9,7 +9,8 @@ import Database from "better-sqlite3";
 import { parse as parseYaml } from "yaml";
 import { resolveServerConfig } from "../../src/index.js";
 import { waitFor } from "../helpers/load.js";
-import { freshPostgresSchema, postgresUrl } from "../helpers/postgres.js";
+import { freshPostgresSchema } from "../helpers/postgres.js";
+import { requirement } from "../../../../test/support/requirements.mjs";
 import { repoRoot } from "../helpers/server.js";
 import { freePort } from "../helpers/throwaway-postgres.js";
 import { dockerEnv, execForm, finalStage, interpolate, parseDockerfile, run, runToEnd, type Running } from "./deploy-files.js";
@@ -115,7 +116,7 @@ describe("deploy/Dockerfile and deploy/compose.yaml", () => {
     assert.ok(gatehouse.expose.includes(String(config.metrics.port)));
   });
 
-  const skipPostgres = requireIn("GATEHOUSE_TEST_POSTGRES_URL is not set: the compose run needs a PostgreSQL", Boolean(postgresUrl));
+  const skipPostgres = requirement("postgres");
   it(
     "compose's command runs with compose's environment over PostgreSQL: ready, metrics on their own port",
     { skip: skipPostgres },
