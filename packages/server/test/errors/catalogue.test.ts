@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { after, before, describe, it } from "node:test";
 import { ERROR_CODES, errorCatalogue, Errors, GatehouseError } from "../../src/index.js";
 import { StoreUnavailableError } from "../../src/errors.js";
@@ -58,6 +59,24 @@ describe("the error catalogue", () => {
       assert.ok(status >= 400 && status < 600, `${reason}: ${status}`);
       assert.ok(error.message.length > 0, reason);
     }
+  });
+
+  it("joins its parts under src/errors/ whole: every reason in exactly one part, every part joined", async () => {
+    const dir = join(repoRoot, "packages/server/src/errors");
+    const owners = new Map<string, string[]>();
+    for (const name of (await readdir(dir)).filter((n) => n.endsWith(".ts") && n !== "entry.ts")) {
+      const part = (await import(pathToFileURL(join(dir, name)).href)) as Record<string, Record<string, unknown>>;
+      for (const [exported, entries] of Object.entries(part))
+        for (const reason of Object.keys(entries)) owners.set(reason, [...(owners.get(reason) ?? []), `${name}:${exported}`]);
+    }
+    const twice = [...owners].filter(([, parts]) => parts.length > 1).map(([reason, parts]) => `${reason} in ${parts.join(", ")}`);
+    assert.deepEqual(twice, []);
+    assert.deepEqual(
+      [...owners.keys()].sort(),
+      errorCatalogue()
+        .map((e) => e.reason)
+        .sort(),
+    );
   });
 
   it("lets an entry set its status and headers from its arguments", () => {
