@@ -29,6 +29,7 @@ let done = 0;
 const elu = performance.eventLoopUtilization();
 const deadline = Date.now() + seconds * 1000;
 const started = process.hrtime.bigint();
+const cpuBefore = process.cpuUsage();
 await Promise.all(
   Array.from({ length: inFlight }, async () => {
     while (Date.now() < deadline) {
@@ -38,10 +39,13 @@ await Promise.all(
   }),
 );
 const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
+// All threads of the process (main and workers): the figure to compare between runs on a shared machine.
+const cpu = process.cpuUsage(cpuBefore);
 // How busy the main thread was: the HTTP server shares it, so this is the cost a route would add.
 const mainBusy = performance.eventLoopUtilization(elu).utilization;
 console.log(
   `${Math.round(done / elapsed)} calls/s (${done} calls in ${elapsed.toFixed(2)} s, ${inFlight} in flight, ${workers} workers); ` +
-    `main thread busy ${(mainBusy * 100).toFixed(0)}%`,
+    `main thread busy ${(mainBusy * 100).toFixed(0)}%, ` +
+    `CPU ${((cpu.user + cpu.system) / done).toFixed(1)} µs/call (all threads)`,
 );
 await runtime.close();
