@@ -1,3 +1,4 @@
+import { EventEmitter } from "node:events";
 import type { Worker } from "node:worker_threads";
 import { errorFromWire, ExecutionTimeLimitExceeded, FunctionExecutionError, type FunctionError } from "./errors.js";
 import { startWorkerThread, WORKER_HEAP_MB, type WorkerSettings } from "./pool-thread.js";
@@ -39,6 +40,21 @@ export interface WorkerPoolOptions {
 /** What each lane holds now: for operators and tests. */
 export type PoolStats = Record<Lane, { workers: number; held: number; surge: number; running: number; waiting: number }>;
 
+/**
+ * What the pool reports as it happens (`pool.events.on(name, ...)`): for operators' tooling and for
+ * tests, which wait for these instead of guessing how long the pool takes.
+ */
+export interface PoolEventMap {
+  /** A worker started (or restarted) and can take calls. */
+  ready: [{ lane: Lane; threadId: number }];
+  /** A worker died (memory, a failure, stopped responding) and is being replaced. */
+  replaced: [{ lane: Lane; threadId: number; reason: string }];
+  /** A call's synchronous run has held its worker past the hold threshold. */
+  hold: [{ lane: Lane; threadId: number; callId: number }];
+  /** The run that held a worker ended. */
+  release: [{ lane: Lane; threadId: number; callId: number }];
+}
+
 /** A call as the runtime submits it. */
 export type CallInput = Omit<CallMessage, "type" | "id">;
 
@@ -66,6 +82,8 @@ interface Slot {
   heldBy?: number;
   /** Retires an idle surge worker. */
   idleTimer?: NodeJS.Timeout;
+  /** Liveness probes ({@link WorkerPool.probe}) waiting for this worker's pong, by ping id. */
+  probes: Map<number, (threadId: number | undefined) => void>;
 }
 
 interface LaneState {
@@ -112,6 +130,8 @@ const SURGE_IDLE_MS = 5000;
  * is replaced, failing only the calls on it.
  */
 export class WorkerPool {
+  /** Pool events: see {@link PoolEventMap}. */
+  readonly events = new EventEmitter<PoolEventMap>();
   private readonly settings: WorkerSettings;
   private readonly stuckGraceMs: number;
   private readonly maxSurge: number;
@@ -193,6 +213,24 @@ export class WorkerPool {
     return { user: of(this.lanes.user), auth: of(this.lanes.auth) };
   }
 
+  /**
+   * Pings every worker and resolves, once each has answered or died, with the thread ids of those
+   * that answered (in lane order). A worker that answers is not stuck: every run inside it has ended
+   * or been interrupted.
+   */
+  probe(): Promise<number[]> {
+    const answers = this.allSlots().map((slot) => {
+      const worker = slot.worker;
+      if (!worker || slot.killReason) return Promise.resolve(undefined);
+      const id = this.nextId++;
+      return new Promise<number | undefined>((resolve) => {
+        slot.probes.set(id, resolve);
+        worker.postMessage({ type: "ping", id } satisfies ToWorker);
+      });
+    });
+    return Promise.all(answers).then((ids) => ids.filter((id): id is number => id !== undefined));
+  }
+
   /** Fails pending and waiting calls and terminates the workers. */
   async close(): Promise<void> {
     this.closed = true;
@@ -248,7 +286,7 @@ export class WorkerPool {
   }
 
   private addSlot(lane: LaneState, surge: boolean): Slot {
-    const slot: Slot = { lane, surge, inflight: new Set(), failedStarts: 0, ready: false, lastHeardAt: 0 };
+    const slot: Slot = { lane, surge, inflight: new Set(), failedStarts: 0, ready: false, lastHeardAt: 0, probes: new Map() };
     lane.slots.push(slot);
     this.spawn(slot);
     if (surge) this.options.log?.("", `function ${lane.name} workers all held by long runs: started a surge worker`);
@@ -278,6 +316,8 @@ export class WorkerPool {
     const reason = slot.killReason ?? "function execution aborted: worker exited";
     slot.worker = undefined;
     slot.heldBy = undefined;
+    for (const answer of slot.probes.values()) answer(undefined);
+    slot.probes.clear();
     for (const id of [...slot.inflight]) this.settle(id, new FunctionExecutionError(reason, "functionWorkerFailed"));
     if (this.closed) return;
     if (slot.surge && slot.killReason === RETIRED) {
@@ -285,6 +325,7 @@ export class WorkerPool {
       return slot.lane.admission.pump();
     }
     this.options.log?.("", `function worker replaced: ${reason}`);
+    this.events.emit("replaced", { lane: slot.lane.name, threadId: worker.threadId, reason });
     if (!slot.ready) slot.failedStarts++;
     // A worker that cannot even start (broken install) must not respawn in a hot loop.
     if (slot.failedStarts === 0) return this.spawn(slot);
@@ -299,6 +340,7 @@ export class WorkerPool {
         slot.ready = true;
         slot.failedStarts = 0;
         for (const id of slot.inflight) this.arm(id, 0);
+        this.events.emit("ready", { lane: slot.lane.name, threadId: slot.worker?.threadId ?? 0 });
         return slot.lane.admission.pump();
       case "result": {
         if (msg.ok) return this.settle(msg.id, undefined, { value: msg.value, logs: msg.logs });
@@ -308,9 +350,12 @@ export class WorkerPool {
       }
       case "host":
         return void this.answerHost(slot, msg);
-      case "pong":
+      case "pong": {
         if (slot.pingId === msg.id) slot.pingId = undefined;
-        return;
+        const answer = slot.probes.get(msg.id);
+        slot.probes.delete(msg.id);
+        return answer?.(slot.worker?.threadId);
+      }
       case "started":
         for (const id of msg.ids) {
           const call = this.pending.get(id);
@@ -321,10 +366,12 @@ export class WorkerPool {
         return;
       case "hold":
         slot.heldBy = msg.id;
+        this.events.emit("hold", { lane: slot.lane.name, threadId: slot.worker?.threadId ?? 0, callId: msg.id });
         return;
       case "release":
         if (slot.heldBy !== msg.id) return;
         slot.heldBy = undefined;
+        this.events.emit("release", { lane: slot.lane.name, threadId: slot.worker?.threadId ?? 0, callId: msg.id });
         return slot.lane.admission.pump();
       case "log":
         return this.options.log?.(msg.appKey, msg.line);

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { Int32 } from "bson";
 import type { TestServer } from "../helpers/server.js";
-import { anonLogin, assertError, callFunction, startFunctionsServer, type Session } from "./helpers.js";
+import { anonLogin, assertError, callFunction, startFunctionsServer, until, type Session } from "./helpers.js";
 
 let server: TestServer;
 let user: Session;
@@ -21,22 +21,22 @@ after(async () => {
   await server.close();
 });
 
-const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Workers of the user lane held by a long synchronous run right now. */
+const held = () => server.services.functions.poolStats()!.user.held;
 
 describe("function limits over HTTP", () => {
   it("loopForever → 400 ExecutionTimeLimitExceeded at the limit; sum calls meanwhile keep succeeding", async () => {
     const started = Date.now();
     const loop = callFunction(server, user.access_token, "loopForever").then((res) => ({ res, ms: Date.now() - started }));
-    // The pool sees a worker as blocked once it has been busy and silent for 100 ms; a call arriving
-    // before that may still be queued behind the loop (the pool's documented heuristic).
-    await delay(200);
+    // The loop's VM reports it as holding its worker (after 20 ms of one synchronous run).
+    await until("the loop to hold its worker", () => held() >= 1);
     const sums: { status: number; text: string; ms: number }[] = [];
-    // Sequential and concurrent calls while the loop holds one worker.
+    // Sequential and concurrent calls while the loop holds one worker (checked after each batch).
     for (let i = 0; i < 5; i++) {
       const t = Date.now();
       const batch = await Promise.all([0, 1].map((j) => callFunction(server, user.access_token, "sum", [new Int32(i), new Int32(j)])));
       for (const res of batch) sums.push({ status: res.status, text: res.text, ms: Date.now() - t });
-      await delay(100);
+      assert.ok(held() >= 1, `the loop still holds its worker after batch ${i}`);
     }
     const { res, ms } = await loop;
     assertError(res, { status: 400, code: "ExecutionTimeLimitExceeded", error: "execution time limit exceeded (1500 ms)" });
@@ -54,7 +54,8 @@ describe("function limits over HTTP", () => {
   // Found by this test: ties between a looping worker and a busy one went to the looping one.
   it("a call arriving in the first 100 ms of a loop is not queued behind it", async () => {
     const loop = callFunction(server, user.access_token, "loopForever");
-    await delay(50);
+    // The loop is on a worker (not yet necessarily reported as holding it).
+    await until("the loop to be dispatched", () => server.services.functions.poolStats()!.user.running >= 1);
     const started = Date.now();
     const sums = await Promise.all(
       [1, 2].map((i) => callFunction(server, user.access_token, "sum", [new Int32(i)]).then(() => Date.now() - started)),

@@ -1,6 +1,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { FunctionRuntime, type FunctionLogEntry } from "../../src/functions/index.js";
+import { once } from "node:events";
+import { FunctionRuntime, WorkerPool } from "../../src/functions/index.js";
 import { testApp } from "./helpers.js";
 
 const sources = {
@@ -18,22 +19,21 @@ const TIME_LIMIT = 400;
 
 describe("FunctionRuntime: time and memory limits", () => {
   let runtime: FunctionRuntime;
-  const logs: FunctionLogEntry[] = [];
+  // The test's own pool, so that it can wait for the pool's events instead of sleeping.
+  const pool = new WorkerPool({ workers: 2, memoryLimitMb: 48 });
+  const replaced: string[] = [];
+  pool.events.on("replaced", ({ reason }) => replaced.push(reason));
 
   before(async () => {
-    runtime = new FunctionRuntime({
-      app: testApp(sources),
-      data: () => undefined,
-      workers: 2,
-      timeLimitMs: TIME_LIMIT,
-      memoryLimitMb: 48,
-      log: (entry) => logs.push(entry),
-    });
+    runtime = new FunctionRuntime({ app: testApp(sources), data: () => undefined, timeLimitMs: TIME_LIMIT, pool });
     await runtime.start();
     // Both workers up before timing anything.
     await Promise.all([quick(), quick()]);
   });
-  after(() => runtime.close());
+  after(async () => {
+    await runtime.close();
+    await pool.close();
+  });
 
   const run = (name: string, timeLimitMs?: number) =>
     runtime.call(name, [], { user: null, fromClient: false, ...(timeLimitMs ? { timeLimitMs } : {}) });
@@ -42,9 +42,10 @@ describe("FunctionRuntime: time and memory limits", () => {
   it("stops a synchronous infinite loop while other calls keep being served", async () => {
     const started = Date.now();
     let spinSettledAt = 0;
+    const held = once(pool.events, "hold");
     const spinning = assert.rejects(run("spin"), { code: "ExecutionTimeLimitExceeded" }).finally(() => (spinSettledAt = Date.now()));
-    // Calls made while the loop runs go to the other worker: the pool sees the busy one went quiet.
-    await new Promise((r) => setTimeout(r, 150));
+    // Calls made while the loop runs go to the other worker: its VM has reported the loop as holding it.
+    await held;
     const others = await Promise.all([run("slowButFine"), quick(), quick()]);
     const othersDoneAt = Date.now();
     assert.deepEqual(others, ["done", "ok", "ok"]);
@@ -59,22 +60,26 @@ describe("FunctionRuntime: time and memory limits", () => {
   });
 
   it("fails a never-settling async function at the deadline without restarting its worker", async () => {
-    const before = logs.length;
+    const workers = await pool.probe();
+    const before = replaced.length;
     await assert.rejects(run("never"), { code: "ExecutionTimeLimitExceeded" });
-    await new Promise((r) => setTimeout(r, 1200));
-    assert.equal(logs.slice(before).filter((l) => /worker replaced/.test(l.line)).length, 0);
+    // The same threads answer a ping after the deadline: none was replaced, none is stuck.
+    assert.deepEqual(await pool.probe(), workers);
+    assert.deepEqual(replaced.slice(before), []);
     assert.equal(await quick(), "ok");
   });
 
   it("stops a loop after an await or in a timer inside the VM, without replacing any worker", async () => {
-    const before = logs.length;
+    const workers = await pool.probe();
+    const before = replaced.length;
     await Promise.all([
       assert.rejects(run("spinLater"), { code: "ExecutionTimeLimitExceeded" }),
       assert.rejects(run("spinInTimer"), { code: "ExecutionTimeLimitExceeded" }),
     ]);
     // The VM's interrupt stops every run of a call at its deadline, so no worker is ever stuck.
     assert.deepEqual(await Promise.all([quick(), quick(), quick()]), ["ok", "ok", "ok"]);
-    assert.equal(logs.slice(before).filter((l) => /worker replaced/.test(l.line)).length, 0);
+    assert.deepEqual(await pool.probe(), workers);
+    assert.deepEqual(replaced.slice(before), []);
   });
 
   it("fails a memory blow-up with FunctionExecutionError and serves the next call", async () => {
