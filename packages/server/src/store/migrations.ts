@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Migration } from "kysely";
 import { documentsMigration } from "./documents-table.js";
+import { userCountsMigration } from "./user-counts.js";
 import type { Dialect } from "./connect.js";
 
 /**
@@ -261,5 +262,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex("oauth_states_expires").on("oauth_states").column("expires_at").execute();
       },
     },
+    "1100_app_user_counts": userCountsMigration(dialect),
   };
 }

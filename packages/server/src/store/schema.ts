@@ -20,6 +20,17 @@ export interface Database {
   runtime_settings: RuntimeSettingsTable;
   imported_devices: ImportedDevicesTable;
   oauth_states: OAuthStatesTable;
+  app_user_counts: AppUserCountsTable;
+}
+
+/**
+ * How many users each app has, kept by triggers on `users` (migration 1100): the sum of an app's rows.
+ * Several slots per app so that concurrent sign-ups on PostgreSQL do not all wait on one row's lock.
+ */
+export interface AppUserCountsTable {
+  app_id: string;
+  slot: number;
+  n: number;
 }
 
 /** An OAuth redirect login in flight (its signed state names the row). */

@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import { AccountRepository } from "./accounts-repo.js";
 import { AdminRepository, RuntimeSettingsRepository } from "./admin-repo.js";
+import { AdminStatsRepository } from "./admin-stats-repo.js";
 import { ApiKeyRepository } from "./api-keys-repo.js";
 import { sql } from "kysely";
 import { StoreUnavailableError } from "../errors.js";
@@ -33,6 +34,7 @@ export class Store {
   readonly userSearch: UserSearchRepository;
   readonly auditSearch: AuditSearchRepository;
   readonly oauthStates: OAuthStateRepository;
+  readonly adminStats: AdminStatsRepository;
 
   private constructor(
     /** The Kysely handle (a transaction inside `transaction`). Exposed for modules with their own tables. */
@@ -53,6 +55,7 @@ export class Store {
     this.userSearch = new UserSearchRepository(db, dialect);
     this.auditSearch = new AuditSearchRepository(db);
     this.oauthStates = new OAuthStateRepository(db);
+    this.adminStats = new AdminStatsRepository(db);
   }
 
   /** Opens `sqlite:PATH` or `postgres://...`, migrating the schema to the latest version. */
@@ -115,3 +118,4 @@ export type { ApiKeyRecord } from "./api-keys-repo.js";
 export type { AdminKeyRecord, AdminSessionRecord } from "./admin-repo.js";
 export type { UserQuery, UserOrder } from "./user-search-repo.js";
 export type { AuditQuery, StoredAuditEvent } from "./audit-search-repo.js";
+export type { AuditStatsQuery, AuditStatsRow } from "./admin-stats-repo.js";
