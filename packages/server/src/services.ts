@@ -105,6 +105,8 @@ export async function createServices(input: {
     sessions,
     users,
     accounts,
+    hooks,
+    servedProviderTypes: logins.supportedTypes(),
     onError: (error) => log.error({ err: error }, "reloading run-time settings failed"),
   });
   await functions.start(apps.all(), (app) => ({ "gatehouse-admin": adminService(app, users) }));

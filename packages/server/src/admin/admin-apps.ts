@@ -14,6 +14,8 @@ export interface AdminAppView {
   deployment_model: string;
   environment: string;
   product: string;
+  /** Gatehouse extension, on `GET /groups/{g}/apps` only: how many users the app has (a maintained counter). */
+  user_count?: number;
 }
 
 const OBJECT_ID = /^[0-9a-f]{24}$/;
@@ -29,6 +31,7 @@ export class AdminApps {
   private constructor(
     readonly groupId: string,
     private readonly apps: AppRegistry,
+    private readonly store: Store,
   ) {
     for (const app of apps.all()) this.byInternalId.set(AdminApps.internalId(app), app);
   }
@@ -38,7 +41,7 @@ export class AdminApps {
       throw new Error("server config: adminGroupId must be a 24-character lower-case hex id");
     }
     const groupId = configured ?? String(await store.settings.setIfAbsent("server", "adminGroupId", newObjectId(), now));
-    return new AdminApps(groupId, apps);
+    return new AdminApps(groupId, apps, store);
   }
 
   /** The app's admin `_id`. */
@@ -46,8 +49,10 @@ export class AdminApps {
     return derivedId("admin-app", app.id);
   }
 
-  list(): AdminAppView[] {
-    return this.apps.all().map((app) => this.view(app));
+  /** Every app, with its user count: one read of the counter table (store/user-counts.ts), whatever the users. */
+  async list(): Promise<AdminAppView[]> {
+    const counts = await this.store.adminStats.userCounts();
+    return this.apps.all().map((app) => ({ ...this.view(app), user_count: counts.get(app.id) ?? 0 }));
   }
 
   view(app: AppRuntime): AdminAppView {

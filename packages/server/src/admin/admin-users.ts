@@ -1,5 +1,6 @@
 import type { AppRuntime } from "../apps/app-runtime.js";
 import type { AuditLog } from "../audit/audit-log.js";
+import type { AuthHooks } from "../auth/hooks.js";
 import type { PasswordHasher } from "../auth/password.js";
 import type { Clock } from "../clock.js";
 import { Errors, GatehouseError } from "../errors.js";
@@ -10,7 +11,7 @@ import type { UserRecord } from "../store/records.js";
 import { isUniqueViolation, type Store, type UserQuery } from "../store/store.js";
 import type { UserService } from "../users/user-service.js";
 import type { Operator } from "./admin-sessions.js";
-import { toAdminUser, type AdminUserView } from "./user-view.js";
+import { toAdminUser, type AdminUserDetailView, type AdminUserView } from "./user-view.js";
 
 /** A page of users: App Services pages hold at most 50. */
 export const PAGE_SIZE = 50;
@@ -61,6 +62,7 @@ export class AdminUsers {
     private readonly sessions: SessionService,
     private readonly hasher: PasswordHasher,
     private readonly audit: AuditLog,
+    private readonly hooks: Pick<AuthHooks, "customUserData">,
   ) {}
 
   /** One keyset page; with `email` the page is in email order, with a time filter in that time's order. */
@@ -69,8 +71,20 @@ export class AdminUsers {
     return users.map((u) => toAdminUser(app, u));
   }
 
-  async get(app: AppRuntime, userId: string): Promise<AdminUserView> {
-    return toAdminUser(app, await this.user(app, userId));
+  /** One user with what only the user page needs: live sessions, custom user data, API keys. */
+  async get(app: AppRuntime, userId: string): Promise<AdminUserDetailView> {
+    const user = await this.user(app, userId);
+    const [activeSessions, customData, keys] = await Promise.all([
+      this.store.adminStats.activeSessionsOf(user.id, this.clock.now()),
+      this.hooks.customUserData(app, user.id),
+      this.store.apiKeys.listOf(user.id),
+    ]);
+    return {
+      ...toAdminUser(app, user),
+      active_sessions: activeSessions,
+      custom_data: customData ?? null,
+      api_keys: keys.map((k) => ({ _id: k.id, name: k.name, disabled: k.disabled })),
+    };
   }
 
   /** `POST users`: a confirmed email/password user that exists before its first login. */

@@ -1,6 +1,7 @@
 import type { AppRegistry } from "../apps/app-runtime.js";
 import type { AuditLog } from "../audit/audit-log.js";
 import type { AccountService } from "../auth/userpass/account-service.js";
+import type { AuthHooks } from "../auth/hooks.js";
 import type { PasswordHasher } from "../auth/password.js";
 import type { Clock } from "../clock.js";
 import type { RateLimiter } from "../ratelimit/rate-limiter.js";
@@ -12,6 +13,7 @@ import { AdminApps } from "./admin-apps.js";
 import { AdminSessions } from "./admin-sessions.js";
 import { AdminUsers } from "./admin-users.js";
 import { AdminLogs } from "./admin-logs.js";
+import { AdminLogStats } from "./admin-log-stats.js";
 import { OperatorKeys } from "./operator-keys.js";
 import { PendingRegistrations } from "./pending-registrations.js";
 import { RuntimeConfig } from "./runtime-config.js";
@@ -21,11 +23,12 @@ export { ADMIN_SCOPE, OperatorKeys, type CreatedOperatorKey, type OperatorKeyVie
 export { AdminApps, type AdminAppView } from "./admin-apps.js";
 export { AdminSessions, ADMIN_AUDIENCE, type Operator, type AdminLoginResponse } from "./admin-sessions.js";
 export { AdminUsers, PAGE_SIZE, checkId, type UserSearchInput, type AdminDeviceView, type VerifiedTokenView } from "./admin-users.js";
-export { toAdminUser, type AdminUserView } from "./user-view.js";
+export { toAdminUser, type AdminUserView, type AdminUserDetailView } from "./user-view.js";
 export { PendingRegistrations, type PendingUserView } from "./pending-registrations.js";
 export { ServerApiKeys, MAX_SERVER_KEYS, type ServerApiKeyView } from "./server-api-keys.js";
 export { RuntimeConfig, type AuthProviderView } from "./runtime-config.js";
 export { AdminLogs, LOG_PAGE_SIZE, type AuditEventView, type AuditLogInput } from "./admin-logs.js";
+export { AdminLogStats, type LogStatsInput, type LogStatsView } from "./admin-log-stats.js";
 
 /** The operator side of Gatehouse: what `http/admin` routes and the CLI call. */
 export interface AdminServices {
@@ -37,6 +40,7 @@ export interface AdminServices {
   serverKeys: ServerApiKeys;
   runtime: RuntimeConfig;
   logs: AdminLogs;
+  logStats: AdminLogStats;
 }
 
 /** Wires the admin services over the client-side ones. */
@@ -51,6 +55,10 @@ export async function createAdminServices(deps: {
   sessions: SessionService;
   users: UserService;
   accounts: AccountService;
+  /** Where the user page's custom user data comes from (the same lookup as the `user_data` claim). */
+  hooks: Pick<AuthHooks, "customUserData">;
+  /** Provider types this build serves: others are reported `supported: false` and cannot be enabled. */
+  servedProviderTypes: readonly string[];
   onError?: (error: unknown) => void;
 }): Promise<AdminServices> {
   const { config, clock, store, audit } = deps;
@@ -67,8 +75,17 @@ export async function createAdminServices(deps: {
     },
   });
   const apps = await AdminApps.create(store, deps.apps, config.adminGroupId, clock.now());
-  const users = new AdminUsers(store, clock, deps.users, deps.sessions, deps.hasher, audit);
-  const runtime = new RuntimeConfig(store, clock, deps.apps, audit, config.sessions.refreshTokenLifetimeSeconds, 1000, deps.onError);
+  const users = new AdminUsers(store, clock, deps.users, deps.sessions, deps.hasher, audit, deps.hooks);
+  const runtime = new RuntimeConfig(
+    store,
+    clock,
+    deps.apps,
+    audit,
+    config.sessions.refreshTokenLifetimeSeconds,
+    new Set(deps.servedProviderTypes),
+    1000,
+    deps.onError,
+  );
   await runtime.load();
   return {
     keys,
@@ -79,5 +96,6 @@ export async function createAdminServices(deps: {
     serverKeys: new ServerApiKeys(store, clock, audit),
     runtime,
     logs: new AdminLogs(store),
+    logStats: new AdminLogStats(store, clock),
   };
 }

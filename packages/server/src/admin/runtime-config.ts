@@ -11,6 +11,8 @@ export interface AuthProviderView {
   name: string;
   type: string;
   disabled: boolean;
+  /** Gatehouse extension: false for a provider type this build does not serve (it can log no one in). */
+  supported: boolean;
 }
 
 const PROVIDER_KEY = "provider:";
@@ -36,6 +38,8 @@ export class RuntimeConfig {
     private readonly apps: AppRegistry,
     private readonly audit: AuditLog,
     private readonly defaultRefreshSeconds: number,
+    /** The provider types this build serves (auth/served-providers.ts). */
+    private readonly servedTypes: ReadonlySet<string>,
     private readonly maxAgeMs = 1000,
     private readonly onError: (error: unknown) => void = () => {},
   ) {}
@@ -74,6 +78,7 @@ export class RuntimeConfig {
       name: p.name,
       type: p.type,
       disabled: app.provider(p.name) === undefined,
+      supported: this.servedTypes.has(p.type),
     }));
   }
 
@@ -81,6 +86,8 @@ export class RuntimeConfig {
   async setProviderDisabled(app: AppRuntime, idOrName: string, disabled: boolean, by: Operator, ip: string): Promise<void> {
     const provider = Object.values(app.config.providers).find((p) => p.name === idOrName || app.providerId(p.name) === idOrName);
     if (!provider) throw Errors.adminProviderNotFound(idOrName);
+    // Enabling a type nobody serves would look like success while every login still fails.
+    if (!disabled && !this.servedTypes.has(provider.type)) throw Errors.adminProviderNotServed(provider.name, provider.type);
     await this.store.transaction(async (tx) => {
       await tx.settings.set(app.id, PROVIDER_KEY + provider.name, disabled, this.clock.now());
       await this.audit.record(

@@ -35,3 +35,15 @@ export function toAdminUser(app: AppRuntime, user: UserRecord): AdminUserView {
     disabled: user.disabled,
   };
 }
+
+/**
+ * `GET …/users/{id}` (one user, not the lists): the §11.2 object plus Gatehouse extensions the console's
+ * user page shows. API keys are named, never their secrets or hashes.
+ */
+export interface AdminUserDetailView extends AdminUserView {
+  /** Sessions neither revoked nor expired. */
+  active_sessions: number;
+  /** The custom user data document as the `user_data` claim carries it, or null when there is none. */
+  custom_data: Record<string, unknown> | null;
+  api_keys: { _id: string; name: string; disabled: boolean }[];
+}

@@ -34,12 +34,24 @@ export const adminErrors = {
   tokenSignatureInvalid: { code: "InvalidSession", status: 401, message: () => "signature is invalid" },
   serverApiKeyLimit: { code: "BadRequest", status: 400, message: (max: number) => `an app can have at most ${max} server API keys` },
   adminProviderNotFound: { code: "AuthProviderNotFound", status: 404, message: (id: string) => `auth provider '${id}' not found` },
+  adminProviderNotServed: {
+    code: "InvalidParameter",
+    status: 400,
+    message: (name: string, type: string) =>
+      `auth provider '${name}' is of type '${type}', which this server does not serve: it cannot be enabled`,
+  },
   refreshExpirationRange: {
     code: "InvalidParameter",
     status: 400,
     message: (min: number, max: number) => `expiration_time_seconds must be an integer from ${min} to ${max}`,
   },
   logCursorInvalid: { code: "InvalidParameter", status: 400, message: () => "'after' must be the _id of an audit event" },
+  logStatsRangeEmpty: { code: "InvalidParameter", status: 400, message: () => "'end_date' must be after 'start_date'" },
+  logStatsRangeTooLong: {
+    code: "InvalidParameter",
+    status: 400,
+    message: (max: number, bucket: string) => `the range spans more than ${max} buckets of one ${bucket}: narrow it or use a larger bucket`,
+  },
   operatorKeyNotFound: { code: "NotFound", status: 404, message: (which: string) => `no operator key '${which}'` },
   operatorKeyNameInvalid: {
     code: "InvalidParameter",

@@ -1,8 +1,16 @@
 import type { FastifyInstance } from "fastify";
-import type { AuditLogInput } from "../../admin/index.js";
+import type { AuditLogInput, LogStatsInput } from "../../admin/index.js";
 import type { AdminRouteOptions } from "./app-scope.js";
 import { adminContext } from "./context.js";
-import { auditEventSchema, authProviderSchema, logQuerySchema, providerIdParams, refreshExpirationSchema } from "./schemas.js";
+import {
+  auditEventSchema,
+  authProviderSchema,
+  logQuerySchema,
+  logStatsQuerySchema,
+  logStatsSchema,
+  providerIdParams,
+  refreshExpirationSchema,
+} from "./schemas.js";
 
 /** Run-time configuration (`auth_providers`, `security/refresh_token_expiration`) and the audit log (`logs`). */
 export async function configRoutes(app: FastifyInstance, { services }: AdminRouteOptions): Promise<void> {
@@ -49,6 +57,20 @@ export async function configRoutes(app: FastifyInstance, { services }: AdminRout
       }
       if (q.limit !== undefined) input.limit = Number(q.limit);
       return services.admin.logs.search(adminContext(req).app, input);
+    },
+  );
+
+  app.get<{ Querystring: Record<string, string | undefined> }>(
+    "/logs/stats",
+    { schema: { querystring: logStatsQuerySchema, response: { 200: logStatsSchema } } },
+    async (req) => {
+      const q = req.query;
+      const input: LogStatsInput = { bucket: q.bucket === "day" ? "day" : "hour" };
+      for (const key of ["user_id", "type", "result", "start_date", "end_date"] as const) {
+        if (q[key] !== undefined) input[key] = q[key];
+      }
+      if (q.utc_offset !== undefined) input.utc_offset = Number(q.utc_offset);
+      return services.admin.logStats.stats(adminContext(req).app, input);
     },
   );
 }

@@ -3,6 +3,7 @@ import type { UserSearchInput } from "../../admin/index.js";
 import type { AdminRouteOptions } from "./app-scope.js";
 import { adminContext } from "./context.js";
 import {
+  adminUserDetailSchema,
   adminUserSchema,
   deviceSchema,
   emailBodySchema,
@@ -40,8 +41,10 @@ export async function userRoutes(app: FastifyInstance, { services }: AdminRouteO
     sendJson(reply, await users.verifyToken(adminContext(req).app, req.body.token)),
   );
 
-  app.get<{ Params: UserParams }>("/users/:userId", { schema: { params: userIdParams, response: { 200: adminUserSchema } } }, async (req) =>
-    users.get(adminContext(req).app, req.params.userId),
+  app.get<{ Params: UserParams }>(
+    "/users/:userId",
+    { schema: { params: userIdParams, response: { 200: adminUserDetailSchema } } },
+    async (req) => users.get(adminContext(req).app, req.params.userId),
   );
 
   app.delete<{ Params: UserParams }>("/users/:userId", { schema: { params: userIdParams } }, async (req, reply) => {

@@ -56,6 +56,7 @@ export const appViewSchema = {
     deployment_model: { type: "string" },
     environment: { type: "string" },
     product: { type: "string" },
+    user_count: { type: "integer" },
   },
 } as const;
 
@@ -84,6 +85,26 @@ export const adminUserSchema = {
     last_authentication_date: { type: "integer" },
     sessions_valid_since: { type: "integer" },
     disabled: { type: "boolean" },
+  },
+} as const;
+
+/** `GET users/{id}`: the User object plus the Gatehouse extensions of the one-user view. */
+export const adminUserDetailSchema = {
+  ...adminUserSchema,
+  required: [...adminUserSchema.required, "active_sessions", "custom_data", "api_keys"],
+  properties: {
+    ...adminUserSchema.properties,
+    active_sessions: { type: "integer" },
+    custom_data: { anyOf: [looseObject, { type: "null" }] },
+    api_keys: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["_id", "name", "disabled"],
+        additionalProperties: false,
+        properties: { _id: { type: "string" }, name: { type: "string" }, disabled: { type: "boolean" } },
+      },
+    },
   },
 } as const;
 
@@ -182,7 +203,13 @@ export const nameBodySchema = {
 
 export const authProviderSchema = {
   type: "object",
-  properties: { _id: { type: "string" }, name: { type: "string" }, type: { type: "string" }, disabled: { type: "boolean" } },
+  properties: {
+    _id: { type: "string" },
+    name: { type: "string" },
+    type: { type: "string" },
+    disabled: { type: "boolean" },
+    supported: { type: "boolean" },
+  },
 } as const;
 
 export const providerIdParams = {
@@ -208,6 +235,45 @@ export const logQuerySchema = {
     end_date: { type: "string", minLength: 1, maxLength: 40 },
     after: { type: "string", minLength: 1, maxLength: 20 },
     limit: { type: "string", pattern: "^(?:[1-9][0-9]?|100)$" },
+  },
+} as const;
+
+/** `GET logs/stats`: the log's filters (no paging), a bucket size and the operator's UTC offset in minutes. */
+export const logStatsQuerySchema = {
+  type: "object",
+  additionalProperties: false,
+  required: ["bucket"],
+  properties: {
+    bucket: { type: "string", enum: ["hour", "day"] },
+    user_id: objectId,
+    type: { type: "string", minLength: 1, maxLength: 64 },
+    result: { type: "string", minLength: 1, maxLength: 64 },
+    start_date: { type: "string", minLength: 1, maxLength: 40 },
+    end_date: { type: "string", minLength: 1, maxLength: 40 },
+    utc_offset: { type: "string", pattern: "^-?(?:[0-9]|[1-9][0-9]|[1-7][0-9]{2}|8[0-3][0-9]|840)$" },
+  },
+} as const;
+
+const statsCounts = {
+  events: { type: "integer" },
+  signups: { type: "integer" },
+  logins: { type: "integer" },
+  failed_logins: { type: "integer" },
+} as const;
+
+export const logStatsSchema = {
+  type: "object",
+  properties: {
+    bucket: { type: "string" },
+    start_date: { type: "integer" },
+    end_date: { type: "integer" },
+    utc_offset: { type: "integer" },
+    buckets: { type: "array", items: { type: "object", properties: { start: { type: "integer" }, ...statsCounts } } },
+    totals: { type: "object", properties: statsCounts },
+    logins_by_provider: {
+      type: "array",
+      items: { type: "object", properties: { provider: { type: "string" }, logins: { type: "integer" } } },
+    },
   },
 } as const;
 
