@@ -1,7 +1,7 @@
 /**
  * The world the console test runs in: a real Gatehouse server (SQLite file, real clock) serving the
  * todo example (auto-confirmed email/password, anonymous users) and an app that confirms by mail
- * (a real SMTP server on loopback), seeded with users over the client API, and an operator key made
+ * (a real SMTP server on loopback) and one with a provider type no build serves, seeded with users over the client API, and an operator key made
  * the way an operator makes one: `gatehouse admin-keys create --json`.
  */
 import assert from "node:assert/strict";
@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { startServer, type GatehouseServer } from "../../packages/server/src/index.ts";
 import { MailCatcher } from "../../packages/server/test/helpers/smtp.ts";
-import { call, repoRoot, todoApp, confirmApp } from "../../packages/server/test/helpers/server.ts";
+import { call, repoRoot, todoApp, confirmApp, secondApp } from "../../packages/server/test/helpers/server.ts";
 
 export { call };
 
@@ -55,7 +55,7 @@ export async function startConsoleWorld(): Promise<ConsoleWorld> {
   const mail = await new MailCatcher().start();
   const db = `sqlite:${join(dir, "gatehouse.db")}`;
   const server = await startServer({
-    apps: [todoApp, confirmApp],
+    apps: [todoApp, confirmApp, secondApp],
     db,
     port: 0,
     host: "127.0.0.1",

@@ -16,6 +16,7 @@ import {
   KEY_NAME,
   PASSWORD,
   PENDING_EMAILS,
+  SEEDED_ANONYMOUS,
   SEEDED_EMAILS,
   startConsoleWorld,
   type ConsoleWorld,
@@ -111,6 +112,18 @@ describe("operator console in Chromium", () => {
       .getByRole("article", { name: "todo" })
       .getByRole("row", { name: /local-userpass/ })
       .waitFor();
+    // The user count comes from the server's counter; it must agree with the store.
+    const todoUsers = (await world.server.services.store.adminStats.userCounts()).get(TODO);
+    assert.equal(todoUsers, SEEDED_EMAILS.length + SEEDED_ANONYMOUS);
+    const facts = page.getByRole("article", { name: "todo" }).locator("dl.facts");
+    assert.equal((await facts.locator("dt:text-is('Users') + dd").textContent())?.trim(), String(todoUsers));
+    // A provider type this build does not serve reads "not supported" and its switch cannot be used.
+    const second = page.getByRole("article", { name: "second" });
+    await second
+      .getByRole("row", { name: /oauth2-ldap/ })
+      .getByText("not supported", { exact: true })
+      .waitFor();
+    assert.equal(await second.getByRole("switch", { name: "oauth2-ldap enabled" }).isDisabled(), true);
     assert.deepEqual(await context.cookies(), [], "the admin session is never a cookie");
     const stored = await page.evaluate(() => Object.keys(sessionStorage));
     assert.deepEqual(stored, ["gatehouse-console:session"]);
@@ -151,6 +164,11 @@ describe("operator console in Chromium", () => {
       .getByRole("article", { name: "Devices" })
       .getByText(/chrome/)
       .waitFor();
+    // What only the one-user view reports: one login, so one live session; no key, no custom data.
+    const summary = page.getByRole("article", { name: "Summary" });
+    assert.equal((await summary.locator("dt:text-is('Active sessions') + dd").textContent())?.trim(), "1");
+    await page.getByRole("article", { name: "API keys" }).getByText("No API key.").waitFor();
+    await page.getByRole("article", { name: "Custom user data" }).getByText("No custom user data document.").waitFor();
     await screenshot(page, "user");
   });
 

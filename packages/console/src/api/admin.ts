@@ -1,6 +1,6 @@
 import { adminCall, AdminApiError } from "./http.js";
 import { getSession, setSession, type AdminSession } from "./session.js";
-import type { AdminApp, AdminUser, AuditEntry, AuthProviderEntry, Device, LogQuery, PendingUser, UserQuery } from "./types.js";
+import type { AdminApp, AdminUser, AuditEntry, AuthProviderEntry, Device, LogQuery, LogStats, PendingUser, UserQuery } from "./types.js";
 
 /** Every admin API call the console makes, one function each: the console does nothing a script could not. */
 
@@ -86,3 +86,13 @@ export const deletePending = (appId: string, email: string) => adminCall<void>(b
 /** One page of the audit log, newest first, older than the event id `after`. */
 export const listLogs = (appId: string, query: LogQuery, after: string | undefined, signal?: AbortSignal) =>
   adminCall<AuditEntry[]>(`${app(appId)}/logs`, { query: { ...query, after, limit: LOG_PAGE_SIZE }, ...(signal ? { signal } : {}) });
+
+/**
+ * The audit log counted per hour or day over the query's range, in the browser's time zone (its UTC
+ * offset at the start of the range): the charts' numbers, in one request whatever the event count.
+ */
+export const logStats = (appId: string, query: LogQuery, bucket: "hour" | "day", signal?: AbortSignal) =>
+  adminCall<LogStats>(`${app(appId)}/logs/stats`, {
+    query: { ...query, bucket, utc_offset: -new Date((query.start_date ?? Date.now() / 1000) * 1000).getTimezoneOffset() },
+    ...(signal ? { signal } : {}),
+  });

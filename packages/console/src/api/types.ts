@@ -102,3 +102,24 @@ export interface LogQuery {
   start_date?: number;
   end_date?: number;
 }
+
+/** Counts of one bucket of `GET …/logs/stats`. */
+export interface LogStatsBucket {
+  /** Seconds: where the bucket starts. */
+  start: number;
+  events: number;
+  signups: number;
+  logins: number;
+  failed_logins: number;
+}
+
+/** `GET …/logs/stats` (Gatehouse extension): the audit log counted per hour or day. */
+export interface LogStats {
+  bucket: "hour" | "day";
+  start_date: number;
+  end_date: number;
+  utc_offset: number;
+  buckets: LogStatsBucket[];
+  totals: Omit<LogStatsBucket, "start">;
+  logins_by_provider: { provider: string; logins: number }[];
+}

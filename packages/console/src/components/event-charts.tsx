@@ -1,16 +1,15 @@
 import { ArcElement, BarController, BarElement, CategoryScale, Chart, DoughnutController, Legend, LinearScale, Tooltip } from "chart.js";
 import { useEffect, useRef } from "preact/hooks";
-import type { AuditEntry } from "../api/types.js";
+import type { LogStats } from "../api/types.js";
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, DoughnutController, ArcElement, Legend, Tooltip);
 
-const HOUR = 3600;
 const DAY = 86_400;
 /** Colours that read on light and dark backgrounds and stay apart for colour-blind eyes. */
 const COLOURS = { signups: "#3b82f6", logins: "#10b981", failed: "#ef4444" };
 const PIE = ["#6366f1", "#f59e0b", "#10b981", "#ec4899", "#06b6d4", "#84cc16", "#a855f7", "#64748b"];
 
-/** The chart's numbers, worked out from the events (exported for the text summary). */
+/** The chart's numbers (exported for the text summary). */
 export interface ChartSeries {
   bucket: "hour" | "day";
   labels: string[];
@@ -20,37 +19,23 @@ export interface ChartSeries {
   byProvider: [string, number][];
 }
 
-/** Buckets sign-ups, logins and failed logins per hour (ranges up to two days) or per day. */
-export function chartSeries(signups: AuditEntry[], logins: AuditEntry[], start: number, end: number): ChartSeries {
-  const bucket = end - start <= 2 * DAY ? "hour" : "day";
-  const size = bucket === "hour" ? HOUR : DAY;
-  const first = alignDown(start, bucket);
-  const count = Math.max(1, Math.ceil((end - first) / size));
-  const zeros = () => new Array<number>(count).fill(0);
-  const series = { signups: zeros(), logins: zeros(), failed: zeros() };
-  const slot = (time: number) => Math.min(count - 1, Math.max(0, Math.floor((time - first) / size)));
-  for (const event of signups) if (event.result === "ok") series.signups[slot(event.time)]!++;
-  const providers = new Map<string, number>();
-  for (const event of logins) {
-    if (event.result === "ok") {
-      series.logins[slot(event.time)]!++;
-      const provider = event.provider ?? "unknown";
-      providers.set(provider, (providers.get(provider) ?? 0) + 1);
-    } else series.failed[slot(event.time)]!++;
-  }
+/** Hour buckets for ranges up to two days, day buckets beyond. */
+export const bucketFor = (start: number, end: number): "hour" | "day" => (end - start <= 2 * DAY ? "hour" : "day");
+
+/** The server's counts per bucket (`GET …/logs/stats`) as chart series, labelled in local time. */
+export function chartSeries(stats: LogStats): ChartSeries {
   const label = new Intl.DateTimeFormat(
     undefined,
-    bucket === "hour" ? { month: "short", day: "numeric", hour: "numeric" } : { month: "short", day: "numeric" },
+    stats.bucket === "hour" ? { month: "short", day: "numeric", hour: "numeric" } : { month: "short", day: "numeric" },
   );
-  const labels = Array.from({ length: count }, (_, i) => label.format(new Date((first + i * size) * 1000)));
-  return { bucket, labels, ...series, byProvider: [...providers].sort((a, b) => b[1] - a[1]) };
-}
-
-function alignDown(seconds: number, bucket: "hour" | "day"): number {
-  const date = new Date(seconds * 1000);
-  date.setMinutes(0, 0, 0);
-  if (bucket === "day") date.setHours(0);
-  return Math.floor(date.getTime() / 1000);
+  return {
+    bucket: stats.bucket,
+    labels: stats.buckets.map((b) => label.format(new Date(b.start * 1000))),
+    signups: stats.buckets.map((b) => b.signups),
+    logins: stats.buckets.map((b) => b.logins),
+    failed: stats.buckets.map((b) => b.failed_logins),
+    byProvider: stats.logins_by_provider.map((p) => [p.provider, p.logins]),
+  };
 }
 
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);

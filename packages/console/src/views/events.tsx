@@ -1,8 +1,8 @@
 import { useMemo, useState } from "preact/hooks";
 import { Field } from "../components/field.js";
-import { listLogs, LOG_PAGE_SIZE } from "../api/admin.js";
-import type { AdminApp, AuditEntry, LogQuery } from "../api/types.js";
-import { chartSeries, EventCharts } from "../components/event-charts.js";
+import { listLogs, LOG_PAGE_SIZE, logStats } from "../api/admin.js";
+import type { AdminApp, LogQuery } from "../api/types.js";
+import { bucketFor, chartSeries, EventCharts } from "../components/event-charts.js";
 import { EventsTable } from "../components/events-table.js";
 import { Empty, ErrorState, Loading } from "../components/states.js";
 import { useDebounced, useLoad } from "../lib/async.js";
@@ -41,9 +41,6 @@ const RANGES: [string, number][] = [
   ["Last 7 days", 7 * 86_400],
   ["Last 30 days", 30 * 86_400],
 ];
-/** The charts read at most this many events of each kind: enough for a picture, bounded for the server. */
-const CHART_CAP = 2000;
-
 interface Range {
   preset: string;
   from: string;
@@ -54,24 +51,6 @@ function resolveRange(range: Range, now: number): { start: number; end: number }
   const preset = RANGES.find(([label]) => label === range.preset);
   if (preset) return { start: now - preset[1], end: now };
   return { start: fromLocalInput(range.from) ?? now - 86_400, end: fromLocalInput(range.to) ?? now };
-}
-
-/** Every event of `query` in the range, newest first, up to `cap`; `truncated` when more exist. */
-async function collect(
-  appId: string,
-  query: LogQuery,
-  cap: number,
-  signal: AbortSignal,
-): Promise<{ events: AuditEntry[]; truncated: boolean }> {
-  const events: AuditEntry[] = [];
-  let after: string | undefined;
-  while (events.length < cap) {
-    const page = await listLogs(appId, query, after, signal);
-    events.push(...page);
-    if (page.length < LOG_PAGE_SIZE) return { events, truncated: false };
-    after = page[page.length - 1]!._id;
-  }
-  return { events, truncated: true };
 }
 
 /** The audit log with filters, and the charts of the selected range above it. */
@@ -99,15 +78,12 @@ export function EventsView({ app }: { app: AdminApp }) {
   const setCursors = (update: (c: string[]) => string[]) => setPaging({ key, cursors: update(cursors) });
   const after = cursors[cursors.length - 1];
   const [page, reload] = useLoad((signal) => listLogs(app._id, query, after, signal), [app._id, key, after]);
+  // One aggregate request, counted by the server over the whole range (no paging through events).
   const [chartData] = useLoad(
-    async (signal) => {
-      const base = { ...(fUser ? { user_id: fUser } : {}), start_date: start, end_date: end };
-      const [signups, logins] = await Promise.all([
-        collect(app._id, { ...base, type: "user_created" }, CHART_CAP, signal),
-        collect(app._id, { ...base, type: "login" }, CHART_CAP, signal),
-      ]);
-      return { series: chartSeries(signups.events, logins.events, start, end), truncated: signups.truncated || logins.truncated };
-    },
+    async (signal) =>
+      chartSeries(
+        await logStats(app._id, { ...(fUser ? { user_id: fUser } : {}), start_date: start, end_date: end }, bucketFor(start, end), signal),
+      ),
     [app._id, fUser, start, end],
   );
   const now = Math.floor(Date.now() / 1000);
@@ -199,10 +175,7 @@ export function EventsView({ app }: { app: AdminApp }) {
       {chartData.state === "error" ? (
         <ErrorState error={chartData.error} what="the charts" retry={() => setRefreshes((n) => n + 1)} />
       ) : null}
-      {chartData.state === "done" ? <EventCharts series={chartData.value.series} /> : null}
-      {chartData.state === "done" && chartData.value.truncated ? (
-        <p class="hint">The charts count the latest {CHART_CAP.toLocaleString()} events of each kind in this range.</p>
-      ) : null}
+      {chartData.state === "done" ? <EventCharts series={chartData.value} /> : null}
       <h2>Audit log</h2>
       {page.state === "loading" ? <Loading what="events" /> : null}
       {page.state === "error" ? <ErrorState error={page.error} what="events" retry={reload} /> : null}
