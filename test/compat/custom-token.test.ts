@@ -3,32 +3,20 @@
  * refusals as realm-web surfaces them, and linking a custom JWT onto an anonymous user.
  */
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { SignJWT } from "jose";
 import * as Realm from "realm-web";
-import { LoopbackIdentityProviders, signWith } from "../../packages/server/test/helpers/identity-providers.js";
-import { HS_KEYS, writeProviderApps, type ProviderApps } from "../../packages/server/test/helpers/provider-apps.js";
-import { startTestServer, type TestServer } from "../../packages/server/test/helpers/server.js";
+import { signWith } from "../../packages/server/test/helpers/identity-providers.js";
+import { HS_KEYS } from "../../packages/server/test/helpers/provider-apps.js";
+import { useProviderServer } from "../../packages/server/test/helpers/provider-server.js";
 import { newApp, rejectsRealm } from "./helpers.js";
 
-let idp: LoopbackIdentityProviders;
-let apps: ProviderApps;
-let server: TestServer;
-before(async () => {
-  idp = await LoopbackIdentityProviders.start();
-  apps = await writeProviderApps(idp);
-  server = await startTestServer({ apps: apps.dirs, config: apps.config });
-});
-after(async () => {
-  await server.close();
-  await idp.close();
-  await apps.close();
-});
+const ctx = useProviderServer();
 
-const now = () => Math.floor(server.clock.now() / 1000);
+const now = () => Math.floor(ctx.server.clock.now() / 1000);
 
 test("Credentials.jwt logs in with an HS256 token and a JWK Set token; metadata reaches user.profile", async () => {
-  const { app } = newApp(server, "jwt-hs");
+  const { app } = newApp(ctx.server, "jwt-hs");
   const token = await new SignJWT({ sub: "rw-1", aud: "jwt-hs", user: { name: "Grace" }, email: "grace@example.com" })
     .setProtectedHeader({ alg: "HS256" })
     .setIssuedAt(now())
@@ -40,16 +28,16 @@ test("Credentials.jwt logs in with an HS256 token and a JWK Set token; metadata 
   assert.equal(user.profile.name, "Grace");
   assert.equal(user.profile.email, "grace@example.com");
 
-  const { app: jwks } = newApp(server, "jwt-jwks");
+  const { app: jwks } = newApp(ctx.server, "jwt-jwks");
   const viaSet = await jwks.logIn(
-    Realm.Credentials.jwt(await signWith(idp.customKeys[0]!, { sub: "rw-2", aud: "jwt-jwks", iat: now(), exp: now() + 300 })),
+    Realm.Credentials.jwt(await signWith(ctx.idp.customKeys[0]!, { sub: "rw-2", aud: "jwt-jwks", iat: now(), exp: now() + 300 })),
   );
   assert.equal(viaSet.identities[0]!.id, "rw-2");
 });
 
 test("refusals reach realm-web as AuthError 401 'invalid custom auth token: …', and 503 when the keys are unreachable", async () => {
-  const { app } = newApp(server, "jwt-rs");
-  const expired = await signWith(idp.customKeys[0]!, { sub: "rw-3", aud: ["aud-1", "aud-2"], iat: now() - 600, exp: now() - 300 });
+  const { app } = newApp(ctx.server, "jwt-rs");
+  const expired = await signWith(ctx.idp.customKeys[0]!, { sub: "rw-3", aud: ["aud-1", "aud-2"], iat: now() - 600, exp: now() - 300 });
   await rejectsRealm(app.logIn(Realm.Credentials.jwt(expired)), {
     errorCode: "AuthError",
     statusCode: 401,
@@ -65,7 +53,7 @@ test("refusals reach realm-web as AuthError 401 'invalid custom auth token: …'
 });
 
 test("linkCredentials adds a custom JWT to an anonymous user, who keeps its id and session", async () => {
-  const { app } = newApp(server, "jwt-hs");
+  const { app } = newApp(ctx.server, "jwt-hs");
   const guest = await app.logIn(Realm.Credentials.anonymous());
   const refreshToken = guest.refreshToken;
   const token = await new SignJWT({ sub: "rw-link", aud: "jwt-hs", user: { name: "Linked" } })
@@ -80,7 +68,7 @@ test("linkCredentials adds a custom JWT to an anonymous user, who keeps its id a
   );
   assert.equal(guest.refreshToken, refreshToken);
   assert.equal(guest.profile.name, "Linked");
-  const { app: elsewhere } = newApp(server, "jwt-hs");
+  const { app: elsewhere } = newApp(ctx.server, "jwt-hs");
   const again = await elsewhere.logIn(Realm.Credentials.jwt(token));
   assert.equal(again.id, guest.id, "the JWT now logs in the upgraded user");
 });

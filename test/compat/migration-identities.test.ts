@@ -4,35 +4,22 @@
  */
 import assert from "node:assert/strict";
 import { Readable } from "node:stream";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { SignJWT } from "jose";
 import * as Realm from "realm-web";
 import { newObjectId } from "../../packages/server/src/ids.js";
 import { UserImportService } from "../../packages/server/src/migration/import-service.js";
 import { readEntries } from "../../packages/server/src/migration/reader.js";
-import { LoopbackIdentityProviders } from "../../packages/server/test/helpers/identity-providers.js";
-import { CLIENT_IDS, HS_KEYS, writeProviderApps, type ProviderApps } from "../../packages/server/test/helpers/provider-apps.js";
-import { startTestServer, type TestServer } from "../../packages/server/test/helpers/server.js";
+import { CLIENT_IDS, HS_KEYS } from "../../packages/server/test/helpers/provider-apps.js";
+import { useProviderServer } from "../../packages/server/test/helpers/provider-server.js";
 import { ndjson } from "../../packages/server/test/migration/fixtures.js";
 import { newApp } from "./helpers.js";
 
-let idp: LoopbackIdentityProviders;
-let apps: ProviderApps;
-let server: TestServer;
-before(async () => {
-  idp = await LoopbackIdentityProviders.start();
-  apps = await writeProviderApps(idp);
-  server = await startTestServer({ apps: apps.dirs, config: apps.config });
-});
-after(async () => {
-  await server.close();
-  await idp.close();
-  await apps.close();
-});
+const ctx = useProviderServer();
 
-const now = () => Math.floor(server.clock.now() / 1000);
+const now = () => Math.floor(ctx.server.clock.now() / 1000);
 const importInto = (appId: string, records: unknown[]) =>
-  new UserImportService(server.services.store, server.clock).run(readEntries(Readable.from([ndjson(records)])), { appId });
+  new UserImportService(ctx.server.services.store, ctx.server.clock).run(readEntries(Readable.from([ndjson(records)])), { appId });
 
 test("a custom JWT with the imported identity's sub logs in as the imported user", async () => {
   const imported = {
@@ -48,7 +35,7 @@ test("a custom JWT with the imported identity's sub logs in as the imported user
     .setIssuedAt(now())
     .setExpirationTime(now() + 300)
     .sign(new TextEncoder().encode(HS_KEYS.jwtKeyA));
-  const { app } = newApp(server, "jwt-hs");
+  const { app } = newApp(ctx.server, "jwt-hs");
   const user = await app.logIn(Realm.Credentials.jwt(token));
   assert.equal(user.id, imported._id);
   assert.deepEqual(user.identities, [{ id: "legacy-sub-42", providerType: "custom-token" }]);
@@ -58,7 +45,7 @@ test("a custom JWT with the imported identity's sub logs in as the imported user
     .setIssuedAt(now())
     .setExpirationTime(now() + 300)
     .sign(new TextEncoder().encode(HS_KEYS.jwtKeyA));
-  assert.notEqual((await newApp(server, "jwt-hs").app.logIn(Realm.Credentials.jwt(other))).id, imported._id);
+  assert.notEqual((await newApp(ctx.server, "jwt-hs").app.logIn(Realm.Credentials.jwt(other))).id, imported._id);
 });
 
 test("a Google sign-in with the imported identity's subject logs in as the imported user", async () => {
@@ -69,8 +56,8 @@ test("a Google sign-in with the imported identity's subject logs in as the impor
     creation_date: 1650000000,
   };
   assert.equal((await importInto("social", [imported])).imported, 1);
-  const idToken = await idp.googleIdToken({ aud: CLIENT_IDS.google, sub: "108877665544332211000", email: "gus@gmail.test" });
-  const user = await newApp(server, "social").app.logIn(Realm.Credentials.google({ idToken }));
+  const idToken = await ctx.idp.googleIdToken({ aud: CLIENT_IDS.google, sub: "108877665544332211000", email: "gus@gmail.test" });
+  const user = await newApp(ctx.server, "social").app.logIn(Realm.Credentials.google({ idToken }));
   assert.equal(user.id, imported._id);
   assert.equal(user.providerType, "oauth2-google");
 });

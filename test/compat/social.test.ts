@@ -4,54 +4,45 @@
  * custom user data and can then create API keys.
  */
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import * as Realm from "realm-web";
-import { LoopbackIdentityProviders } from "../../packages/server/test/helpers/identity-providers.js";
-import { CLIENT_IDS, writeProviderApps, type ProviderApps } from "../../packages/server/test/helpers/provider-apps.js";
-import { startTestServer, type TestServer } from "../../packages/server/test/helpers/server.js";
+import { CLIENT_IDS } from "../../packages/server/test/helpers/provider-apps.js";
+import { useProviderServer } from "../../packages/server/test/helpers/provider-server.js";
 import { newApp, rejectsRealm } from "./helpers.js";
 
-let idp: LoopbackIdentityProviders;
-let apps: ProviderApps;
-let server: TestServer;
-before(async () => {
-  idp = await LoopbackIdentityProviders.start();
-  apps = await writeProviderApps(idp);
-  server = await startTestServer({ apps: apps.dirs, config: apps.config });
-});
-after(async () => {
-  await server.close();
-  await idp.close();
-  await apps.close();
-});
+const ctx = useProviderServer();
 
-const googleToken = (sub: string, extra: Record<string, unknown> = {}) => idp.googleIdToken({ aud: CLIENT_IDS.google, sub, ...extra });
-const appleToken = (sub: string) => idp.appleIdToken({ aud: CLIENT_IDS.apple, sub, email: `${sub}@privaterelay.appleid.com` });
+const googleToken = (sub: string, extra: Record<string, unknown> = {}) => ctx.idp.googleIdToken({ aud: CLIENT_IDS.google, sub, ...extra });
+const appleToken = (sub: string) => ctx.idp.appleIdToken({ aud: CLIENT_IDS.apple, sub, email: `${sub}@privaterelay.appleid.com` });
 function facebookToken(id: string): string {
   const token = `fb-${id}-${Math.random().toString(36).slice(2)}`;
-  idp.facebookTokens.set(token, { appId: idp.facebookAppId, valid: true, user: { id, name: `FB ${id}`, email: `${id}@example.com` } });
+  ctx.idp.facebookTokens.set(token, {
+    appId: ctx.idp.facebookAppId,
+    valid: true,
+    user: { id, name: `FB ${id}`, email: `${id}@example.com` },
+  });
   return token;
 }
 
 test("Credentials.google({ idToken }), google({ authCode }), apple(idToken) and facebook(accessToken) log in", async () => {
-  const { app } = newApp(server, "social");
+  const { app } = newApp(ctx.server, "social");
   const viaIdToken = await app.logIn(
     Realm.Credentials.google({ idToken: await googleToken("rw-g", { name: "Gus", email: "gus@example.com" }) }),
   );
   assert.equal(viaIdToken.providerType, "oauth2-google");
   assert.equal(viaIdToken.profile.name, "Gus");
-  const code = idp.issueCode("google", { sub: "rw-g" }, CLIENT_IDS.google);
-  const viaCode = await newApp(server, "social").app.logIn(Realm.Credentials.google({ authCode: code }));
+  const code = ctx.idp.issueCode("google", { sub: "rw-g" }, CLIENT_IDS.google);
+  const viaCode = await newApp(ctx.server, "social").app.logIn(Realm.Credentials.google({ authCode: code }));
   assert.equal(viaCode.id, viaIdToken.id, "the code exchange yields the same Google identity");
 
-  const apple = await newApp(server, "social").app.logIn(Realm.Credentials.apple(await appleToken("rw-a")));
+  const apple = await newApp(ctx.server, "social").app.logIn(Realm.Credentials.apple(await appleToken("rw-a")));
   assert.deepEqual(apple.identities, [{ id: "rw-a", providerType: "oauth2-apple" }]);
-  const facebook = await newApp(server, "social").app.logIn(Realm.Credentials.facebook(facebookToken("rw-f")));
+  const facebook = await newApp(ctx.server, "social").app.logIn(Realm.Credentials.facebook(facebookToken("rw-f")));
   assert.equal(facebook.profile.email, "rw-f@example.com");
 });
 
 test("refusals reach realm-web as AuthError with the status, and the user stays logged out", async () => {
-  const { app } = newApp(server, "social");
+  const { app } = newApp(ctx.server, "social");
   await rejectsRealm(app.logIn(Realm.Credentials.google({ idToken: await googleToken("rw-bad", { aud: "another-client" }) })), {
     errorCode: "AuthError",
     statusCode: 401,
@@ -67,11 +58,11 @@ for (const [name, credentials] of [
   ["facebook", async () => Realm.Credentials.facebook(facebookToken(`up-f-${Date.now()}`))],
 ] as const) {
   test(`linking ${name} onto an anonymous user keeps its id, session and custom user data, and allows API keys`, async () => {
-    const { app } = newApp(server, "social");
+    const { app } = newApp(ctx.server, "social");
     const guest = await app.logIn(Realm.Credentials.anonymous());
     const refreshToken = guest.refreshToken;
-    const socialApp = server.services.apps.get("social")!;
-    await server.services.functions
+    const socialApp = ctx.server.services.apps.get("social")!;
+    await ctx.server.services.functions
       .dataService(socialApp, "mongodb-atlas")!
       .collection("app", "users")
       .insertOne({ user_id: guest.id, plan: "gold" });
@@ -94,7 +85,7 @@ for (const [name, credentials] of [
     // The same identity again: a no-op. On another user: refused, and that user stays logged in.
     await guest.linkCredentials(linked);
     assert.equal(guest.identities.length, 2);
-    const { app: otherApp } = newApp(server, "social");
+    const { app: otherApp } = newApp(ctx.server, "social");
     const other = await otherApp.logIn(Realm.Credentials.anonymous());
     await rejectsRealm(other.linkCredentials(linked), { errorCode: "AccountNameInUse", statusCode: 409 });
     assert.equal(other.state, "active");

@@ -3,30 +3,21 @@
  * JWK Set: login, refusals carrying the server's reason, and linking onto an anonymous user.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { SignJWT } from "jose";
-import { LoopbackIdentityProviders, signWith } from "../../../server/test/helpers/identity-providers.ts";
-import { HS_KEYS, writeProviderApps, type ProviderApps } from "../../../server/test/helpers/provider-apps.ts";
+import { signWith } from "../../../server/test/helpers/identity-providers.ts";
+import { HS_KEYS } from "../../../server/test/helpers/provider-apps.ts";
+import { useProviderServer } from "../../../server/test/helpers/provider-server.ts";
 import { App, Credentials, MemoryStorage, MongoDBRealmError } from "../../src/index.ts";
-import { startGatehouse, type TestGatehouse } from "../helpers/server.ts";
+import { startGatehouse } from "../helpers/server.ts";
 
 describe("Credentials.jwt", () => {
-  let idp: LoopbackIdentityProviders;
-  let apps: ProviderApps;
-  let gh: TestGatehouse;
-  before(async () => {
-    idp = await LoopbackIdentityProviders.start();
-    apps = await writeProviderApps(idp);
-    gh = await startGatehouse({ apps: apps.dirs.map((dir) => ({ dir, id: dir.split("/").pop()! })), config: apps.config });
-  });
-  after(async () => {
-    await gh.close();
-    await idp.close();
-    await apps.close();
-  });
+  const ctx = useProviderServer((apps) =>
+    startGatehouse({ apps: apps.dirs.map((dir) => ({ dir, id: dir.split("/").pop()! })), config: apps.config }),
+  );
 
-  const appFor = (id: string) => new App({ id, baseUrl: gh.url, storage: new MemoryStorage(), clock: gh.clock });
-  const now = () => Math.floor(gh.clock.now() / 1000);
+  const appFor = (id: string) => new App({ id, baseUrl: ctx.server.url, storage: new MemoryStorage(), clock: ctx.server.clock });
+  const now = () => Math.floor(ctx.server.clock.now() / 1000);
   const hs = (claims: Record<string, unknown>) =>
     new SignJWT(claims)
       .setProtectedHeader({ alg: "HS256" })
@@ -39,7 +30,7 @@ describe("Credentials.jwt", () => {
     assert.equal(user.providerType, "custom-token");
     assert.equal(user.profile.name, "Lin");
     const ed = await appFor("jwt-ed").logIn(
-      Credentials.jwt(await signWith(idp.customKeys[2]!, { sub: "sdk-ed", aud: "jwt-ed", iat: now(), exp: now() + 60 })),
+      Credentials.jwt(await signWith(ctx.idp.customKeys[2]!, { sub: "sdk-ed", aud: "jwt-ed", iat: now(), exp: now() + 60 })),
     );
     assert.equal(ed.identities[0]!.id, "sdk-ed");
   });

@@ -3,39 +3,33 @@
  * with real keys, and linking one onto an anonymous user.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import { LoopbackIdentityProviders } from "../../../server/test/helpers/identity-providers.ts";
-import { CLIENT_IDS, writeProviderApps, type ProviderApps } from "../../../server/test/helpers/provider-apps.ts";
+import { describe, it } from "node:test";
+import { CLIENT_IDS } from "../../../server/test/helpers/provider-apps.ts";
+import { useProviderServer } from "../../../server/test/helpers/provider-server.ts";
 import { App, Credentials, MemoryStorage, MongoDBRealmError } from "../../src/index.ts";
-import { startGatehouse, type TestGatehouse } from "../helpers/server.ts";
+import { startGatehouse } from "../helpers/server.ts";
 
 describe("social credentials", () => {
-  let idp: LoopbackIdentityProviders;
-  let apps: ProviderApps;
-  let gh: TestGatehouse;
-  before(async () => {
-    idp = await LoopbackIdentityProviders.start();
-    apps = await writeProviderApps(idp);
-    gh = await startGatehouse({ apps: apps.dirs.map((dir) => ({ dir, id: dir.split("/").pop()! })), config: apps.config });
-  });
-  after(async () => {
-    await gh.close();
-    await idp.close();
-    await apps.close();
-  });
+  const ctx = useProviderServer((apps) =>
+    startGatehouse({ apps: apps.dirs.map((dir) => ({ dir, id: dir.split("/").pop()! })), config: apps.config }),
+  );
 
-  const app = (id = "social") => new App({ id, baseUrl: gh.url, storage: new MemoryStorage(), clock: gh.clock });
+  const app = (id = "social") => new App({ id, baseUrl: ctx.server.url, storage: new MemoryStorage(), clock: ctx.server.clock });
 
   it("logs in with a Google id_token and auth code, an Apple id_token and a Facebook access token", async () => {
     const google = await app().logIn(
-      Credentials.google({ idToken: await idp.googleIdToken({ aud: CLIENT_IDS.google, sub: "sdk-g", name: "Sid" }) }),
+      Credentials.google({ idToken: await ctx.idp.googleIdToken({ aud: CLIENT_IDS.google, sub: "sdk-g", name: "Sid" }) }),
     );
     assert.equal(google.profile.name, "Sid");
-    const code = idp.issueCode("google", { sub: "sdk-g" }, CLIENT_IDS.google);
+    const code = ctx.idp.issueCode("google", { sub: "sdk-g" }, CLIENT_IDS.google);
     assert.equal((await app().logIn(Credentials.google({ authCode: code }))).id, google.id);
-    const apple = await app().logIn(Credentials.apple(await idp.appleIdToken({ aud: CLIENT_IDS.apple, sub: "sdk-a" })));
+    const apple = await app().logIn(Credentials.apple(await ctx.idp.appleIdToken({ aud: CLIENT_IDS.apple, sub: "sdk-a" })));
     assert.equal(apple.providerType, "oauth2-apple");
-    idp.facebookTokens.set("sdk-fb-token", { appId: idp.facebookAppId, valid: true, user: { id: "sdk-f", email: "f@example.com" } });
+    ctx.idp.facebookTokens.set("sdk-fb-token", {
+      appId: ctx.idp.facebookAppId,
+      valid: true,
+      user: { id: "sdk-f", email: "f@example.com" },
+    });
     const facebook = await app().logIn(Credentials.facebook("sdk-fb-token"));
     assert.deepEqual(
       facebook.identities.map((i) => i.id),
@@ -45,7 +39,7 @@ describe("social credentials", () => {
 
   it("links Apple onto an anonymous user and reports a conflict with its reason", async () => {
     const guest = await app().logIn(Credentials.anonymous());
-    const token = await idp.appleIdToken({ aud: CLIENT_IDS.apple, sub: "sdk-a-link" });
+    const token = await ctx.idp.appleIdToken({ aud: CLIENT_IDS.apple, sub: "sdk-a-link" });
     await guest.linkCredentials(Credentials.apple(token));
     assert.equal(guest.isAnonymous, false);
     const other = await app().logIn(Credentials.anonymous());

@@ -1,32 +1,22 @@
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { exportSPKI, SignJWT, type JWTPayload } from "jose";
-import { LoopbackIdentityProviders, makeKey, signWith, type TestKey } from "../helpers/identity-providers.js";
-import { HS_KEYS, writeProviderApps, type ProviderApps } from "../helpers/provider-apps.js";
-import { call, startTestServer, type TestServer } from "../helpers/server.js";
+import { makeKey, signWith, type TestKey } from "../helpers/identity-providers.js";
+import { HS_KEYS } from "../helpers/provider-apps.js";
+import { useProviderServer } from "../helpers/provider-server.js";
+import { call, startTestServer } from "../helpers/server.js";
 
 /** custom-token against real keys: HS256 secrets, RS256/ES256/EdDSA public keys, and a loopback JWK Set. */
 describe("custom-token logins", () => {
-  let idp: LoopbackIdentityProviders;
-  let apps: ProviderApps;
-  let server: TestServer;
-  before(async () => {
-    idp = await LoopbackIdentityProviders.start();
-    apps = await writeProviderApps(idp);
-    server = await startTestServer({ apps: apps.dirs, config: apps.config });
-  });
-  after(async () => {
-    await server.close();
-    await idp.close();
-    await apps.close();
-  });
+  const ctx = useProviderServer();
 
-  const now = () => Math.floor(server.clock.now() / 1000);
+  const now = () => Math.floor(ctx.server.clock.now() / 1000);
   const claims = (extra: JWTPayload = {}): JWTPayload => ({ sub: "ext-1", iat: now(), exp: now() + 300, ...extra });
   const hs = (secret: string, payload: JWTPayload, alg = "HS256") =>
     new SignJWT(payload).setProtectedHeader({ alg }).sign(new TextEncoder().encode(secret));
-  const login = (appId: string, token: string) => call(`${server.api}/app/${appId}/auth/providers/custom-token/login`, { body: { token } });
+  const login = (appId: string, token: string) =>
+    call(`${ctx.server.api}/app/${appId}/auth/providers/custom-token/login`, { body: { token } });
   async function refused(appId: string, token: string, reason: string, status = 401) {
     const res = await login(appId, token);
     assert.equal(res.status, status, res.text);
@@ -42,7 +32,7 @@ describe("custom-token logins", () => {
     assert.equal(first.status, 200, first.text);
     const again = await login("jwt-hs", await hs(HS_KEYS.jwtKeyB, claims(hsApp)));
     assert.equal(again.body.user_id, first.body.user_id);
-    const profile = await call(`${server.api}/auth/profile`, { token: again.body.access_token });
+    const profile = await call(`${ctx.server.api}/auth/profile`, { token: again.body.access_token });
     assert.deepEqual(
       profile.body.identities.map((i: { id: string; provider_type: string }) => [i.id, i.provider_type]),
       [["ext-1", "custom-token"]],
@@ -56,7 +46,7 @@ describe("custom-token logins", () => {
     const token = (name: string) => hs(HS_KEYS.jwtKeyA, claims({ sub: "ext-refresh", aud: "jwt-hs", user: { name } }));
     await login("jwt-hs", await token("Before"));
     const after = await login("jwt-hs", await token("After"));
-    const profile = await call(`${server.api}/auth/profile`, { token: after.body.access_token });
+    const profile = await call(`${ctx.server.api}/auth/profile`, { token: after.body.access_token });
     assert.equal(profile.body.data.name, "After");
   });
 
@@ -82,7 +72,7 @@ describe("custom-token logins", () => {
     await refused("jwt-hs", await hs(HS_KEYS.jwtKeyA, noExp), "jwtMalformed");
     // The server clock decides: travelling past exp refuses a token that was good.
     const token = await hs(HS_KEYS.jwtKeyA, claims({ ...base, exp: now() + 60 }));
-    server.clock.advance(120_000);
+    ctx.server.clock.advance(120_000);
     await refused("jwt-hs", token, "jwtExpired");
   });
 
@@ -101,17 +91,17 @@ describe("custom-token logins", () => {
     const none = `${Buffer.from(JSON.stringify({ alg: "none", typ: "JWT" })).toString("base64url")}.${payload}.`;
     await refused("jwt-rs", none, "jwtAlgorithmRefused");
     // The confusion attack: the public key (which anyone may hold) used as an HMAC secret.
-    const pem = await exportSPKI(idp.customKeys[0]!.publicKey);
+    const pem = await exportSPKI(ctx.idp.customKeys[0]!.publicKey);
     const header = Buffer.from(JSON.stringify({ alg: "HS256", typ: "JWT" })).toString("base64url");
     const mac = createHmac("sha256", pem).update(`${header}.${payload}`).digest("base64url");
     await refused("jwt-rs", `${header}.${payload}.${mac}`, "jwtAlgorithmRefused");
-    await refused("jwt-rs", await signWith(idp.customKeys[1]!, claims({ aud: ["aud-1", "aud-2"] })), "jwtAlgorithmRefused");
-    await refused("jwt-hs", await signWith(idp.customKeys[0]!, claims({ aud: "jwt-hs", user: { name: "x" } })), "jwtAlgorithmRefused");
+    await refused("jwt-rs", await signWith(ctx.idp.customKeys[1]!, claims({ aud: ["aud-1", "aud-2"] })), "jwtAlgorithmRefused");
+    await refused("jwt-hs", await signWith(ctx.idp.customKeys[0]!, claims({ aud: "jwt-hs", user: { name: "x" } })), "jwtAlgorithmRefused");
     await refused("jwt-hs", await hs(HS_KEYS.jwtKeyA, claims({ aud: "jwt-hs", user: { name: "x" } }), "HS512"), "jwtAlgorithmRefused");
   });
 
   it("serves RS256, ES256 and EdDSA public keys, with all-of and any-of audiences", async () => {
-    const [rsa, ec, ed] = idp.customKeys as [TestKey, TestKey, TestKey];
+    const [rsa, ec, ed] = ctx.idp.customKeys as [TestKey, TestKey, TestKey];
     assert.equal((await login("jwt-rs", await signWith(rsa, claims({ aud: ["aud-1", "aud-2"] }), { kid: null }))).status, 200);
     await refused("jwt-rs", await signWith(rsa, claims({ aud: ["aud-1"] })), "jwtAudienceMismatch");
     assert.equal((await login("jwt-es", await signWith(ec, claims({ aud: "aud-2" })))).status, 200);
@@ -123,10 +113,10 @@ describe("custom-token logins", () => {
 
   it("fetches the JWK Set once, caches it, and re-fetches for an unknown kid at most once a minute", async () => {
     const token = (key: TestKey, extra: JWTPayload = {}) => signWith(key, claims({ aud: "jwt-jwks", ...extra }));
-    const rsa = idp.customKeys[0]!;
+    const rsa = ctx.idp.customKeys[0]!;
     assert.equal((await login("jwt-jwks", await token(rsa))).status, 200);
     assert.equal((await login("jwt-jwks", await token(rsa, { sub: "ext-2" }))).status, 200);
-    const fetches = () => idp.hits.get("/custom/jwks") ?? 0;
+    const fetches = () => ctx.idp.hits.get("/custom/jwks") ?? 0;
     const afterFirst = fetches();
     // A key the issuer has not published yet: refused, and within the minute no second fetch.
     const rotated = await makeKey("RS256", "custom-rsa-2");
@@ -134,34 +124,34 @@ describe("custom-token logins", () => {
     await refused("jwt-jwks", await token(rotated), "jwtKeyUnknown");
     assert.equal(fetches(), afterFirst);
     // The issuer rotates; a minute later the unknown kid fetches the set once more and is found.
-    idp.customKeys.push(rotated);
-    server.clock.advance(61_000);
+    ctx.idp.customKeys.push(rotated);
+    ctx.server.clock.advance(61_000);
     assert.equal((await login("jwt-jwks", await token(rotated))).status, 200);
     assert.equal(fetches(), afterFirst + 1);
     await refused("jwt-jwks", await token(await makeKey("RS256", "custom-rsa-3")), "jwtKeyUnknown");
     assert.equal(fetches(), afterFirst + 1);
     // A kid-less token is matched against the set's keys by type.
-    assert.equal((await login("jwt-jwks-es", await signWith(idp.customKeys[1]!, claims({ aud: "jwt-jwks-es" })))).status, 200);
+    assert.equal((await login("jwt-jwks-es", await signWith(ctx.idp.customKeys[1]!, claims({ aud: "jwt-jwks-es" })))).status, 200);
   });
 
   it("answers 503 quickly when the JWK Set is down, slow or not a key set, and recovers by itself", async () => {
     // A fresh server: its cache is cold (and its clock has not travelled).
-    const cold = await startTestServer({ apps: apps.dirs, config: apps.config });
+    const cold = await startTestServer({ apps: ctx.apps.dirs, config: ctx.apps.config });
     const at = Math.floor(cold.clock.now() / 1000);
-    const token = await signWith(idp.customKeys[1]!, { sub: "ext-cold", aud: "jwt-jwks-es", iat: at, exp: at + 300 });
+    const token = await signWith(ctx.idp.customKeys[1]!, { sub: "ext-cold", aud: "jwt-jwks-es", iat: at, exp: at + 300 });
     try {
       const loginCold = () => call(`${cold.api}/app/jwt-jwks-es/auth/providers/custom-token/login`, { body: { token } });
       for (const mode of ["down", "slow", "garbage"] as const) {
-        idp.jwksMode = mode;
+        ctx.idp.jwksMode = mode;
         const res = await loginCold();
         assert.equal(res.status, 503, `${mode}: ${res.text}`);
         assert.equal(res.body.reason, "jwksUnavailable");
       }
-      idp.jwksMode = "ok";
+      ctx.idp.jwksMode = "ok";
       const back = await loginCold();
       assert.equal(back.status, 200, back.text);
     } finally {
-      idp.jwksMode = "ok";
+      ctx.idp.jwksMode = "ok";
       await cold.close();
     }
   });
@@ -170,9 +160,9 @@ describe("custom-token logins", () => {
     const res = await refused("jwt-broken", await hs(HS_KEYS.jwtKeyA, claims({ aud: "jwt-broken" })), "providerMisconfigured", 500);
     assert.match(res.body.error, /notConfigured/);
     assert.ok(
-      server.report.some((line) => line.includes("warning: provider custom-token: secret 'notConfigured'")),
+      ctx.server.report.some((line) => line.includes("warning: provider custom-token: secret 'notConfigured'")),
       "the start-up report warns about it",
     );
-    assert.ok(!server.report.some((line) => line.includes("secret 'jwtKeyA'")), "configured secrets are not reported");
+    assert.ok(!ctx.server.report.some((line) => line.includes("secret 'jwtKeyA'")), "configured secrets are not reported");
   });
 });

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { SignJWT } from "jose";
-import { LoopbackIdentityProviders } from "../helpers/identity-providers.js";
-import { CLIENT_IDS, HS_KEYS, writeProviderApps, type ProviderApps } from "../helpers/provider-apps.js";
-import { call, startTestServer, type TestServer } from "../helpers/server.js";
+import { CLIENT_IDS, HS_KEYS } from "../helpers/provider-apps.js";
+import { useProviderServer } from "../helpers/provider-server.js";
+import { call } from "../helpers/server.js";
 
 /**
  * `?link=true` for every token provider (PROTOCOL.md §3.4): the caller keeps its session; an identity
@@ -11,27 +11,15 @@ import { call, startTestServer, type TestServer } from "../helpers/server.js";
  * anonymous → permanent upgrade keeps the user id, its custom user data and its API keys.
  */
 describe("linking", () => {
-  let idp: LoopbackIdentityProviders;
-  let apps: ProviderApps;
-  let server: TestServer;
-  before(async () => {
-    idp = await LoopbackIdentityProviders.start();
-    apps = await writeProviderApps(idp);
-    server = await startTestServer({ apps: apps.dirs, config: apps.config });
-  });
-  after(async () => {
-    await server.close();
-    await idp.close();
-    await apps.close();
-  });
+  const ctx = useProviderServer();
 
   type Session = { access_token: string; refresh_token: string; user_id: string };
-  const route = (provider: string) => `${server.api}/app/social/auth/providers/${provider}/login`;
+  const route = (provider: string) => `${ctx.server.api}/app/social/auth/providers/${provider}/login`;
   const anonymous = async (): Promise<Session> => (await call(route("anon-user"), { body: {} })).body;
   const link = (session: Session, provider: string, body: Record<string, unknown>) =>
     call(`${route(provider)}?link=true`, { token: session.access_token, body });
-  const profile = async (token: string) => (await call(`${server.api}/auth/profile`, { token })).body;
-  const now = () => Math.floor(server.clock.now() / 1000);
+  const profile = async (token: string) => (await call(`${ctx.server.api}/auth/profile`, { token })).body;
+  const now = () => Math.floor(ctx.server.clock.now() / 1000);
 
   let n = 0;
   /** A fresh identity of each provider, as its login body. */
@@ -44,14 +32,18 @@ describe("linking", () => {
         .sign(new TextEncoder().encode(HS_KEYS.jwtKeyA)),
     }),
     "oauth2-google": async () => ({
-      id_token: await idp.googleIdToken({ aud: CLIENT_IDS.google, sub: `lk-g-${++n}`, email: "shared@example.com" }),
+      id_token: await ctx.idp.googleIdToken({ aud: CLIENT_IDS.google, sub: `lk-g-${++n}`, email: "shared@example.com" }),
     }),
     "oauth2-apple": async () => ({
-      id_token: await idp.appleIdToken({ aud: CLIENT_IDS.apple, sub: `lk-a-${++n}`, email: "shared@example.com" }),
+      id_token: await ctx.idp.appleIdToken({ aud: CLIENT_IDS.apple, sub: `lk-a-${++n}`, email: "shared@example.com" }),
     }),
     "oauth2-facebook": async () => {
       const token = `lk-fb-${++n}`;
-      idp.facebookTokens.set(token, { appId: idp.facebookAppId, valid: true, user: { id: `lk-f-${n}`, email: "shared@example.com" } });
+      ctx.idp.facebookTokens.set(token, {
+        appId: ctx.idp.facebookAppId,
+        valid: true,
+        user: { id: `lk-f-${n}`, email: "shared@example.com" },
+      });
       return { accessToken: token };
     },
   };
@@ -64,7 +56,7 @@ describe("linking", () => {
       assert.equal(linked.status, 200, linked.text);
       assert.equal(linked.body.user_id, owner.user_id);
       assert.equal(linked.body.refresh_token, null, "the client keeps its refresh token");
-      assert.equal((await call(`${server.api}/auth/session`, { method: "POST", token: owner.refresh_token })).status, 201);
+      assert.equal((await call(`${ctx.server.api}/auth/session`, { method: "POST", token: owner.refresh_token })).status, 201);
       const types = (await profile(linked.body.access_token)).identities.map((i: { provider_type: string }) => i.provider_type);
       assert.deepEqual(types, ["anon-user", provider]);
 
@@ -77,7 +69,7 @@ describe("linking", () => {
       assert.equal(refused.status, 409);
       assert.deepEqual([refused.body.error_code, refused.body.reason], ["AccountNameInUse", "identityInUse"]);
       assert.equal(
-        (await call(`${server.api}/auth/profile`, { token: other.access_token })).status,
+        (await call(`${ctx.server.api}/auth/profile`, { token: other.access_token })).status,
         200,
         "the refused user is still logged in",
       );
@@ -100,10 +92,10 @@ describe("linking", () => {
 
   it("the upgrade keeps the user id, custom user data and API keys; another user cannot link the key", async () => {
     const guest = await anonymous();
-    const socialApp = server.services.apps.get("social")!;
-    const users = server.services.functions.dataService(socialApp, "mongodb-atlas")!.collection("app", "users");
+    const socialApp = ctx.server.services.apps.get("social")!;
+    const users = ctx.server.services.functions.dataService(socialApp, "mongodb-atlas")!.collection("app", "users");
     await users.insertOne({ user_id: guest.user_id, plan: "gold" });
-    const keys = (token: string, body?: unknown) => call(`${server.api}/auth/api_keys`, { token, ...(body ? { body } : {}) });
+    const keys = (token: string, body?: unknown) => call(`${ctx.server.api}/auth/api_keys`, { token, ...(body ? { body } : {}) });
     const early = await keys(guest.refresh_token, { name: "early" });
     assert.deepEqual([early.status, early.body.reason], [403, "apiKeyAnonymousUser"]);
 
@@ -116,7 +108,7 @@ describe("linking", () => {
     assert.deepEqual([stolen.status, stolen.body.reason], [409, "identityInUse"]);
     assert.equal((await link(guest, "oauth2-apple", await credentials["oauth2-apple"]!())).status, 200);
 
-    const refreshed = await call(`${server.api}/auth/session`, { method: "POST", token: guest.refresh_token });
+    const refreshed = await call(`${ctx.server.api}/auth/session`, { method: "POST", token: guest.refresh_token });
     const claims = JSON.parse(Buffer.from(refreshed.body.access_token.split(".")[1], "base64url").toString());
     assert.equal(claims.user_data.plan, "gold", "custom user data is the same document");
     const viaKey = await call(route("api-key"), { body: { key: key.body.key } });

@@ -1,29 +1,15 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { rawRequest } from "../helpers/raw-http.js";
-import { LoopbackIdentityProviders } from "../helpers/identity-providers.js";
-import { writeProviderApps, type ProviderApps } from "../helpers/provider-apps.js";
-import { startTestServer, type TestServer } from "../helpers/server.js";
+import { useProviderServer } from "../helpers/provider-server.js";
 
 /**
  * Bad input to the token providers and the OAuth routes gets a 4xx, never a 5xx: JSON error bodies on
  * the API routes, an HTML page naming its reason where a browser window is looking.
  */
 describe("fuzzing the provider logins and the OAuth routes", () => {
-  let idp: LoopbackIdentityProviders;
-  let apps: ProviderApps;
-  let server: TestServer;
-  before(async () => {
-    idp = await LoopbackIdentityProviders.start();
-    apps = await writeProviderApps(idp);
-    server = await startTestServer({ apps: apps.dirs, config: apps.config });
-  });
-  after(async () => {
-    await server.close();
-    await idp.close();
-    await apps.close();
-  });
+  const ctx = useProviderServer();
 
   // A seeded generator, so a failure names a reproducible case.
   let seed = 7;
@@ -69,7 +55,7 @@ describe("fuzzing the provider logins and the OAuth routes", () => {
         for (const field of ["token", "id_token", "authCode", "accessToken", "options", "provider"])
           if (random() < 0.6) body[field] = pick(weird);
         const res = await rawRequest({
-          port: server.port,
+          port: ctx.server.port,
           method: "POST",
           path: `/api/client/v2.0/app/${app}/auth/providers/${provider}/login${i % 4 === 0 ? "?link=true" : ""}`,
           headers: { "content-type": "application/json", ...(i % 5 === 0 ? { authorization: "Bearer x.y.z" } : {}) },
@@ -96,7 +82,7 @@ describe("fuzzing the provider logins and the OAuth routes", () => {
       ] as const);
       const form = method === "POST";
       const res = await rawRequest({
-        port: server.port,
+        port: ctx.server.port,
         method,
         path: `/api/client/v2.0${path}${form ? "" : `?${query}`}`,
         headers: form ? { "content-type": pick(["application/x-www-form-urlencoded", "application/json"]) } : {},

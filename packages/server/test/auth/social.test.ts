@@ -1,28 +1,17 @@
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { exportSPKI, type JWTPayload } from "jose";
-import { LoopbackIdentityProviders, makeKey, signWith } from "../helpers/identity-providers.js";
-import { CLIENT_IDS, writeProviderApps, type ProviderApps } from "../helpers/provider-apps.js";
-import { call, startTestServer, type TestServer } from "../helpers/server.js";
+import { makeKey, signWith } from "../helpers/identity-providers.js";
+import { CLIENT_IDS } from "../helpers/provider-apps.js";
+import { useProviderServer } from "../helpers/provider-server.js";
+import { call, startTestServer } from "../helpers/server.js";
 
 /** Google, Apple and Facebook token logins against loopback providers with real keys. */
 describe("social token logins", () => {
-  let idp: LoopbackIdentityProviders;
-  let apps: ProviderApps;
-  let server: TestServer;
-  before(async () => {
-    idp = await LoopbackIdentityProviders.start();
-    apps = await writeProviderApps(idp);
-    server = await startTestServer({ apps: apps.dirs, config: apps.config });
-  });
-  after(async () => {
-    await server.close();
-    await idp.close();
-    await apps.close();
-  });
+  const ctx = useProviderServer();
 
-  const login = (appId: string, provider: string, body: Record<string, unknown>, on = server) =>
+  const login = (appId: string, provider: string, body: Record<string, unknown>, on = ctx.server) =>
     call(`${on.api}/app/${appId}/auth/providers/${provider}/login`, { body });
   async function refused(res: Promise<{ status: number; body: any; text: string }>, reason: string, status = 401) {
     const r = await res;
@@ -30,8 +19,8 @@ describe("social token logins", () => {
     assert.equal(r.body.reason, reason, r.text);
     return r;
   }
-  const profileOf = async (token: string) => (await call(`${server.api}/auth/profile`, { token })).body;
-  const google = (claims: JWTPayload) => idp.googleIdToken({ aud: CLIENT_IDS.google, sub: "g-1", ...claims });
+  const profileOf = async (token: string) => (await call(`${ctx.server.api}/auth/profile`, { token })).body;
+  const google = (claims: JWTPayload) => ctx.idp.googleIdToken({ aud: CLIENT_IDS.google, sub: "g-1", ...claims });
 
   describe("oauth2-google", () => {
     it("logs in with an OpenID id_token (either issuer spelling); the profile has the standard claims", async () => {
@@ -76,7 +65,7 @@ describe("social token logins", () => {
       const none = `${Buffer.from('{"alg":"none","kid":"google-1"}').toString("base64url")}.${payload}.`;
       await refused(login("social", "oauth2-google", { id_token: none }), "jwtAlgorithmRefused");
       const header = Buffer.from('{"alg":"HS256","kid":"google-1"}').toString("base64url");
-      const mac = createHmac("sha256", await exportSPKI(idp.googleKeys[0]!.publicKey))
+      const mac = createHmac("sha256", await exportSPKI(ctx.idp.googleKeys[0]!.publicKey))
         .update(`${header}.${payload}`)
         .digest("base64url");
       await refused(login("social", "oauth2-google", { id_token: `${header}.${payload}.${mac}` }), "jwtAlgorithmRefused");
@@ -84,13 +73,13 @@ describe("social token logins", () => {
 
     it("exchanges an authCode with the client secret and reads metadata_fields from userinfo (openId off)", async () => {
       const user = { sub: "g-code", name: "Cody", email: "cody@example.org", picture: "https://p/c", hd: "example.org" };
-      const code = idp.issueCode("google", user, CLIENT_IDS.google);
+      const code = ctx.idp.issueCode("google", user, CLIENT_IDS.google);
       const res = await login("social-code", "oauth2-google", { authCode: code });
       assert.equal(res.status, 200, res.text);
-      const sent = idp.tokenRequests.at(-1)!;
+      const sent = ctx.idp.tokenRequests.at(-1)!;
       assert.deepEqual(
         [sent.client_secret, sent.client_id, sent.grant_type, sent.redirect_uri],
-        [idp.clientSecrets.google, CLIENT_IDS.google, "authorization_code", undefined],
+        [ctx.idp.clientSecrets.google, CLIENT_IDS.google, "authorization_code", undefined],
       );
       const profile = await profileOf(res.body.access_token);
       assert.deepEqual([profile.data.name, profile.data.email, profile.data.picture], ["Cody", "cody@example.org", "https://p/c"]);
@@ -99,40 +88,41 @@ describe("social token logins", () => {
     });
 
     it("checks hd against domain_restrictions and required metadata", async () => {
-      const other = idp.issueCode("google", { sub: "g-hd", email: "x@elsewhere.com", hd: "elsewhere.com" }, CLIENT_IDS.google);
+      const other = ctx.idp.issueCode("google", { sub: "g-hd", email: "x@elsewhere.com", hd: "elsewhere.com" }, CLIENT_IDS.google);
       await refused(login("social-code", "oauth2-google", { authCode: other }), "userDomainNotAllowed");
-      const gmail = idp.issueCode("google", { sub: "g-nohd", email: "x@gmail.com" }, CLIENT_IDS.google);
+      const gmail = ctx.idp.issueCode("google", { sub: "g-nohd", email: "x@gmail.com" }, CLIENT_IDS.google);
       await refused(login("social-code", "oauth2-google", { authCode: gmail }), "userDomainNotAllowed");
-      const noEmail = idp.issueCode("google", { sub: "g-noemail", hd: "example.org" }, CLIENT_IDS.google);
+      const noEmail = ctx.idp.issueCode("google", { sub: "g-noemail", hd: "example.org" }, CLIENT_IDS.google);
       await refused(login("social-code", "oauth2-google", { authCode: noEmail }), "metadataMissing");
     });
 
     it("answers 503 when the token endpoint or Google's keys are down or slow", async () => {
       for (const mode of ["down", "slow"] as const) {
-        idp.apiMode = mode;
-        const code = idp.issueCode("google", { sub: "g-503", email: "a@example.org", hd: "example.org" }, CLIENT_IDS.google);
+        ctx.idp.apiMode = mode;
+        const code = ctx.idp.issueCode("google", { sub: "g-503", email: "a@example.org", hd: "example.org" }, CLIENT_IDS.google);
         await refused(login("social-code", "oauth2-google", { authCode: code }), "identityProviderUnavailable", 503);
       }
-      idp.apiMode = "ok";
-      const cold = await startTestServer({ apps: apps.dirs, config: apps.config });
+      ctx.idp.apiMode = "ok";
+      const cold = await startTestServer({ apps: ctx.apps.dirs, config: ctx.apps.config });
       try {
-        idp.jwksMode = "slow";
+        ctx.idp.jwksMode = "slow";
         await refused(login("social", "oauth2-google", { id_token: await google({}) }, cold), "jwksUnavailable", 503);
       } finally {
-        idp.jwksMode = "ok";
+        ctx.idp.jwksMode = "ok";
         await cold.close();
       }
     });
   });
 
   describe("oauth2-apple", () => {
-    const apple = (claims: JWTPayload, key = idp.appleKeys[0]!) => idp.appleIdToken({ aud: CLIENT_IDS.apple, sub: "a-1", ...claims }, key);
+    const apple = (claims: JWTPayload, key = ctx.idp.appleKeys[0]!) =>
+      ctx.idp.appleIdToken({ aud: CLIENT_IDS.apple, sub: "a-1", ...claims }, key);
 
     it("logs in with ES256 and RS256 id_tokens; the email reaches the profile", async () => {
       const res = await login("social", "oauth2-apple", { id_token: await apple({ email: "relay@privaterelay.appleid.com" }) });
       assert.equal(res.status, 200, res.text);
       assert.equal((await profileOf(res.body.access_token)).data.email, "relay@privaterelay.appleid.com");
-      const rsa = await login("social", "oauth2-apple", { id_token: await apple({}, idp.appleKeys[1]!) });
+      const rsa = await login("social", "oauth2-apple", { id_token: await apple({}, ctx.idp.appleKeys[1]!) });
       assert.equal(rsa.body.user_id, res.body.user_id);
     });
 
@@ -149,9 +139,9 @@ describe("social token logins", () => {
   });
 
   describe("oauth2-facebook", () => {
-    const token = (user: Record<string, unknown>, appId = idp.facebookAppId, valid = true) => {
+    const token = (user: Record<string, unknown>, appId = ctx.idp.facebookAppId, valid = true) => {
       const value = `fb-user-${Math.random().toString(36).slice(2)}`;
-      idp.facebookTokens.set(value, { appId, valid, user });
+      ctx.idp.facebookTokens.set(value, { appId, valid, user });
       return value;
     };
 
@@ -166,7 +156,7 @@ describe("social token logins", () => {
         ["f-1"],
       );
       assert.deepEqual([profile.data.name, profile.data.email, profile.data.first_name], ["Fay", "fay@example.com", "Fay"]);
-      assert.ok((idp.hits.get("/graph/v19.0/debug_token") ?? 0) >= 1);
+      assert.ok((ctx.idp.hits.get("/graph/v19.0/debug_token") ?? 0) >= 1);
     });
 
     it("refuses an invalid token, another app's token and a missing required field", async () => {
@@ -183,9 +173,9 @@ describe("social token logins", () => {
     });
 
     it("names a wrong app secret as the operator's problem, and a Graph outage as 503", async () => {
-      const wrong = structuredClone(apps.config);
+      const wrong = structuredClone(ctx.apps.config);
       wrong.apps!["social"]!.secrets!["facebookSecret"] = "not-the-secret";
-      const misconfigured = await startTestServer({ apps: apps.dirs, config: wrong });
+      const misconfigured = await startTestServer({ apps: ctx.apps.dirs, config: wrong });
       try {
         await refused(
           login("social", "oauth2-facebook", { accessToken: token({ id: "f-5", email: "a@b.c" }) }, misconfigured),
@@ -195,7 +185,7 @@ describe("social token logins", () => {
       } finally {
         await misconfigured.close();
       }
-      idp.apiMode = "slow";
+      ctx.idp.apiMode = "slow";
       try {
         await refused(
           login("social", "oauth2-facebook", { accessToken: token({ id: "f-6", email: "a@b.c" }) }),
@@ -203,7 +193,7 @@ describe("social token logins", () => {
           503,
         );
       } finally {
-        idp.apiMode = "ok";
+        ctx.idp.apiMode = "ok";
       }
     });
   });
@@ -216,7 +206,7 @@ describe("social token logins", () => {
 
   function token2(user: Record<string, unknown>): string {
     const value = `fb-user-${Math.random().toString(36).slice(2)}`;
-    idp.facebookTokens.set(value, { appId: idp.facebookAppId, valid: true, user });
+    ctx.idp.facebookTokens.set(value, { appId: ctx.idp.facebookAppId, valid: true, user });
     return value;
   }
 });
