@@ -1,44 +1,22 @@
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { ObjectId } from "bson";
 import { createBuiltinDataService, type BuiltinDataService } from "../../src/data/index.js";
 import { ensureFieldIndex } from "../../src/data/field-index.js";
 import { Store } from "../../src/store/store.js";
-import { freshPostgresSchema } from "../helpers/postgres.js";
+import { openStore, storeEngines } from "../helpers/store-engines.js";
 import { requirement } from "../../../../test/support/requirements.mjs";
 
-const engines = [
-  {
-    name: "sqlite",
-    skip: false as string | false,
-    open: async () => {
-      const dir = await mkdtemp(join(tmpdir(), "gatehouse-indexed-"));
-      return { url: `sqlite:${join(dir, "store.db")}`, cleanup: () => rm(dir, { recursive: true, force: true }) };
-    },
-  },
-  {
-    name: "postgres",
-    skip: requirement("postgres"),
-    open: async () => {
-      const { url, drop } = await freshPostgresSchema();
-      return { url, cleanup: drop };
-    },
-  },
-];
+const engines = storeEngines("gatehouse-indexed-", requirement("postgres"));
 
 for (const engine of engines) {
   describe(`builtin collections: equalities on an indexed field read only their documents (${engine.name})`, { skip: engine.skip }, () => {
     let store: Store;
-    let cleanup: () => Promise<void>;
+    let close: () => Promise<void>;
     let data: BuiltinDataService;
     const target = new ObjectId();
     before(async () => {
-      const opened = await engine.open();
-      cleanup = opened.cleanup;
-      store = await Store.open(opened.url);
+      ({ store, close } = await openStore(engine));
       await ensureFieldIndex(store.db, "user_id");
       data = createBuiltinDataService(store.db, "idx-app", { indexedFields: ["user_id"] });
       const users = data.collection("app", "users");
@@ -52,8 +30,7 @@ for (const engine of engines) {
       ]);
     });
     after(async () => {
-      await store.close();
-      await cleanup();
+      await close();
     });
 
     const reads = async <T>(work: () => Promise<T>): Promise<{ result: T; read: number }> => {

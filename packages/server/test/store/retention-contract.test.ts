@@ -1,50 +1,27 @@
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { TestClock } from "../../src/index.js";
 import { newObjectId } from "../../src/ids.js";
 import { Housekeeping } from "../../src/store/housekeeping.js";
 import { Store } from "../../src/store/store.js";
-import { freshPostgresSchema } from "../helpers/postgres.js";
+import { openStore, storeEngines } from "../helpers/store-engines.js";
 import { requirement } from "../../../../test/support/requirements.mjs";
 
 const DAY = 24 * 3600 * 1000;
 
 /** Retention on both engines: the activity scan resumes across batches, devices go with their last session. */
-const engines = [
-  {
-    name: "sqlite",
-    skip: false as string | false,
-    open: async () => {
-      const dir = await mkdtemp(join(tmpdir(), "gatehouse-retention-"));
-      return { url: `sqlite:${join(dir, "store.db")}`, cleanup: () => rm(dir, { recursive: true, force: true }) };
-    },
-  },
-  {
-    name: "postgres",
-    skip: requirement("postgres"),
-    open: async () => {
-      const { url, drop } = await freshPostgresSchema();
-      return { url, cleanup: drop };
-    },
-  },
-];
+const engines = storeEngines("gatehouse-retention-", requirement("postgres"));
 
 for (const engine of engines) {
   describe(`retention: ${engine.name}`, { skip: engine.skip }, () => {
     let store: Store;
-    let cleanup: () => Promise<void>;
+    let close: () => Promise<void>;
     const clock = new TestClock();
     before(async () => {
-      const opened = await engine.open();
-      cleanup = opened.cleanup;
-      store = await Store.open(opened.url);
+      ({ store, close } = await openStore(engine));
     });
     after(async () => {
-      await store.close();
-      await cleanup();
+      await close();
     });
 
     const user = async (providerTypes: string[], at: number) => {

@@ -1,48 +1,26 @@
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { newObjectId } from "../../src/ids.js";
 import { Store, isUniqueViolation } from "../../src/store/store.js";
-import { freshPostgresSchema } from "../helpers/postgres.js";
+import { openStore, storeEngines } from "../helpers/store-engines.js";
 import { requirement } from "../../../../test/support/requirements.mjs";
 
 /**
  * The Store contract: every engine must pass it. SQLite always runs; PostgreSQL runs when
  * GATEHOUSE_TEST_POSTGRES_URL names a database (CI starts one), each run in a fresh schema.
  */
-const engines: { name: string; skip?: string | false; open: () => Promise<{ url: string; cleanup: () => Promise<void> }> }[] = [
-  {
-    name: "sqlite",
-    open: async () => {
-      const dir = await mkdtemp(join(tmpdir(), "gatehouse-store-"));
-      return { url: `sqlite:${join(dir, "store.db")}`, cleanup: () => rm(dir, { recursive: true, force: true }) };
-    },
-  },
-];
-engines.push({
-  name: "postgres",
-  skip: requirement("postgres"),
-  open: async () => {
-    const { url, drop } = await freshPostgresSchema();
-    return { url, cleanup: drop };
-  },
-});
+const engines = storeEngines("gatehouse-store-", requirement("postgres"));
 
 for (const engine of engines) {
-  describe(`Store contract: ${engine.name}`, { skip: engine.skip ?? false }, () => {
+  describe(`Store contract: ${engine.name}`, { skip: engine.skip }, () => {
     let store: Store;
-    let cleanup: () => Promise<void>;
+    let close: () => Promise<void>;
     const app = "contract-app";
     before(async () => {
-      const opened = await engine.open();
-      cleanup = opened.cleanup;
-      store = await Store.open(opened.url);
+      ({ store, close } = await openStore(engine));
     });
     after(async () => {
-      await store.close();
-      await cleanup();
+      await close();
     });
 
     const newUser = async (externalId = newObjectId(), providerType = "anon-user") => {
