@@ -6,6 +6,18 @@ export function newObjectId(): string {
   return new ObjectId().toHexString();
 }
 
+/**
+ * What a user id may be: Gatehouse's own are 24-hex ObjectIds, but imported users keep the id they had
+ * (docs/migration.md), such as a Firebase uid, so every route that names a user accepts this wider form.
+ */
+export const USER_ID_PATTERN = "^[A-Za-z0-9_-]{1,64}$";
+const USER_ID = new RegExp(USER_ID_PATTERN);
+
+/** Whether `id` has the form of a user id ({@link USER_ID_PATTERN}). */
+export function isUserId(id: string): boolean {
+  return USER_ID.test(id);
+}
+
 /** The all-zeros device id that both SDKs read as "no device". */
 export const NO_DEVICE_ID = "000000000000000000000000";
 

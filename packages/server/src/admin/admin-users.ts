@@ -4,7 +4,7 @@ import type { AuthHooks } from "../auth/hooks.js";
 import type { PasswordHasher } from "../auth/password.js";
 import type { Clock } from "../clock.js";
 import { Errors, GatehouseError } from "../errors.js";
-import { newObjectId } from "../ids.js";
+import { isUserId, newObjectId } from "../ids.js";
 import type { SessionService } from "../sessions/session-service.js";
 import type { AccessClaims } from "../sessions/tokens.js";
 import type { UserRecord } from "../store/records.js";
@@ -155,11 +155,11 @@ export class AdminUsers {
   }
 
   async setDisabled(app: AppRuntime, userId: string, disabled: boolean, by: Operator, ip: string): Promise<void> {
-    await this.users.setDisabled(app, checkId(userId), disabled, { operator: by.name, ip });
+    await this.users.setDisabled(app, checkUserId(userId), disabled, { operator: by.name, ip });
   }
 
   async logout(app: AppRuntime, userId: string, by: Operator, ip: string): Promise<void> {
-    await this.users.logoutEverywhere(app, checkId(userId), { operator: by.name, ip });
+    await this.users.logoutEverywhere(app, checkUserId(userId), { operator: by.name, ip });
   }
 
   async devices(app: AppRuntime, userId: string): Promise<AdminDeviceView[]> {
@@ -234,13 +234,19 @@ export class AdminUsers {
   }
 
   private async user(app: AppRuntime, userId: string): Promise<UserRecord> {
-    return this.users.get(app, checkId(userId));
+    return this.users.get(app, checkUserId(userId));
   }
 }
 
-/** 400 for a user id that is not an ObjectId (before any lookup). */
-export function checkId(id: string, what = "user id"): string {
+/** 400 for an id that is not an ObjectId (before any lookup): API key ids, registration cursors. */
+export function checkId(id: string, what: string): string {
   if (!OBJECT_ID.test(id)) throw Errors.malformedId(what);
+  return id;
+}
+
+/** 400 for a string that cannot be a user id (before any lookup); imported users keep foreign ids. */
+export function checkUserId(id: string, what = "user id"): string {
+  if (!isUserId(id)) throw Errors.malformedUserId(what);
   return id;
 }
 
@@ -255,7 +261,7 @@ export function parseTime(field: string, value: string | undefined): number | un
 
 function toQuery(app: AppRuntime, input: UserSearchInput): UserQuery {
   const query: UserQuery = { appId: app.id, limit: Math.min(input.limit ?? PAGE_SIZE, PAGE_SIZE) };
-  if (input.after !== undefined) query.after = checkId(input.after, "after");
+  if (input.after !== undefined) query.after = checkUserId(input.after, "after");
   if (input.desc) query.desc = true;
   if (input.email !== undefined) query.emailKeyPrefix = app.emailKey(input.email);
   if (input.id !== undefined) {

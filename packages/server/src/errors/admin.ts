@@ -18,6 +18,12 @@ export const adminErrors = {
   adminAppNotFound: { code: "AppNotFound", status: 404, message: (appId: string) => `app '${appId}' not found` },
   /** An id that is not a 24-hex ObjectId. */
   malformedId: { code: "InvalidParameter", status: 400, message: (what: string) => `${what} must be a 24-character hex ObjectId` },
+  /** A user id of the wrong form: ids are 24-hex, or an imported user's own id (ids.ts USER_ID_PATTERN). */
+  malformedUserId: {
+    code: "InvalidParameter",
+    status: 400,
+    message: (what: string) => `${what} must be a user id: 1 to 64 characters of A-Z a-z 0-9 _ -`,
+  },
   idPrefixInvalid: { code: "InvalidParameter", status: 400, message: () => "'id' must be a prefix of a 24-character hex id" },
   timeFilterInvalid: {
     code: "InvalidParameter",

@@ -1,4 +1,5 @@
 import { PASSWORD_NOT_SET } from "../auth/password.js";
+import { isUserId } from "../ids.js";
 import { firebaseStoredHash, parseForeignHash, type FirebaseHashParams } from "./foreign-hashes.js";
 
 /** One identity of an imported user, in the store's terms. */
@@ -39,7 +40,6 @@ const PROVIDER_TYPES = new Set([
 ]);
 
 /** App Services ids are 24-hex ObjectIds; other systems' ids (a Firebase uid) are kept when URL-safe. */
-const USER_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const ARGON2 = /^\$argon2(id|i|d)\$v=\d+\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/;
 
 type Json = Record<string, unknown>;
@@ -80,7 +80,7 @@ export function toImportUser(raw: unknown, context: RecordContext): ImportUser |
   if (!isObject(raw)) return "a user must be a JSON object";
   const id = idOf(raw._id);
   if (id === undefined) return "_id is required (a string or {$oid})";
-  if (!USER_ID.test(id)) return `_id '${id.slice(0, 80)}' must be 1 to 64 characters of A-Z a-z 0-9 _ -`;
+  if (!isUserId(id)) return `_id '${id.slice(0, 80)}' must be 1 to 64 characters of A-Z a-z 0-9 _ -`;
   const type = raw.type ?? "normal";
   if (type !== "normal" && type !== "server") return "type must be 'normal' or 'server'";
   const disabled = raw.disabled ?? false;

@@ -70,6 +70,37 @@ describe("admin API: users/import", () => {
     assert.deepEqual(strict.body.stopped, { kind: "error", where: "line 2", reason: "identities must be a non-empty array" });
   });
 
+  it("manages an imported user that kept a foreign id (a Firebase uid) on every user route", async () => {
+    const hash = bcrypt.hashSync("foreign-pw", 4);
+    const uid = "Fb_uid-7dQx2mK9pLr0";
+    const address = "foreign-id@import.test";
+    const imported = await upload([ndjson([importRecord(address, { _id: uid, password_hash: hash })])]);
+    assert.equal(imported.body.imported, 1, imported.text);
+    const users = (path: string, init: { method?: string; body?: unknown } = {}) =>
+      server.adminCall(server.appPath(APP, `/users${path}`), init);
+    const login = () =>
+      call(`${server.api}/app/${APP}/auth/providers/local-userpass/login`, { body: { username: address, password: "foreign-pw" } });
+
+    const got = await users(`/${uid}`);
+    assert.equal(got.status, 200, got.text);
+    assert.equal(got.body._id, uid);
+    assert.equal((await login()).body.user_id, uid);
+    assert.equal((await users(`/${uid}/devices`)).status, 200);
+    assert.equal((await users(`/${uid}/disable`, { method: "PUT" })).status, 204);
+    assertError(await login(), 401, "UserDisabled", "userDisabled");
+    assert.equal((await users(`/${uid}/enable`, { method: "PUT" })).status, 204);
+    assert.equal((await users(`/${uid}/logout`, { method: "PUT" })).status, 204);
+    // The user list pages past it: its id is a valid cursor.
+    const after = await users(`?after=${uid}`);
+    assert.equal(after.status, 200, after.text);
+    assert.ok(after.body.every((u: { _id: string }) => u._id > uid));
+    assert.equal((await users(`/${uid}`, { method: "DELETE" })).status, 204);
+    assertError(await users(`/${uid}`), 404, "UserNotFound", "userNotFound");
+    // What no user id can be is still refused before any lookup.
+    assertError(await users("/not.an.id"), 400, "InvalidParameter", "invalidParameter");
+    assertError(await users(`/${"x".repeat(65)}`), 400, "InvalidParameter", "invalidParameter");
+  });
+
   it("refuses callers without an admin session before reading the body, bad parameters, and endless lines", async () => {
     assertError(await upload([ndjson([importRecord("anon@import.test")])], "", null), 401, "MissingAuthReq");
     const session = await call(`${server.api}/app/${APP}/auth/providers/anon-user/login`, { body: {} });

@@ -1,6 +1,10 @@
 /** Request and response schemas of the admin API (PROTOCOL.md §11). */
 
+import { USER_ID_PATTERN } from "../../ids.js";
+
 export const objectId = { type: "string", pattern: "^[0-9a-f]{24}$" } as const;
+/** A user's id: an ObjectId, or the id an imported user kept. */
+export const userId = { type: "string", pattern: USER_ID_PATTERN } as const;
 
 const looseObject = { type: "object", additionalProperties: true } as const;
 
@@ -116,7 +120,7 @@ export const userListQuerySchema = {
   type: "object",
   additionalProperties: false,
   properties: {
-    after: objectId,
+    after: userId,
     sort: { type: "string", enum: ["_id"] },
     desc: boolString,
     limit: { type: "string", pattern: "^(?:[1-9]|[1-4][0-9]|50)$" },
@@ -157,7 +161,7 @@ export const deviceSchema = {
 export const userIdParams = {
   type: "object",
   required: ["userId"],
-  properties: { userId: objectId },
+  properties: { userId },
 } as const;
 
 export const pendingListQuerySchema = {
