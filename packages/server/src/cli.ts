@@ -74,21 +74,10 @@ program
       for (const line of server.report) console.log(line);
       console.log(`database: ${server.services.store.description}`);
       console.log(`gatehouse listening on ${server.url}`);
-      let closing = false;
-      const shutdown = (signal: string) => {
-        if (closing) return;
-        closing = true;
-        console.log(`${signal}: finishing requests in flight, then stopping`);
-        server.close().then(
-          () => process.exit(0),
-          (error: unknown) => {
-            console.error(error);
-            process.exit(1);
-          },
-        );
-      };
-      process.on("SIGTERM", () => shutdown("SIGTERM"));
-      process.on("SIGINT", () => shutdown("SIGINT"));
+      stopOnSignals(
+        (signal) => `${signal}: finishing requests in flight, then stopping`,
+        () => server.close(),
+      );
     },
   );
 
@@ -111,26 +100,34 @@ async function superviseFromCli(workers: number, db: string, config: ServerConfi
   const log = (line: string) => console.log(line);
   log(`gatehouse supervisor (pid ${process.pid}): starting ${workers} workers`);
   const starting = superviseWorkers({ workers, db, config: resolved, log });
-  let closing = false;
   // Handled from the start: a stop signal during start-up still stops the workers already forked.
+  stopOnSignals(
+    (signal) => `${signal}: stopping ${workers} workers after their requests in flight`,
+    () => starting.then((supervisor) => supervisor.close()),
+  );
+  const supervisor = await starting;
+  log(`gatehouse listening on ${supervisor.url} (${workers} workers)`);
+}
+
+/**
+ * On the first SIGTERM or SIGINT: say what happens, `stop`, then exit 0 (1 if stopping failed). A second
+ * signal while stopping is ignored, so a double Ctrl-C does not cut requests in flight.
+ */
+function stopOnSignals(announce: (signal: string) => string, stop: () => Promise<unknown>): void {
+  let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;
     closing = true;
-    log(`${signal}: stopping ${workers} workers after their requests in flight`);
-    starting
-      .then((supervisor) => supervisor.close())
-      .then(
-        () => process.exit(0),
-        (error: unknown) => {
-          console.error(error);
-          process.exit(1);
-        },
-      );
+    console.log(announce(signal));
+    stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
   };
-  process.on("SIGTERM", () => shutdown("SIGTERM"));
-  process.on("SIGINT", () => shutdown("SIGINT"));
-  const supervisor = await starting;
-  log(`gatehouse listening on ${supervisor.url} (${workers} workers)`);
+  for (const signal of ["SIGTERM", "SIGINT"] as const) process.on(signal, () => shutdown(signal));
 }
 
 registerAdminKeyCommands(program);
