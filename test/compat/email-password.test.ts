@@ -3,27 +3,17 @@
  * error codes realm-web surfaces as `MongoDBRealmError`.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import * as Realm from "realm-web";
-import { startTestServer, type TestServer } from "../../packages/server/test/helpers/server.js";
-import { MailCatcher } from "../../packages/server/test/helpers/smtp.js";
+import { useMailServer } from "../../packages/server/test/helpers/mail-server.js";
 import { HEX24, TODO_APP, newApp, rejectsRealm, uniqueEmail } from "./helpers.js";
 
-let server: TestServer;
-let mail: MailCatcher;
-before(async () => {
-  // A server that can mail: without SMTP the mail routes answer mailNotConfigured for every address.
-  mail = await new MailCatcher().start();
-  server = await startTestServer({ config: { smtp: mail.settings } });
-});
-after(async () => {
-  await server.close();
-  await mail.stop();
-});
+// A server that can mail: without SMTP the mail routes answer mailNotConfigured for every address.
+const ctx = useMailServer();
 
 describe("register + auto-confirm (todo app)", () => {
   test("registerUser then logIn gives a local-userpass user with the email in its profile", async () => {
-    const { app, requests } = newApp(server, TODO_APP);
+    const { app, requests } = newApp(ctx.server, TODO_APP);
     const email = uniqueEmail("reg");
     await app.emailPasswordAuth.registerUser({ email, password: "s3cret-pw" });
     const register = requests.find((r) => r.path.endsWith("/local-userpass/register"))!;
@@ -44,15 +34,15 @@ describe("register + auto-confirm (todo app)", () => {
     const again = await app.logIn(Realm.Credentials.emailPassword(email, "s3cret-pw"));
     assert.equal(again, user);
     assert.deepEqual(Object.keys(app.allUsers), [user.id]);
-    const logins = await server.listAuditEvents({ clientAppId: TODO_APP, type: "login", userId: user.id });
+    const logins = await ctx.server.listAuditEvents({ clientAppId: TODO_APP, type: "login", userId: user.id });
     assert.equal(logins.length, 2);
   });
 
   test("public routes ignore the expired access token realm-web attaches to them", async () => {
-    const { app, requests } = newApp(server, TODO_APP);
+    const { app, requests } = newApp(ctx.server, TODO_APP);
     const anon = await app.logIn(Realm.Credentials.anonymous());
     const stale = anon.accessToken!;
-    server.clock.advance(31 * 60 * 1000);
+    ctx.server.clock.advance(31 * 60 * 1000);
     const from = requests.length;
     const email = uniqueEmail("stale");
     await app.emailPasswordAuth.registerUser({ email, password: "password1" });
@@ -69,7 +59,7 @@ describe("register + auto-confirm (todo app)", () => {
   });
 
   test("emails are compared exactly: another case is another account", async () => {
-    const { app } = newApp(server, TODO_APP);
+    const { app } = newApp(ctx.server, TODO_APP);
     const email = uniqueEmail("Case");
     await app.emailPasswordAuth.registerUser({ email, password: "password1" });
     await rejectsRealm(app.logIn(Realm.Credentials.emailPassword(email.toLowerCase(), "password1")), {
@@ -81,7 +71,7 @@ describe("register + auto-confirm (todo app)", () => {
 
 describe("error codes as realm-web surfaces them", () => {
   test("AccountNameInUse (409) on a duplicate register", async () => {
-    const { app } = newApp(server, TODO_APP);
+    const { app } = newApp(ctx.server, TODO_APP);
     const email = uniqueEmail("dup");
     await app.emailPasswordAuth.registerUser({ email, password: "password1" });
     const error = await rejectsRealm(app.emailPasswordAuth.registerUser({ email, password: "password2" }), {
@@ -93,7 +83,7 @@ describe("error codes as realm-web surfaces them", () => {
   });
 
   test("InvalidPassword (401) for a wrong password and for an unknown user, without a refresh attempt", async () => {
-    const { app, requests } = newApp(server, TODO_APP);
+    const { app, requests } = newApp(ctx.server, TODO_APP);
     const email = uniqueEmail("wrongpw");
     await app.emailPasswordAuth.registerUser({ email, password: "password1" });
     await rejectsRealm(app.logIn(Realm.Credentials.emailPassword(email, "password2")), {
@@ -114,7 +104,7 @@ describe("error codes as realm-web surfaces them", () => {
   });
 
   test("InvalidPassword is not retried even while another user is logged in", async () => {
-    const { app, requests } = newApp(server, TODO_APP);
+    const { app, requests } = newApp(ctx.server, TODO_APP);
     const anon = await app.logIn(Realm.Credentials.anonymous());
     await rejectsRealm(app.logIn(Realm.Credentials.emailPassword(uniqueEmail("nobody"), "password1")), {
       errorCode: "InvalidPassword",
@@ -125,7 +115,7 @@ describe("error codes as realm-web surfaces them", () => {
   });
 
   test("UserNotFound (404) on resend-confirmation and reset-send to an unknown email", async () => {
-    const { app } = newApp(server, TODO_APP);
+    const { app } = newApp(ctx.server, TODO_APP);
     await rejectsRealm(app.emailPasswordAuth.resendConfirmationEmail({ email: uniqueEmail("ghost") }), {
       errorCode: "UserNotFound",
       statusCode: 404,
@@ -139,7 +129,7 @@ describe("error codes as realm-web surfaces them", () => {
   });
 
   test("UserAlreadyConfirmed (400) on resend-confirmation for an auto-confirmed account", async () => {
-    const { app } = newApp(server, TODO_APP);
+    const { app } = newApp(ctx.server, TODO_APP);
     const email = uniqueEmail("confirmed");
     await app.emailPasswordAuth.registerUser({ email, password: "password1" });
     await rejectsRealm(app.emailPasswordAuth.resendConfirmationEmail({ email }), {
@@ -150,7 +140,7 @@ describe("error codes as realm-web surfaces them", () => {
   });
 
   test("bad password length (400) on register, at both bounds", async () => {
-    const { app } = newApp(server, TODO_APP);
+    const { app } = newApp(ctx.server, TODO_APP);
     const expected = { errorCode: "BadRequest", statusCode: 400, error: "password must be between 6 and 128 characters" };
     await rejectsRealm(app.emailPasswordAuth.registerUser({ email: uniqueEmail("short"), password: "12345" }), expected);
     await rejectsRealm(app.emailPasswordAuth.registerUser({ email: uniqueEmail("long"), password: "x".repeat(129) }), expected);
@@ -160,7 +150,7 @@ describe("error codes as realm-web surfaces them", () => {
   });
 
   test("bad confirmation and reset tokens (400 BadRequest 'invalid token data')", async () => {
-    const { app } = newApp(server, TODO_APP);
+    const { app } = newApp(ctx.server, TODO_APP);
     const expected = { errorCode: "BadRequest", statusCode: 400, error: "invalid token data" };
     await rejectsRealm(app.emailPasswordAuth.confirmUser({ token: "not-a-token", tokenId: "65f000000000000000000001" }), expected);
     await rejectsRealm(
@@ -170,7 +160,7 @@ describe("error codes as realm-web surfaces them", () => {
   });
 
   test("a malformed email is refused on register", async () => {
-    const { app } = newApp(server, TODO_APP);
+    const { app } = newApp(ctx.server, TODO_APP);
     await rejectsRealm(app.emailPasswordAuth.registerUser({ email: "not an email", password: "password1" }), {
       errorCode: "InvalidParameter",
       statusCode: 400,

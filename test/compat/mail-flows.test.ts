@@ -3,36 +3,28 @@
  * local-userpass with confirmation and reset by mail).
  */
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import * as Realm from "realm-web";
-import { confirmApp, startTestServer, type TestServer } from "../../packages/server/test/helpers/server.js";
-import { MailCatcher, linkTokens } from "../../packages/server/test/helpers/smtp.js";
+import { confirmApp } from "../../packages/server/test/helpers/server.js";
+import { useMailServer } from "../../packages/server/test/helpers/mail-server.js";
+import { linkTokens } from "../../packages/server/test/helpers/smtp.js";
 import { CONFIRM_APP, HEX24, newApp, rawCall, rejectsRealm, uniqueEmail } from "./helpers.js";
 
-let server: TestServer;
-let mail: MailCatcher;
-before(async () => {
-  mail = await new MailCatcher().start();
-  server = await startTestServer({ apps: [confirmApp], config: { smtp: mail.settings } });
-});
-after(async () => {
-  await server.close();
-  await mail.stop();
-});
+const ctx = useMailServer({ apps: [confirmApp] });
 
 /** Registers and confirms an account through the mailed link. */
 async function registerConfirmed(app: Realm.App, email: string, password: string): Promise<void> {
-  const since = mail.messages.length;
+  const since = ctx.mail.messages.length;
   await app.emailPasswordAuth.registerUser({ email, password });
-  const { token, tokenId } = linkTokens(await mail.waitFor(email, since));
+  const { token, tokenId } = linkTokens(await ctx.mail.waitFor(email, since));
   await app.emailPasswordAuth.confirmUser({ token, tokenId });
 }
 
 describe("email confirmation", () => {
   test("register → login refused (confirmation required) → confirm with the mailed link → login works", async () => {
-    const { app } = newApp(server, CONFIRM_APP);
+    const { app } = newApp(ctx.server, CONFIRM_APP);
     const email = uniqueEmail("confirm");
-    const since = mail.messages.length;
+    const since = ctx.mail.messages.length;
     await app.emailPasswordAuth.registerUser({ email, password: "password1" });
 
     await rejectsRealm(app.logIn(Realm.Credentials.emailPassword(email, "password1")), {
@@ -42,7 +34,7 @@ describe("email confirmation", () => {
     });
     assert.equal(app.currentUser, null);
 
-    const message = await mail.waitFor(email, since);
+    const message = await ctx.mail.waitFor(email, since);
     assert.deepEqual(message.to, [email]);
     assert.equal(message.from, "noreply@gatehouse.test");
     assert.match(message.raw, /^Subject: Confirm your Confirm-App account$/m);
@@ -67,20 +59,20 @@ describe("email confirmation", () => {
       statusCode: 400,
       error: "already confirmed",
     });
-    const confirms = await server.listAuditEvents({ clientAppId: CONFIRM_APP, type: "confirm" });
+    const confirms = await ctx.server.listAuditEvents({ clientAppId: CONFIRM_APP, type: "confirm" });
     assert.ok(confirms.length >= 1);
   });
 
   test("resendConfirmationEmail mails a new link that confirms the account", async () => {
-    const { app } = newApp(server, CONFIRM_APP);
+    const { app } = newApp(ctx.server, CONFIRM_APP);
     const email = uniqueEmail("resend");
-    let since = mail.messages.length;
+    let since = ctx.mail.messages.length;
     await app.emailPasswordAuth.registerUser({ email, password: "password1" });
-    const first = linkTokens(await mail.waitFor(email, since));
+    const first = linkTokens(await ctx.mail.waitFor(email, since));
 
-    since = mail.messages.length;
+    since = ctx.mail.messages.length;
     await app.emailPasswordAuth.resendConfirmationEmail({ email });
-    const second = linkTokens(await mail.waitFor(email, since));
+    const second = linkTokens(await ctx.mail.waitFor(email, since));
     assert.notEqual(second.tokenId, first.tokenId);
     assert.notEqual(second.token, first.token);
 
@@ -96,12 +88,12 @@ describe("email confirmation", () => {
   });
 
   test("confirmation links expire after 30 minutes", async () => {
-    const { app } = newApp(server, CONFIRM_APP);
+    const { app } = newApp(ctx.server, CONFIRM_APP);
     const email = uniqueEmail("expire");
-    const since = mail.messages.length;
+    const since = ctx.mail.messages.length;
     await app.emailPasswordAuth.registerUser({ email, password: "password1" });
-    const { token, tokenId } = linkTokens(await mail.waitFor(email, since));
-    server.clock.advance(31 * 60 * 1000);
+    const { token, tokenId } = linkTokens(await ctx.mail.waitFor(email, since));
+    ctx.server.clock.advance(31 * 60 * 1000);
     await rejectsRealm(app.emailPasswordAuth.confirmUser({ token, tokenId }), {
       errorCode: "BadRequest",
       statusCode: 400,
@@ -112,15 +104,15 @@ describe("email confirmation", () => {
 
 describe("password reset", () => {
   test("sendResetPasswordEmail → resetPassword with the mailed link → old password refused, new one works", async () => {
-    const { app, requests } = newApp(server, CONFIRM_APP);
+    const { app, requests } = newApp(ctx.server, CONFIRM_APP);
     const email = uniqueEmail("reset");
     await registerConfirmed(app, email, "old-password");
     const user = await app.logIn(Realm.Credentials.emailPassword(email, "old-password"));
     const oldRefresh = user.refreshToken!;
 
-    const since = mail.messages.length;
+    const since = ctx.mail.messages.length;
     await app.emailPasswordAuth.sendResetPasswordEmail({ email });
-    const message = await mail.waitFor(email, since);
+    const message = await ctx.mail.waitFor(email, since);
     assert.match(message.raw, /^Subject: Reset your Confirm-App password$/m);
     const { token, tokenId, url } = linkTokens(message);
     assert.equal(`${url.origin}${url.pathname}`, "http://localhost:3000/reset");
@@ -142,7 +134,7 @@ describe("password reset", () => {
       statusCode: 401,
     });
     // Gatehouse ends every session of the account on reset.
-    const refused = await rawCall(server, "POST", "/auth/session", oldRefresh);
+    const refused = await rawCall(ctx.server, "POST", "/auth/session", oldRefresh);
     assert.equal(refused.status, 401);
     assert.equal(refused.body.error_code, "InvalidSession");
 
@@ -158,11 +150,11 @@ describe("password reset", () => {
   });
 
   test("a confirmation token is not a reset token", async () => {
-    const { app } = newApp(server, CONFIRM_APP);
+    const { app } = newApp(ctx.server, CONFIRM_APP);
     const email = uniqueEmail("purpose");
-    const since = mail.messages.length;
+    const since = ctx.mail.messages.length;
     await app.emailPasswordAuth.registerUser({ email, password: "password1" });
-    const { token, tokenId } = linkTokens(await mail.waitFor(email, since));
+    const { token, tokenId } = linkTokens(await ctx.mail.waitFor(email, since));
     await rejectsRealm(app.emailPasswordAuth.resetPassword({ token, tokenId, password: "password2" }), {
       errorCode: "BadRequest",
       statusCode: 400,

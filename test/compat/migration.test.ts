@@ -5,34 +5,26 @@
  */
 import assert from "node:assert/strict";
 import { Readable } from "node:stream";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import * as Realm from "realm-web";
 import { UserImportService } from "../../packages/server/src/migration/import-service.js";
 import { readEntries } from "../../packages/server/src/migration/reader.js";
-import { call, startTestServer, type TestServer } from "../../packages/server/test/helpers/server.js";
-import { MailCatcher, linkTokens } from "../../packages/server/test/helpers/smtp.js";
+import { call } from "../../packages/server/test/helpers/server.js";
+import { useMailServer } from "../../packages/server/test/helpers/mail-server.js";
+import { linkTokens } from "../../packages/server/test/helpers/smtp.js";
 import { FIREBASE_VECTOR, foreignHashes, ndjson, userpassUser } from "../../packages/server/test/migration/fixtures.js";
 import { newObjectId } from "../../packages/server/src/ids.js";
 import { IsolatedStorage, TODO_APP, newApp, rejectsRealm } from "./helpers.js";
 
-let server: TestServer;
-let mail: MailCatcher;
-before(async () => {
-  mail = await new MailCatcher().start();
-  server = await startTestServer({ config: { smtp: mail.settings } });
-});
-after(async () => {
-  await server.close();
-  await mail.stop();
-});
+const ctx = useMailServer();
 
 const importText = (text: string) =>
-  new UserImportService(server.services.store, server.clock).run(readEntries(Readable.from([text])), {
+  new UserImportService(ctx.server.services.store, ctx.server.clock).run(readEntries(Readable.from([text])), {
     appId: TODO_APP,
     firebase: FIREBASE_VECTOR.params,
   });
 
-const storedHash = async (email: string) => (await server.services.store.accounts.findByEmailKey(TODO_APP, email))!.passwordHash;
+const storedHash = async (email: string) => (await ctx.server.services.store.accounts.findByEmailKey(TODO_APP, email))!.passwordHash;
 
 describe("imported users log in through realm-web", () => {
   test("every foreign hash format: same password, same user id, rehashed to argon2id", async () => {
@@ -45,7 +37,7 @@ describe("imported users log in through realm-web", () => {
       const email = `${name}@import.test`;
       const before = await storedHash(email);
       assert.ok(!before.startsWith("$argon2id$v=19$m=19456,t=2,p=1$"), `${name} starts foreign`);
-      const { app } = newApp(server, TODO_APP);
+      const { app } = newApp(ctx.server, TODO_APP);
       await rejectsRealm(app.logIn(Realm.Credentials.emailPassword(email, `${password}-wrong`)), {
         errorCode: "InvalidPassword",
         statusCode: 401,
@@ -68,23 +60,23 @@ describe("imported users log in through realm-web", () => {
     const email = "no-hash@import.test";
     const record = userpassUser(email);
     assert.equal((await importText(ndjson([record]))).imported, 1);
-    const { app } = newApp(server, TODO_APP);
+    const { app } = newApp(ctx.server, TODO_APP);
     await rejectsRealm(app.logIn(Realm.Credentials.emailPassword(email, "anything-at-all")), {
       errorCode: "PasswordResetRequired",
       statusCode: 401,
       error: /password not set.*reset the password/,
     });
     // The body names the catalogue entry too (realm-web shows code and message only).
-    const raw = await call(`${server.api}/app/${TODO_APP}/auth/providers/local-userpass/login`, {
+    const raw = await call(`${ctx.server.api}/app/${TODO_APP}/auth/providers/local-userpass/login`, {
       body: { username: email, password: "anything-at-all" },
     });
     assert.deepEqual([raw.status, raw.body.error_code, raw.body.reason], [401, "PasswordResetRequired", "passwordNotSet"]);
-    const failed = await server.listAuditEvents({ clientAppId: TODO_APP, type: "login" });
+    const failed = await ctx.server.listAuditEvents({ clientAppId: TODO_APP, type: "login" });
     assert.ok(failed.some((e) => e.result === "passwordNotSet"));
 
-    const since = mail.messages.length;
+    const since = ctx.mail.messages.length;
     await app.emailPasswordAuth.sendResetPasswordEmail({ email });
-    const { token, tokenId } = linkTokens(await mail.waitFor(email, since));
+    const { token, tokenId } = linkTokens(await ctx.mail.waitFor(email, since));
     await app.emailPasswordAuth.resetPassword({ token, tokenId, password: "brand-new-pass" });
     const user = await app.logIn(Realm.Credentials.emailPassword(email, "brand-new-pass"));
     assert.equal(user.id, record._id);
@@ -96,7 +88,7 @@ describe("imported users log in through realm-web", () => {
     const bcrypt = hashes.find((h) => h.name === "bcrypt-2b")!;
     const email = "disabled@import.test";
     await importText(ndjson([userpassUser(email, { password_hash: bcrypt.hash, disabled: true })]));
-    const { app } = newApp(server, TODO_APP);
+    const { app } = newApp(ctx.server, TODO_APP);
     await rejectsRealm(app.logIn(Realm.Credentials.emailPassword(email, bcrypt.password)), { errorCode: "UserDisabled", statusCode: 401 });
   });
 
@@ -115,7 +107,7 @@ describe("imported users log in through realm-web", () => {
     const migratedClient = () => {
       const storage = new IsolatedStorage();
       storage.set(`app(${TODO_APP}):deviceId`, deviceId);
-      return new Realm.App({ id: TODO_APP, baseUrl: server.url, storage });
+      return new Realm.App({ id: TODO_APP, baseUrl: ctx.server.url, storage });
     };
     const user = await migratedClient().logIn(Realm.Credentials.anonymous());
     assert.equal(user.id, anon._id);

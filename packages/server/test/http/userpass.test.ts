@@ -1,21 +1,13 @@
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import { call, confirmApp, startTestServer, todoApp, type TestServer } from "../helpers/server.js";
-import { MailCatcher, linkTokens } from "../helpers/smtp.js";
+import { describe, it } from "node:test";
+import { call, confirmApp, todoApp } from "../helpers/server.js";
+import { useMailServer } from "../helpers/mail-server.js";
+import { linkTokens } from "../helpers/smtp.js";
 
 describe("email/password: register, confirm, reset, login", () => {
-  let server: TestServer;
-  let mail: MailCatcher;
-  before(async () => {
-    mail = await new MailCatcher().start();
-    server = await startTestServer({ apps: [todoApp, confirmApp], config: { smtp: mail.settings } });
-  });
-  after(async () => {
-    await server.close();
-    await mail.stop();
-  });
+  const ctx = useMailServer({ apps: [todoApp, confirmApp] });
 
-  const route = (app: string, sub: string) => `${server.api}/app/${app}/auth/providers/local-userpass/${sub}`;
+  const route = (app: string, sub: string) => `${ctx.server.api}/app/${app}/auth/providers/local-userpass/${sub}`;
   const register = (app: string, email: string, password: string) => call(route(app, "register"), { body: { email, password } });
   const login = (app: string, username: string, password: string) => call(route(app, "login"), { body: { username, password } });
 
@@ -26,7 +18,7 @@ describe("email/password: register, confirm, reset, login", () => {
     assert.equal(res.headers.get("content-type"), null);
     const session = await login("todo-gatehouse", "auto@example.com", "secret1");
     assert.equal(session.status, 200);
-    const profile = await call(`${server.api}/auth/profile`, { token: session.body.access_token });
+    const profile = await call(`${ctx.server.api}/auth/profile`, { token: session.body.access_token });
     assert.equal(profile.body.data.email, "auto@example.com");
     assert.equal(profile.body.identities[0].provider_type, "local-userpass");
     assert.deepEqual(profile.body.identities[0].provider_data, { email: "auto@example.com" });
@@ -66,7 +58,7 @@ describe("email/password: register, confirm, reset, login", () => {
   it("refuses wrong passwords and unknown users alike with 401 InvalidPassword `unauthorized`, each audited", async () => {
     await register("todo-gatehouse", "wrong@example.com", "secret1");
     // Earlier tests left failed logins in the log too: only the events these two requests add count.
-    const before = (await server.listAuditEvents({ clientAppId: "todo-gatehouse", type: "login" })).length;
+    const before = (await ctx.server.listAuditEvents({ clientAppId: "todo-gatehouse", type: "login" })).length;
     const wrong = await login("todo-gatehouse", "wrong@example.com", "secret2");
     const unknown = await login("todo-gatehouse", "nobody@example.com", "secret1");
     for (const res of [wrong, unknown]) {
@@ -75,7 +67,7 @@ describe("email/password: register, confirm, reset, login", () => {
       assert.equal(res.body.error, "unauthorized");
       assert.equal(res.body.reason, "invalidPassword");
     }
-    const added = (await server.listAuditEvents({ clientAppId: "todo-gatehouse", type: "login" })).slice(before);
+    const added = (await ctx.server.listAuditEvents({ clientAppId: "todo-gatehouse", type: "login" })).slice(before);
     assert.deepEqual(
       added.map((e) => [e.result, e.provider, e.userId]),
       [
@@ -104,13 +96,13 @@ describe("email/password: register, confirm, reset, login", () => {
 
   it("confirmation by mail: pending login refused, link confirms, token single use", async () => {
     const email = "pending@example.com";
-    const since = mail.messages.length;
+    const since = ctx.mail.messages.length;
     assert.equal((await register("confirm-app", email, "secret1")).status, 201);
     const refused = await login("confirm-app", email, "secret1");
     assert.equal(refused.status, 401);
     assert.equal(refused.body.error_code, "AuthError");
     assert.match(refused.body.error, /confirmation required/);
-    const message = await mail.waitFor(email, since);
+    const message = await ctx.mail.waitFor(email, since);
     assert.match(message.raw, /Subject: Confirm your Confirm-App account/);
     const { token, tokenId, url } = linkTokens(message);
     assert.equal(url.origin + url.pathname, "http://localhost:3000/confirm");
@@ -129,12 +121,12 @@ describe("email/password: register, confirm, reset, login", () => {
 
   it("resends confirmation; the older link dies; unknown email is 404 UserNotFound", async () => {
     const email = "resend@example.com";
-    let since = mail.messages.length;
+    let since = ctx.mail.messages.length;
     await register("confirm-app", email, "secret1");
-    const first = linkTokens(await mail.waitFor(email, since));
-    since = mail.messages.length;
+    const first = linkTokens(await ctx.mail.waitFor(email, since));
+    since = ctx.mail.messages.length;
     assert.equal((await call(route("confirm-app", "confirm/send"), { body: { email } })).status, 204);
-    const second = linkTokens(await mail.waitFor(email, since));
+    const second = linkTokens(await ctx.mail.waitFor(email, since));
     assert.notEqual(first.token, second.token);
     assert.equal((await call(route("confirm-app", "confirm"), { body: first })).status, 400);
     assert.equal((await call(route("confirm-app", "confirm"), { body: { token: second.token, tokenId: second.tokenId } })).status, 204);
@@ -145,10 +137,10 @@ describe("email/password: register, confirm, reset, login", () => {
 
   it("expires confirmation links after 30 minutes", async () => {
     const email = "late@example.com";
-    const since = mail.messages.length;
+    const since = ctx.mail.messages.length;
     await register("confirm-app", email, "secret1");
-    const link = linkTokens(await mail.waitFor(email, since));
-    server.clock.advance(31 * 60 * 1000);
+    const link = linkTokens(await ctx.mail.waitFor(email, since));
+    ctx.server.clock.advance(31 * 60 * 1000);
     assert.equal((await call(route("confirm-app", "confirm"), { body: { token: link.token, tokenId: link.tokenId } })).status, 400);
   });
 
@@ -156,9 +148,9 @@ describe("email/password: register, confirm, reset, login", () => {
     const email = "reset@example.com";
     await register("todo-gatehouse", email, "before1");
     const before = await login("todo-gatehouse", email, "before1");
-    const since = mail.messages.length;
+    const since = ctx.mail.messages.length;
     assert.equal((await call(route("todo-gatehouse", "reset/send"), { body: { email } })).status, 204);
-    const message = await mail.waitFor(email, since);
+    const message = await ctx.mail.waitFor(email, since);
     const { token, tokenId, url } = linkTokens(message);
     assert.equal(url.pathname, "/reset");
     const short = await call(route("todo-gatehouse", "reset"), { body: { token, tokenId, password: "abc" } });
@@ -167,7 +159,7 @@ describe("email/password: register, confirm, reset, login", () => {
     assert.equal(ok.status, 204);
     assert.equal((await login("todo-gatehouse", email, "before1")).status, 401);
     assert.equal((await login("todo-gatehouse", email, "after12")).status, 200);
-    assert.equal((await call(`${server.api}/auth/session`, { method: "POST", token: before.body.refresh_token })).status, 401);
+    assert.equal((await call(`${ctx.server.api}/auth/session`, { method: "POST", token: before.body.refresh_token })).status, 401);
     assert.equal((await call(route("todo-gatehouse", "reset"), { body: { token, tokenId, password: "again12" } })).status, 400);
     const unknown = await call(route("todo-gatehouse", "reset/send"), { body: { email: "ghost@example.com" } });
     assert.equal(unknown.status, 404);
@@ -186,7 +178,7 @@ describe("email/password: register, confirm, reset, login", () => {
     const email = "gone@example.com";
     await register("todo-gatehouse", email, "secret1");
     const s = await login("todo-gatehouse", email, "secret1");
-    assert.equal((await call(`${server.api}/auth/delete`, { method: "DELETE", token: s.body.access_token })).status, 204);
+    assert.equal((await call(`${ctx.server.api}/auth/delete`, { method: "DELETE", token: s.body.access_token })).status, 204);
     const after = await login("todo-gatehouse", email, "secret1");
     assert.equal(after.status, 401);
     assert.equal(after.body.error_code, "InvalidPassword");
@@ -194,7 +186,7 @@ describe("email/password: register, confirm, reset, login", () => {
   });
 
   it("links email/password onto an anonymous user, keeping the session", async () => {
-    const anon = (await call(`${server.api}/app/todo-gatehouse/auth/providers/anon-user/login`, { body: {} })).body;
+    const anon = (await call(`${ctx.server.api}/app/todo-gatehouse/auth/providers/anon-user/login`, { body: {} })).body;
     await register("todo-gatehouse", "linked@example.com", "secret1");
     const link = await call(`${route("todo-gatehouse", "login")}?link=true`, {
       token: anon.access_token,
@@ -202,15 +194,15 @@ describe("email/password: register, confirm, reset, login", () => {
     });
     assert.equal(link.status, 200);
     assert.equal(link.body.user_id, anon.user_id);
-    const profile = await call(`${server.api}/auth/profile`, { token: link.body.access_token });
+    const profile = await call(`${ctx.server.api}/auth/profile`, { token: link.body.access_token });
     assert.deepEqual(
       profile.body.identities.map((i: any) => i.provider_type),
       ["anon-user", "local-userpass"],
     );
-    assert.equal((await call(`${server.api}/auth/session`, { method: "POST", token: anon.refresh_token })).status, 201);
+    assert.equal((await call(`${ctx.server.api}/auth/session`, { method: "POST", token: anon.refresh_token })).status, 201);
     const direct = await login("todo-gatehouse", "linked@example.com", "secret1");
     assert.equal(direct.body.user_id, anon.user_id);
-    const other = (await call(`${server.api}/app/todo-gatehouse/auth/providers/anon-user/login`, { body: {} })).body;
+    const other = (await call(`${ctx.server.api}/app/todo-gatehouse/auth/providers/anon-user/login`, { body: {} })).body;
     const stolen = await call(`${route("todo-gatehouse", "login")}?link=true`, {
       token: other.access_token,
       body: { username: "linked@example.com", password: "secret1" },
