@@ -1,5 +1,6 @@
-import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from "node:crypto";
+import { timingSafeEqual } from "node:crypto";
 import { Errors } from "../errors.js";
+import { HmacSha256 } from "./hmac-sha256.js";
 import type { SigningKey } from "../server-config.js";
 
 /**
@@ -39,12 +40,12 @@ export interface SignedClaims extends JwtClaims {
  * Signs and verifies one app's tokens. HS256 only, pinned: a token with any other `alg` (including
  * `none`) is rejected before its signature is looked at. Several keys verify; the newest signs.
  *
- * HMAC-SHA256 runs synchronously through node:crypto (a few microseconds). WebCrypto, which jose uses,
- * runs every HMAC as a job on libuv's thread pool, where it queues behind argon2 jobs during password
- * logins: that stalled every authenticated request, and cost ten times the CPU.
+ * HMAC-SHA256 runs synchronously through node:crypto (a few microseconds, see hmac-sha256.ts). WebCrypto,
+ * which jose uses, runs every HMAC as a job on libuv's thread pool, where it queues behind argon2 jobs
+ * during password logins: that stalled every authenticated request, and cost ten times the CPU.
  */
 export class TokenSigner {
-  private readonly keys = new Map<string, KeyObject>();
+  private readonly keys = new Map<string, HmacSha256>();
   private readonly signingKid: string;
   /** The encoded protected header of every token this signer issues. */
   private readonly header: string;
@@ -54,7 +55,7 @@ export class TokenSigner {
     keys: SigningKey[],
   ) {
     if (keys.length === 0) throw new Error(`app ${clientAppId}: no signing key`);
-    for (const key of keys) this.keys.set(key.kid, createSecretKey(Buffer.from(key.secret, "utf8")));
+    for (const key of keys) this.keys.set(key.kid, new HmacSha256(Buffer.from(key.secret, "utf8")));
     this.signingKid = keys[keys.length - 1]!.kid;
     this.header = base64url(JSON.stringify({ alg: "HS256", typ: "JWT", kid: this.signingKid }));
   }
@@ -62,26 +63,27 @@ export class TokenSigner {
   /** Signs claims (which must carry integer `iat`/`exp`). */
   async sign(claims: SignedClaims): Promise<string> {
     const input = `${this.header}.${base64url(JSON.stringify(claims))}`;
-    return `${input}.${mac(this.keys.get(this.signingKid)!, input)}`;
+    return `${input}.${this.keys.get(this.signingKid)!.base64url(input)}`;
   }
 
   /**
    * Verifies signature, algorithm, expiry (against `nowMs`) and `typ`. Any failure is 401
-   * `InvalidSession`, which is what makes both SDKs refresh (PROTOCOL.md §8.3).
+   * `InvalidSession`, which is what makes both SDKs refresh (PROTOCOL.md §8.3). Takes the token itself or
+   * its {@link decodeToken} (a caller that already read the app claim does not decode it twice).
    */
-  async verify<T extends SignedClaims>(token: string, typ: T["typ"], nowMs: number): Promise<T> {
-    const parts = token.split(".");
-    const header = parts.length === 3 ? decodeSegment(parts[0]!) : undefined;
-    if (!header) throw Errors.tokenMalformed(typ);
+  async verify<T extends SignedClaims>(token: string | DecodedToken, typ: T["typ"], nowMs: number): Promise<T> {
+    const decoded = typeof token === "string" ? decodeToken(token) : token;
+    const header = decoded?.header;
+    if (!decoded || !header) throw Errors.tokenMalformed(typ);
     const key = typeof header.kid === "string" ? this.keys.get(header.kid) : undefined;
     if (!key) throw Errors.tokenKeyUnknown();
     const invalid = () => Errors.tokenInvalid(typ);
     // Pinned algorithm; no critical header extensions are understood.
     if (header.alg !== "HS256" || header.crit !== undefined) throw invalid();
-    const expected = Buffer.from(mac(key, `${parts[0]}.${parts[1]}`));
-    const given = Buffer.from(parts[2]!);
+    const expected = Buffer.from(key.base64url(decoded.signingInput));
+    const given = Buffer.from(decoded.signature);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalid();
-    const payload = decodeSegment(parts[1]!);
+    const payload = decoded.payload;
     if (!payload) throw invalid();
     const now = Math.floor(nowMs / 1000);
     if (typeof payload.exp !== "number" || !Number.isFinite(payload.exp)) throw invalid();
@@ -99,7 +101,30 @@ export class TokenSigner {
 }
 
 const base64url = (text: string) => Buffer.from(text, "utf8").toString("base64url");
-const mac = (key: KeyObject, input: string) => createHmac("sha256", key).update(input).digest("base64url");
+
+/** A three-part token split and its JSON segments decoded, nothing checked yet. */
+export interface DecodedToken {
+  /** `header.payload`, what the signature covers. */
+  signingInput: string;
+  signature: string;
+  /** Undefined when the segment is not a base64url JSON object. */
+  header: Record<string, unknown> | undefined;
+  payload: Record<string, unknown> | undefined;
+}
+
+/** Splits a token and decodes its header and payload once, for the app lookup and the verification. */
+export function decodeToken(token: string): DecodedToken | undefined {
+  const first = token.indexOf(".");
+  const last = token.lastIndexOf(".");
+  // Exactly three parts: two dots.
+  if (first < 0 || first === last || token.indexOf(".", first + 1) !== last) return undefined;
+  return {
+    signingInput: token.slice(0, last),
+    signature: token.slice(last + 1),
+    header: decodeSegment(token.slice(0, first)),
+    payload: decodeSegment(token.slice(first + 1, last)),
+  };
+}
 
 /** A base64url JSON object segment, or undefined. */
 function decodeSegment(segment: string): Record<string, unknown> | undefined {
@@ -112,17 +137,11 @@ function decodeSegment(segment: string): Record<string, unknown> | undefined {
 }
 
 /**
- * Reads the app claim of a token without trusting it, to pick the app whose keys will verify it.
- * Returns undefined for anything that is not a three-part JWT with a string app claim.
+ * Reads the app claim of a token (or of its {@link decodeToken}) without trusting it, to pick the app whose
+ * keys will verify it. Returns undefined for anything that is not a three-part JWT with a string app claim.
  */
-export function peekAppId(token: string): string | undefined {
-  const parts = token.split(".");
-  if (parts.length !== 3) return undefined;
-  try {
-    const payload = JSON.parse(Buffer.from(parts[1]!, "base64url").toString("utf8")) as Record<string, unknown>;
-    const app = payload[APP_CLAIM];
-    return typeof app === "string" ? app : undefined;
-  } catch {
-    return undefined;
-  }
+export function peekAppId(token: string | DecodedToken | undefined): string | undefined {
+  const decoded = typeof token === "string" ? decodeToken(token) : token;
+  const app = decoded?.payload?.[APP_CLAIM];
+  return typeof app === "string" ? app : undefined;
 }

@@ -7,7 +7,7 @@ import { noMetrics, type ServiceMetrics } from "../metrics/service-metrics.js";
 import type { ResolvedServerConfig } from "../server-config.js";
 import type { SessionRecord, SessionState, UserRecord } from "../store/records.js";
 import type { Store } from "../store/store.js";
-import { peekAppId, type AccessClaims, type RefreshClaims } from "./tokens.js";
+import { decodeToken, peekAppId, type AccessClaims, type DecodedToken, type RefreshClaims } from "./tokens.js";
 
 /** How stale `users.last_active_at` may get before a refresh writes it again. */
 const ACTIVITY_RESOLUTION_MS = 24 * 3600 * 1000;
@@ -141,8 +141,8 @@ export class SessionService {
 
   /** Verifies an access token and that its session and user are still good. */
   async authenticateAccess(token: string): Promise<AccessContext> {
-    const app = this.appOf(token);
-    const claims = await app.signer.verify<AccessClaims>(token, "access", this.clock.now());
+    const { app, decoded } = this.appOf(token);
+    const claims = await app.signer.verify<AccessClaims>(decoded, "access", this.clock.now());
     const found = await this.store.sessions.stateWithUser(claims.iss);
     this.assertLive(found?.session, app, claims.sub);
     return { app, userId: claims.sub, user: found!.user, session: found!.session, claims };
@@ -157,8 +157,8 @@ export class SessionService {
 
   /** Verifies a refresh token and that its session and user are still good. */
   async authenticateRefresh(token: string): Promise<RefreshContext> {
-    const app = this.appOf(token);
-    const claims = await app.signer.verify<RefreshClaims>(token, "refresh", this.clock.now());
+    const { app, decoded } = this.appOf(token);
+    const claims = await app.signer.verify<RefreshClaims>(decoded, "refresh", this.clock.now());
     const session = await this.store.sessions.state(claims.baas_id);
     this.assertLive(session, app, claims.sub);
     return { app, session: session!, claims };
@@ -206,11 +206,13 @@ export class SessionService {
     });
   }
 
-  private appOf(token: string): AppRuntime {
-    const appId = peekAppId(token);
+  /** The app a token names, and the token decoded (once: the verification reuses it). */
+  private appOf(token: string): { app: AppRuntime; decoded: DecodedToken } {
+    const decoded = decodeToken(token);
+    const appId = peekAppId(decoded);
     const app = appId === undefined ? undefined : this.apps.get(appId);
-    if (!app) throw Errors.tokenAppUnknown();
-    return app;
+    if (!app || !decoded) throw Errors.tokenAppUnknown();
+    return { app, decoded };
   }
 
   private assertLive(session: SessionState | undefined, app: AppRuntime, userId: string): void {

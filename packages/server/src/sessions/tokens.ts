@@ -1,7 +1,15 @@
 /** The client API's tokens (PROTOCOL.md §7.2), signed by the app's {@link TokenSigner}. */
 import { APP_CLAIM, type JwtClaims } from "../apps/token-signer.js";
 
-export { APP_CLAIM, TokenSigner, peekAppId, type JwtClaims, type SignedClaims } from "../apps/token-signer.js";
+export {
+  APP_CLAIM,
+  TokenSigner,
+  decodeToken,
+  peekAppId,
+  type DecodedToken,
+  type JwtClaims,
+  type SignedClaims,
+} from "../apps/token-signer.js";
 
 /** Claims of an access token (PROTOCOL.md §7.2), plus our app claim. */
 export interface AccessClaims extends JwtClaims {
