@@ -5,6 +5,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from "kysely";
 import type { StoreUnavailableError } from "../errors.js";
 import { faultMappingDialect } from "./faults.js";
 import { migrations } from "./migrations.js";
+import { postgresReader, sqliteReader, type RawReader } from "./raw-reader.js";
 import type { Database } from "./schema.js";
 
 /** How the store talks to its database (server config `database`). */
@@ -28,6 +29,8 @@ export interface Connection {
   dialect: Dialect;
   /** Where it lives, without credentials (for logs). */
   description: string;
+  /** The hot reads' way past the query builder (store/raw-reader.ts); closed with the store. */
+  reader: RawReader;
 }
 
 /**
@@ -55,6 +58,7 @@ export async function openDatabase(url: string, options: DatabaseOptions = {}): 
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     await connection.db.destroy();
+    await connection.reader.close();
     const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";
     throw new Error(`database migration ${failed} failed: ${(error as Error).message ?? String(error)}`);
   }
@@ -80,7 +84,16 @@ function openSqlite(url: string, onFault: (error: StoreUnavailableError) => void
   database.pragma("foreign_keys = ON");
   cachePreparedStatements(database);
   const dialect = faultMappingDialect(new SqliteDialect({ database }), onFault);
-  return { db: new Kysely<Database>({ dialect }), dialect: "sqlite", description: `sqlite:${path}` };
+  const reader = path === ":memory:" ? sqliteReader(database, false, onFault) : sqliteReader(openReadConnection(path), true, onFault);
+  return { db: new Kysely<Database>({ dialect }), dialect: "sqlite", description: `sqlite:${path}`, reader };
+}
+
+/** A second connection to the file for the hot reads (see sqliteReader): it never writes. */
+function openReadConnection(path: string): BetterSqlite3.Database {
+  const database = new BetterSqlite3(path);
+  database.pragma("busy_timeout = 5000");
+  database.pragma("query_only = ON");
+  return database;
 }
 
 /**
@@ -133,7 +146,12 @@ async function openPostgres(
   const safe = new URL(url);
   safe.password = "";
   const dialect = faultMappingDialect(new PostgresDialect({ pool }), onFault);
-  return { db: new Kysely<Database>({ dialect }), dialect: "postgres", description: safe.toString() };
+  return {
+    db: new Kysely<Database>({ dialect }),
+    dialect: "postgres",
+    description: safe.toString(),
+    reader: postgresReader(pool, onFault),
+  };
 }
 
 function positive(name: string, value: number): number {

@@ -48,7 +48,7 @@ function sqliteFault(code: string): StoreFaultReason | undefined {
 }
 
 /** Rethrows a database fault as {@link StoreUnavailableError}, anything else unchanged. */
-function mapped(error: unknown, onFault: (error: StoreUnavailableError) => void): unknown {
+export function mapped(error: unknown, onFault: (error: StoreUnavailableError) => void): unknown {
   const reason = storeFaultOf(error);
   if (reason === undefined || error instanceof StoreUnavailableError) return error;
   const fault = new StoreUnavailableError(reason, { cause: error });

@@ -1,5 +1,6 @@
 import type { Compilable, CompiledQuery, Kysely, QueryResult } from "kysely";
 import { engineOf } from "./documents-table.js";
+import type { RawReader } from "./raw-reader.js";
 
 /** Names a parameter of a prepared query (returns a placeholder to put where the value goes). */
 export type Param = (name: string) => any;
@@ -23,6 +24,21 @@ export class PreparedQuery<Row> {
   constructor(private readonly build: (db: Kysely<any>, p: Param) => Compilable<Row>) {}
 
   run(db: Kysely<any>, values: Record<string, unknown>): Promise<QueryResult<Row>> {
+    const { query, parameters } = this.bind(db, values);
+    return db.executeQuery<Row>({ ...query, parameters });
+  }
+
+  /**
+   * The rows of a read, through `reader` (the driver itself, store/raw-reader.ts) when there is one and it
+   * can take the read now, else through Kysely. Same SQL either way.
+   */
+  async read(db: Kysely<any>, values: Record<string, unknown>, reader: RawReader | undefined): Promise<Row[]> {
+    const { query, parameters } = this.bind(db, values);
+    const rows = reader?.all<Row>(query.sql, parameters);
+    return rows ? await rows : (await db.executeQuery<Row>({ ...query, parameters })).rows;
+  }
+
+  private bind(db: Kysely<any>, values: Record<string, unknown>): { query: CompiledQuery<Row>; parameters: unknown[] } {
     const engine = engineOf(db);
     let prepared = this.compiled.get(engine);
     if (!prepared) {
@@ -39,6 +55,6 @@ export class PreparedQuery<Row> {
       if (value === undefined) throw new Error(`prepared query: no value for '${slot.name}'`);
       return value;
     });
-    return db.executeQuery<Row>({ ...prepared.query, parameters });
+    return { query: prepared.query, parameters };
   }
 }

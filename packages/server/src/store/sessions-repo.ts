@@ -1,12 +1,17 @@
 import type { Kysely } from "kysely";
 import { PreparedQuery } from "./prepared.js";
+import type { RawReader } from "./raw-reader.js";
 import { toIdentity, toUser } from "./rows.js";
 import type { SessionRecord, SessionState, UserRecord } from "./records.js";
 import type { Database, SessionsTable, UsersTable } from "./schema.js";
 
 /** Login sessions and the devices they were opened from. */
 export class SessionRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    /** The driver-level way for the two session lookups, outside transactions (store/raw-reader.ts). */
+    private readonly reader?: RawReader,
+  ) {}
 
   async create(session: SessionRecord): Promise<void> {
     await insertSession.run(this.db, {
@@ -26,7 +31,7 @@ export class SessionRepository {
    * request. Undefined when the session (or its user) no longer exists.
    */
   async state(sessionId: string): Promise<SessionState | undefined> {
-    const row = (await stateQuery.run(this.db, { sessionId })).rows[0];
+    const row = (await stateQuery.read(this.db, { sessionId }, this.reader))[0];
     return row && toSessionState(row);
   }
 
@@ -35,7 +40,7 @@ export class SessionRepository {
    * access-token request needs, for the price of one indexed lookup.
    */
   async stateWithUser(sessionId: string): Promise<{ session: SessionState; user: UserRecord } | undefined> {
-    const { rows } = await stateWithUserQuery.run(this.db, { sessionId });
+    const rows = await stateWithUserQuery.read(this.db, { sessionId }, this.reader);
     const first = rows[0];
     if (!first) return undefined;
     const session = toSessionState(first);
@@ -49,8 +54,10 @@ export class SessionRepository {
       last_login_at: first.last_login_at,
       sessions_valid_since: first.sessions_valid_since,
     };
+    // Oldest first, sorted here: `ORDER BY` in the statement costs SQLite a temporary B-tree per read.
     const identities = rows
       .filter((r) => r.i_external_id !== null)
+      .sort((a, b) => Number(a.i_created_at) - Number(b.i_created_at))
       .map((r) =>
         toIdentity({
           user_id: first.user_id,
@@ -176,8 +183,7 @@ const stateWithUserQuery = new PreparedQuery((db: Kysely<Database>, p) =>
       "i.provider_data as i_provider_data",
       "i.created_at as i_created_at",
     ])
-    .where("s.id", "=", p("sessionId"))
-    .orderBy("i.created_at"),
+    .where("s.id", "=", p("sessionId")),
 );
 
 /** The refresh hot path: a session and its user's standing. */

@@ -43,7 +43,8 @@ export class Store {
     private readonly connection?: Connection,
   ) {
     this.users = new UserRepository(db);
-    this.sessions = new SessionRepository(db);
+    // Outside a transaction only: inside one, a read must see the transaction's own writes.
+    this.sessions = new SessionRepository(db, connection?.reader);
     this.accounts = new AccountRepository(db);
     this.rateLimits = new RateLimitRepository(db);
     this.audit = new AuditRepository(db);
@@ -109,6 +110,7 @@ export class Store {
 
   async close(): Promise<void> {
     await this.db.destroy();
+    await this.connection?.reader.close();
   }
 }
 
