@@ -1,5 +1,5 @@
 // `npm run bench`: throughput and latency of Gatehouse's hot paths, each beside its ceiling measured in the
-// same run, checked against the targets in DESIGN.md ("Numbers we hold ourselves to").
+// same run, checked against issue 14's targets (DESIGN.md's "Numbers we hold ourselves to" where stricter: the stretch).
 //
 // - Gatehouse (bench/server.mjs) and a Fastify hello-world (bench/hello.mjs) run in child processes; this
 //   process only generates load (autocannon, programmatic) and, between HTTP runs, measures raw argon2id.
@@ -275,9 +275,9 @@ try {
   const single = requestsOn(v2, session);
   const scaledRequests = scaledFixtures ? requestsOn(scaledFixtures.base, scaledFixtures.login) : undefined;
   const paths = [
-    { key: "profile", name: "GET /auth/profile", target: 0.5, request: single.profile },
-    { key: "refresh", name: "POST /auth/session (refresh)", target: 0.35, request: single.refresh },
-    { key: "anon", name: "anonymous login", target: 0.2, request: single.anon },
+    { key: "profile", name: "GET /auth/profile", target: 0.35, stretch: 0.5, request: single.profile },
+    { key: "refresh", name: "POST /auth/session (refresh)", target: 0.3, stretch: 0.35, request: single.refresh },
+    { key: "anon", name: "anonymous login", target: 0.15, stretch: 0.2, request: single.anon },
     {
       key: "functions",
       name: "functions/call (trivial function)",
@@ -317,6 +317,7 @@ try {
       ratio,
       cpuRatio,
       target: path.target,
+      stretch: path.stretch,
       pass: ratio >= path.target,
     });
     log(`  ${fmtRate(measured.rps)} req/s vs ${fmtRate(ceiling.rps)} → ${fmtRatio(ratio)}`);
@@ -360,8 +361,8 @@ try {
       ceiling: { label: "raw argon2id verify", rps: verifiesPerSecond, p50: NaN, p99: NaN, cpuPerRequest: verifyCpu },
       ratio: loginRatio,
       cpuRatio: verifyCpu / login.cpuPerRequest,
-      target: 0.9,
-      pass: loginRatio >= 0.9,
+      target: 0.95,
+      pass: loginRatio >= 0.95,
     });
     log(`  ${fmtRate(login.rps)} logins/s vs ${fmtRate(verifiesPerSecond)} verifications/s → ${fmtRatio(loginRatio)}`);
     argon = {
@@ -431,12 +432,13 @@ try {
     lines.push(
       `| ${r.path} | ${fmtRate(r.measured.rps)} | ${fmtMs(r.measured.p50)} | ${fmtMs(r.measured.p99)} | ${fmtRate(r.measured.cpuPerRequest)} | ` +
         `${r.ceiling.label} | ${fmtRate(r.ceiling.rps)} | ${cLat} | ${fmtRate(r.ceiling.cpuPerRequest)} | ` +
-        `${fmtRatio(r.ratio)} | ≥ ${r.target}× | ${r.pass ? "pass" : "**short**"} | ${fmtRatio(r.cpuRatio)} |`,
+        `${fmtRatio(r.ratio)} | ≥ ${r.target}×${r.stretch ? ` (stretch ${r.stretch}×)` : ""} | ` +
+        `${r.pass ? (r.stretch && r.ratio >= r.stretch ? "pass, stretch met" : "pass") : "**short**"} | ${fmtRatio(r.cpuRatio)} |`,
     );
   }
   lines.push("");
   lines.push(
-    "*ratio* = req/s ÷ ceiling req/s, the DESIGN.md target, marked pass/short. *CPU µs/req*: the server process's CPU " +
+    "*ratio* = req/s ÷ ceiling req/s; *target* = issue 14's, marked pass/short, with DESIGN.md's where it is stricter as the stretch. *CPU µs/req*: the server process's CPU " +
       "time (all threads) per response; for raw argon2id, this process's CPU per verification. *CPU-cost ratio* = ceiling " +
       "CPU per op ÷ path CPU per request: what the ratio would be if CPU were the only limit, and much less disturbed by " +
       "other load on the machine than req/s. A path whose CPU-cost ratio is well above its req/s ratio was waiting, not working.",
