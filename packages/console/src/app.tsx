@@ -1,10 +1,11 @@
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { Field } from "./components/field.js";
 import { listApps, signOut } from "./api/admin.js";
 import { getSession, onSessionChange, type AdminSession } from "./api/session.js";
 import type { AdminApp } from "./api/types.js";
 import { ErrorState, Loading } from "./components/states.js";
 import { useLoad } from "./lib/async.js";
+import { focusViewHeading, takeSignedIn } from "./lib/focus.js";
 import { href, navigate, useRoute, type Route } from "./lib/router.js";
 import { AppsView } from "./views/apps.js";
 import { EventsView } from "./views/events.js";
@@ -39,9 +40,30 @@ function Shell({ session }: { session: AdminSession }) {
     document.title = `${titleOf(route, current)} · Gatehouse console`;
   }, [route, current]);
 
+  // A new view takes focus on its heading (not on a fresh page load: the skip link comes first there).
+  const routeKey = JSON.stringify(route);
+  const firstRoute = useRef(true);
+  const viewReady = route.view === "apps" || apps.state !== "loading";
+  useEffect(() => {
+    if (!viewReady) return;
+    const follows = firstRoute.current ? takeSignedIn() : true;
+    firstRoute.current = false;
+    // Not away from the app picker: its arrow keys change the app, and the next press must still reach it.
+    const onPicker = document.activeElement instanceof HTMLElement && document.activeElement.closest(".app-picker") !== null;
+    if (follows && !onPicker) focusViewHeading();
+  }, [routeKey, viewReady]);
+
   return (
     <div class="shell">
-      <a class="skip-link" href="#main">
+      <a
+        class="skip-link"
+        href="#main"
+        onClick={(event) => {
+          // The hash is the router's: "#main" would be read as a route. Move focus instead.
+          event.preventDefault();
+          document.querySelector<HTMLElement>("main")?.focus();
+        }}
+      >
         Skip to content
       </a>
       <header class="top-bar">

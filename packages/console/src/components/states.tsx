@@ -1,4 +1,5 @@
 import type { ComponentChildren } from "preact";
+import { useEffect, useRef } from "preact/hooks";
 import { AdminApiError } from "../api/http.js";
 
 /** The loading, error and empty states every view shows, worded the same everywhere. */
@@ -41,10 +42,22 @@ export interface ActionResult {
   message: string;
 }
 
-export function ResultBanner({ result }: { result: ActionResult | null }) {
+/**
+ * The last action's result. With `takeFocus`, a new result takes keyboard focus: for actions whose
+ * control disappears with what it acted on (a confirmed or deleted registration's row).
+ */
+export function ResultBanner({ result, takeFocus = false }: { result: ActionResult | null; takeFocus?: boolean }) {
+  const message = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (result && takeFocus) message.current?.focus();
+  }, [result, takeFocus]);
   return (
     <div class="result-slot" role="status" aria-live="polite">
-      {result ? <p class={result.ok ? "result result-ok" : "result result-error"}>{result.message}</p> : null}
+      {result ? (
+        <p ref={message} tabIndex={-1} class={result.ok ? "result result-ok" : "result result-error"}>
+          {result.message}
+        </p>
+      ) : null}
     </div>
   );
 }

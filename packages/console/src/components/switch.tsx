@@ -1,5 +1,14 @@
-/** An on/off switch: a real checkbox (keyboard and screen readers know it) drawn as a switch. */
-export function Switch(props: { label: string; checked: boolean; disabled?: boolean; onChange: (checked: boolean) => void }) {
+/**
+ * An on/off switch: a real checkbox (keyboard and screen readers know it) drawn as a switch. While its
+ * change is on its way (`busy`) it stays focusable but ignores presses: `disabled` would drop focus.
+ */
+export function Switch(props: {
+  label: string;
+  checked: boolean;
+  disabled?: boolean;
+  busy?: boolean;
+  onChange: (checked: boolean) => void;
+}) {
   return (
     <label class="switch">
       <input
@@ -7,8 +16,13 @@ export function Switch(props: { label: string; checked: boolean; disabled?: bool
         role="switch"
         checked={props.checked}
         disabled={props.disabled}
+        aria-disabled={props.busy ? "true" : undefined}
         aria-label={props.label}
-        onChange={(event) => props.onChange((event.currentTarget as HTMLInputElement).checked)}
+        onChange={(event) => {
+          const input = event.currentTarget as HTMLInputElement;
+          if (props.busy) input.checked = props.checked;
+          else props.onChange(input.checked);
+        }}
       />
       <span class="switch-track" aria-hidden="true" />
     </label>

@@ -1,4 +1,4 @@
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 
 /** Where a load stands: what every view renders its loading, error and empty states from. */
 export type Loaded<T> = { state: "loading" } | { state: "error"; error: Error } | { state: "done"; value: T };
@@ -10,9 +10,15 @@ export type Loaded<T> = { state: "loading" } | { state: "error"; error: Error } 
 export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: unknown[]): [Loaded<T>, () => void] {
   const [result, setResult] = useState<Loaded<T>>({ state: "loading" });
   const [generation, setGeneration] = useState(0);
+  const lastDeps = useRef<unknown[] | null>(null);
   useEffect(() => {
     const controller = new AbortController();
-    setResult({ state: "loading" });
+    // A reload (same deps) keeps the last answer on screen until the new one is in: the control that
+    // asked for it — a switch, a button — stays where it is, and keyboard focus with it.
+    const sameDeps =
+      lastDeps.current !== null && lastDeps.current.length === deps.length && deps.every((d, i) => Object.is(d, lastDeps.current![i]));
+    lastDeps.current = deps;
+    setResult((previous) => (sameDeps && previous.state === "done" ? previous : { state: "loading" }));
     load(controller.signal).then(
       (value) => {
         if (!controller.signal.aborted) setResult({ state: "done", value });

@@ -89,7 +89,8 @@ function AppCard({ app }: { app: AdminApp }) {
                     <Switch
                       label={`${p.name} enabled`}
                       checked={!p.disabled}
-                      disabled={!supported || busy === p._id}
+                      disabled={!supported}
+                      busy={busy === p._id}
                       onChange={(checked) => void toggle(p, checked)}
                     />
                   </td>

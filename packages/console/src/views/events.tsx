@@ -1,4 +1,5 @@
 import { useMemo, useState } from "preact/hooks";
+import { ActionButton } from "../components/action-button.js";
 import { Field } from "../components/field.js";
 import { listLogs, LOG_PAGE_SIZE, logStats } from "../api/admin.js";
 import type { AdminApp, LogQuery } from "../api/types.js";
@@ -182,16 +183,15 @@ export function EventsView({ app }: { app: AdminApp }) {
       {page.state === "done" && page.value.length === 0 ? <Empty>No event matches.</Empty> : null}
       {page.state === "done" && page.value.length > 0 ? <EventsTable app={app} events={page.value} /> : null}
       <div class="pager">
-        <button type="button" disabled={cursors.length === 0} onClick={() => setCursors((c) => c.slice(0, -1))}>
+        <ActionButton unavailable={cursors.length === 0} onPress={() => setCursors((c) => c.slice(0, -1))}>
           Newer
-        </button>
-        <button
-          type="button"
-          disabled={page.state !== "done" || page.value.length < LOG_PAGE_SIZE}
-          onClick={() => page.state === "done" && setCursors((c) => [...c, page.value[page.value.length - 1]!._id])}
+        </ActionButton>
+        <ActionButton
+          unavailable={page.state !== "done" || page.value.length < LOG_PAGE_SIZE}
+          onPress={() => page.state === "done" && setCursors((c) => [...c, page.value[page.value.length - 1]!._id])}
         >
           Next page
-        </button>
+        </ActionButton>
       </div>
     </section>
   );

@@ -1,6 +1,7 @@
 import { useState } from "preact/hooks";
 import { confirmPending, deletePending, listPending, PAGE_SIZE, resendConfirmation } from "../api/admin.js";
 import type { AdminApp, PendingUser } from "../api/types.js";
+import { ActionButton } from "../components/action-button.js";
 import { ConfirmDialog } from "../components/confirm-dialog.js";
 import { Empty, ErrorState, Loading, ResultBanner, runAction, type ActionResult } from "../components/states.js";
 import { useLoad } from "../lib/async.js";
@@ -17,9 +18,14 @@ export function PendingView({ app }: { app: AdminApp }) {
   const [busy, setBusy] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<string | null>(null);
 
-  async function act(email: string, action: () => Promise<unknown>, success: string) {
+  // Confirm and delete remove the row, buttons and all: their result takes the focus instead.
+  const [resultTakesFocus, setResultTakesFocus] = useState(false);
+
+  async function act(email: string, action: () => Promise<unknown>, success: string, removesRow: boolean) {
     setBusy(email);
-    setResult(await runAction(action, success));
+    const outcome = await runAction(action, success);
+    setResultTakesFocus(removesRow);
+    setResult(outcome);
     setBusy(null);
     reload();
   }
@@ -28,7 +34,7 @@ export function PendingView({ app }: { app: AdminApp }) {
     <section aria-labelledby="pending-title">
       <h1 id="pending-title">Pending registrations</h1>
       <p class="hint">Email/password registrations that have not been confirmed yet.</p>
-      <ResultBanner result={result} />
+      <ResultBanner result={result} takeFocus={resultTakesFocus} />
       {page.state === "loading" ? <Loading what="pending registrations" /> : null}
       {page.state === "error" ? <ErrorState error={page.error} what="pending registrations" retry={reload} /> : null}
       {page.state === "done" && page.value.length === 0 ? <Empty>No registration is waiting for confirmation.</Empty> : null}
@@ -51,23 +57,23 @@ export function PendingView({ app }: { app: AdminApp }) {
                     <td>{formatDate(pending.creation_date)}</td>
                     <td>
                       <div class="button-row">
-                        <button
-                          type="button"
-                          disabled={busy === email}
-                          onClick={() => act(email, () => confirmPending(app._id, email), `${email} confirmed.`)}
+                        <ActionButton
+                          unavailable={busy === email}
+                          onPress={() => void act(email, () => confirmPending(app._id, email), `${email} confirmed.`, true)}
                         >
                           Confirm
-                        </button>
-                        <button
-                          type="button"
-                          disabled={busy === email}
-                          onClick={() => act(email, () => resendConfirmation(app._id, email), `Confirmation mail sent again to ${email}.`)}
+                        </ActionButton>
+                        <ActionButton
+                          unavailable={busy === email}
+                          onPress={() =>
+                            void act(email, () => resendConfirmation(app._id, email), `Confirmation mail sent again to ${email}.`, false)
+                          }
                         >
                           Resend
-                        </button>
-                        <button type="button" class="danger" disabled={busy === email} onClick={() => setDeleting(email)}>
+                        </ActionButton>
+                        <ActionButton class="danger" unavailable={busy === email} onPress={() => setDeleting(email)}>
                           Delete
-                        </button>
+                        </ActionButton>
                       </div>
                     </td>
                   </tr>
@@ -78,16 +84,15 @@ export function PendingView({ app }: { app: AdminApp }) {
         </div>
       ) : null}
       <div class="pager">
-        <button type="button" disabled={cursors.length === 0} onClick={() => setCursors((c) => c.slice(0, -1))}>
+        <ActionButton unavailable={cursors.length === 0} onPress={() => setCursors((c) => c.slice(0, -1))}>
           Previous page
-        </button>
-        <button
-          type="button"
-          disabled={page.state !== "done" || page.value.length < PAGE_SIZE}
-          onClick={() => page.state === "done" && setCursors((c) => [...c, page.value[page.value.length - 1]!._id])}
+        </ActionButton>
+        <ActionButton
+          unavailable={page.state !== "done" || page.value.length < PAGE_SIZE}
+          onPress={() => page.state === "done" && setCursors((c) => [...c, page.value[page.value.length - 1]!._id])}
         >
           Next page
-        </button>
+        </ActionButton>
       </div>
       <ConfirmDialog
         open={deleting !== null}
@@ -98,7 +103,7 @@ export function PendingView({ app }: { app: AdminApp }) {
         onConfirm={() => {
           const email = deleting!;
           setDeleting(null);
-          void act(email, () => deletePending(app._id, email), `Registration of ${email} deleted.`);
+          void act(email, () => deletePending(app._id, email), `Registration of ${email} deleted.`, true);
         }}
       >
         <p>

@@ -1,6 +1,7 @@
 import { useState } from "preact/hooks";
 import { signIn } from "../api/admin.js";
 import { AdminApiError } from "../api/http.js";
+import { markSignedIn, takeSignedIn } from "../lib/focus.js";
 
 /** Sign in with an operator key (`gatehouse admin-keys create` prints both parts). */
 export function SignIn() {
@@ -14,8 +15,10 @@ export function SignIn() {
     setBusy(true);
     setError(null);
     try {
+      markSignedIn();
       await signIn(username.trim(), apiKey.trim());
     } catch (e) {
+      takeSignedIn();
       setError(e as Error);
       setBusy(false);
     }

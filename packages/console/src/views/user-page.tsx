@@ -1,6 +1,7 @@
 import { useState } from "preact/hooks";
 import { deleteUser, getDevices, getUser, listLogs, logoutUser, setUserDisabled } from "../api/admin.js";
 import type { AdminApp, AdminUser, Device } from "../api/types.js";
+import { ActionButton } from "../components/action-button.js";
 import { ConfirmDialog } from "../components/confirm-dialog.js";
 import { Empty, ErrorState, Loading, ResultBanner, runAction, type ActionResult } from "../components/states.js";
 import { EventsTable } from "../components/events-table.js";
@@ -52,30 +53,28 @@ export function UserPage({ app, userId }: { app: AdminApp; userId: string }) {
         <>
           <div class="button-row actions">
             {user.value.disabled ? (
-              <button type="button" disabled={busy} onClick={() => act(() => setUserDisabled(app._id, userId, false), "User enabled.")}>
+              <ActionButton unavailable={busy} onPress={() => void act(() => setUserDisabled(app._id, userId, false), "User enabled.")}>
                 Enable
-              </button>
+              </ActionButton>
             ) : (
-              <button
-                type="button"
-                disabled={busy}
-                onClick={() =>
-                  act(() => setUserDisabled(app._id, userId, true), "User disabled: every session ended, access tokens refused.")
+              <ActionButton
+                unavailable={busy}
+                onPress={() =>
+                  void act(() => setUserDisabled(app._id, userId, true), "User disabled: every session ended, access tokens refused.")
                 }
               >
                 Disable
-              </button>
+              </ActionButton>
             )}
-            <button
-              type="button"
-              disabled={busy}
-              onClick={() => act(() => logoutUser(app._id, userId), "User logged out everywhere: every session ended.")}
+            <ActionButton
+              unavailable={busy}
+              onPress={() => void act(() => logoutUser(app._id, userId), "User logged out everywhere: every session ended.")}
             >
               Log out everywhere
-            </button>
-            <button type="button" class="danger" disabled={busy} onClick={() => setConfirming(true)}>
+            </ActionButton>
+            <ActionButton class="danger" unavailable={busy} onPress={() => setConfirming(true)}>
               Delete
-            </button>
+            </ActionButton>
           </div>
           <ResultBanner result={result} />
           <UserDetails app={app} user={user.value} />

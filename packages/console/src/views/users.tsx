@@ -1,4 +1,5 @@
 import { useMemo, useRef, useState } from "preact/hooks";
+import { ActionButton } from "../components/action-button.js";
 import { Field } from "../components/field.js";
 import { listProviders, PAGE_SIZE, searchUsers } from "../api/admin.js";
 import type { AdminApp, AdminUser, UserQuery } from "../api/types.js";
@@ -154,16 +155,15 @@ export function UsersView({ app }: { app: AdminApp }) {
       ) : null}
       {rows && rows.length > 0 ? <UsersTable app={app} users={rows} busy={page.state === "loading"} /> : null}
       <div class="pager">
-        <button type="button" disabled={cursors.length === 0} onClick={() => setCursors((c) => c.slice(0, -1))}>
+        <ActionButton unavailable={cursors.length === 0} onPress={() => setCursors((c) => c.slice(0, -1))}>
           Previous page
-        </button>
-        <button
-          type="button"
-          disabled={page.state !== "done" || page.value.length < PAGE_SIZE}
-          onClick={() => page.state === "done" && setCursors((c) => [...c, page.value[page.value.length - 1]!._id])}
+        </ActionButton>
+        <ActionButton
+          unavailable={page.state !== "done" || page.value.length < PAGE_SIZE}
+          onPress={() => page.state === "done" && setCursors((c) => [...c, page.value[page.value.length - 1]!._id])}
         >
           Next page
-        </button>
+        </ActionButton>
       </div>
     </section>
   );
