@@ -70,6 +70,14 @@ describe("operator console in Chromium", () => {
     return usersRows();
   }
 
+  /** Picks an app in the header and waits for the route to follow (the nav links' targets change with it). */
+  async function pickApp(label: string): Promise<void> {
+    const picker = page.getByLabel("App", { exact: true });
+    await picker.selectOption({ label });
+    const appId = await picker.inputValue();
+    await page.waitForURL((url) => url.hash.startsWith(`#/apps/${appId}/`));
+  }
+
   async function actionResult(text: RegExp): Promise<void> {
     await page.locator(".result-ok").filter({ hasText: text }).waitFor();
   }
@@ -124,6 +132,7 @@ describe("operator console in Chromium", () => {
       .getByText("not supported", { exact: true })
       .waitFor();
     assert.equal(await second.getByRole("switch", { name: "oauth2-ldap enabled" }).isDisabled(), true);
+    assert.equal(await second.getByRole("switch", { name: "oauth2-ldap enabled" }).isChecked(), false, "it logs no one in: off");
     assert.deepEqual(await context.cookies(), [], "the admin session is never a cookie");
     const stored = await page.evaluate(() => Object.keys(sessionStorage));
     assert.deepEqual(stored, ["gatehouse-console:session"]);
@@ -219,7 +228,7 @@ describe("operator console in Chromium", () => {
   });
 
   step("confirms a pending registration of the mail-confirming app", async () => {
-    await page.getByLabel("App", { exact: true }).selectOption({ label: "confirm-app (confirm-app)" });
+    await pickApp("confirm-app (confirm-app)");
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Pending registrations" }).click();
     await page.getByRole("heading", { name: "Pending registrations", level: 1 }).waitFor();
     await page.locator("table.pending tbody tr").first().waitFor();
@@ -239,7 +248,7 @@ describe("operator console in Chromium", () => {
   });
 
   step("lists the actions just taken in the events view, with charts of the seeded data", async () => {
-    await page.getByLabel("App", { exact: true }).selectOption({ label: "todo (todo-gatehouse)" });
+    await pickApp("todo (todo-gatehouse)");
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Events" }).click();
     await page.getByRole("heading", { name: "Events", level: 1 }).waitFor();
     const table = page.locator("table.events");

@@ -88,7 +88,7 @@ function AppCard({ app }: { app: AdminApp }) {
                   <td>
                     <Switch
                       label={`${p.name} enabled`}
-                      checked={!p.disabled}
+                      checked={supported && !p.disabled}
                       disabled={!supported}
                       busy={busy === p._id}
                       onChange={(checked) => void toggle(p, checked)}
