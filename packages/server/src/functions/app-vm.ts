@@ -1,76 +1,15 @@
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import variant from "@jitl/quickjs-wasmfile-release-sync";
-import {
-  newQuickJSWASMModuleFromVariant,
-  newVariant,
-  type QuickJSContext,
-  type QuickJSSyncVariant,
-  type QuickJSHandle,
-  type QuickJSRuntime,
-  type VmCallResult,
-} from "quickjs-emscripten-core";
-import { GUEST_PRELUDE } from "./guest-prelude.js";
-import { guestSources } from "./guest-sources.js";
-import { installHostFunctions, type HostFunctionDeps } from "./guest-host.js";
+import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, VmCallResult } from "quickjs-emscripten-core";
+import { loadGuest, newQuickJs, type GuestEntry } from "./app-vm-boot.js";
+import { bookkeeping, type VmCall, type VmEvents, type VmLimits } from "./app-vm-types.js";
+import type { HostFunctionDeps } from "./guest-host.js";
 import type { AppSandboxSpec, CallMessage, WireError } from "./protocol.js";
 import { BUILTIN_ALLOWLIST } from "./sandbox-require.js";
 import { tooLarge } from "./errors.js";
 
-/** Limits every VM applies. */
-export interface VmLimits {
-  /** Heap of the app's QuickJS runtime, in MB. */
-  memoryLimitMb: number;
-  /** Largest result, argument list, host-call payload or HTTP body, in bytes (EJSON text length). */
-  maxValueBytes: number;
-  /** A single entry into the VM running longer than this is reported as holding its worker. */
-  holdMs: number;
-}
-
-/** What a VM tells the worker. */
-export interface VmEvents {
-  result(id: number, outcome: { ok: true; value: string } | { ok: false; error: WireError }, logs: string[]): void;
-  /** A data or service call for call `id`; resolves with EJSON or rejects with a message. */
-  host(id: number, kind: "data" | "service", service: string, method: string, args: string): Promise<string>;
-  /** Printed outside any call. */
-  orphanLog(line: string): void;
-  /** Call `id` has been running synchronously for `holdMs`: its worker is busy with it. */
-  hold(id: number): void;
-  /** The entry that reported `hold` ended. */
-  release(id: number): void;
-}
-
-/** A call as the VM tracks it on the host side. */
-export interface VmCall {
-  id: number;
-  deadline: number;
-  limitMs: number;
-  logs: string[];
-  logBytes: number;
-  timers: Map<number, NodeJS.Timeout>;
-  timeout?: NodeJS.Timeout;
-}
+export type { VmCall, VmEvents, VmLimits } from "./app-vm-types.js";
 
 const MAX_LOG_LINES = 500;
 const MAX_LOG_BYTES = 64 * 1024;
-const STACK_BYTES = 512 * 1024;
-/** 16 MB, the QuickJS build's initial memory (64 KiB pages). */
-const INITIAL_PAGES = 256;
-
-let compiled: WebAssembly.Module | undefined;
-/**
- * QuickJS compiled once per worker: every app's instance shares the machine code (and V8's tier-up
- * of it); only memories are per app.
- */
-function compiledQuickJs(): WebAssembly.Module {
-  compiled ??= new WebAssembly.Module(readFileSync(createRequire(import.meta.url).resolve("@jitl/quickjs-wasmfile-release-sync/wasm")));
-  return compiled;
-}
-
-/** Wraps a function source so that evaluating it gives `(context) => export`; line 1 stays line 1. */
-function wrapSource(source: string): string {
-  return `(function (context) { var exports; var module = { exports: undefined }; ${source}\n;return exports !== undefined ? exports : module.exports; })`;
-}
 
 /**
  * One app's functions inside one worker: a QuickJS runtime and context in a WebAssembly instance of
@@ -89,7 +28,9 @@ export class AppVm {
   private entryStarted = 0;
   private holdReported = false;
   private interrupted = false;
-  private entry!: { begin: QuickJSHandle; end: QuickJSHandle; hostResult: QuickJSHandle; fire: QuickJSHandle };
+  /** A string handle per registered function name, passed to every call instead of a new string. */
+  private names = new Map<string, QuickJSHandle>();
+  private entry!: GuestEntry;
 
   private constructor(
     readonly spec: AppSandboxSpec,
@@ -107,16 +48,8 @@ export class AppVm {
 
   /** Builds the VM: instantiates QuickJS, loads BSON, the prelude and the app's functions. */
   static async create(spec: AppSandboxSpec, limits: VmLimits, events: VmEvents): Promise<AppVm> {
-    // The variant package is CommonJS: its default import is `{default: variant}`.
-    const base = ((variant as unknown as { default?: QuickJSSyncVariant }).default ?? variant) as QuickJSSyncVariant;
-    // The memory limit is the WebAssembly memory's maximum: QuickJS's own limit counts allocations,
-    // not bytes, in this build (no malloc_usable_size), so large buffers and strings would pass it.
-    // A capped linear memory fails every allocation past the limit, whatever allocates it.
-    const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: Math.max(INITIAL_PAGES, limits.memoryLimitMb * 16) });
-    const module = await newQuickJSWASMModuleFromVariant(newVariant(base, { wasmModule: compiledQuickJs(), wasmMemory: memory }));
-    const runtime = module.newRuntime();
-    runtime.setMaxStackSize(STACK_BYTES);
-    const vm = new AppVm(spec, runtime, runtime.newContext(), limits, events, memory);
+    const { runtime, ctx, memory } = await newQuickJs(limits);
+    const vm = new AppVm(spec, runtime, ctx, limits, events, memory);
     vm.boot();
     return vm;
   }
@@ -135,23 +68,34 @@ export class AppVm {
       logs: [],
       logBytes: 0,
       timers: new Map(),
+      user: msg.user,
+      request: msg.request,
     };
     this.calls.set(call.id, call);
+    const ctx = this.ctx;
+    const id = ctx.newNumber(msg.id);
+    const args = ctx.newString(msg.args);
+    const cachedName = this.names.get(msg.name);
+    const name = cachedName ?? ctx.newString(msg.name);
+    this.enter(
+      call,
+      () => ctx.callFunction(this.entry.begin, ctx.undefined, id, name, args, msg.runningAsSystem ? ctx.true : ctx.false),
+      (value) => {
+        // Ended at once: begin returned "1" + EJSON or "0" + message (guest-prelude.ts, finish).
+        if (ctx.typeof(value) !== "string") return;
+        const outcome = ctx.getString(value);
+        this.done(call.id, outcome.charCodeAt(0) === 49, outcome.slice(1));
+      },
+    );
+    id.dispose();
+    args.dispose();
+    if (!cachedName) name.dispose();
+    // Most calls end within their first entry: only the others need a host timer.
+    if (!this.calls.has(call.id)) return;
     call.timeout = setTimeout(
       () => this.fail(call.id, { code: "ExecutionTimeLimitExceeded", message: "execution time limit exceeded" }),
-      msg.timeLimitMs,
+      Math.max(0, call.deadline - Date.now()),
     );
-    const ctx = this.ctx;
-    const handles = [
-      ctx.newNumber(msg.id),
-      ctx.newString(msg.name),
-      ctx.newString(msg.args),
-      ctx.newString(msg.user),
-      ctx.newString(msg.request),
-      msg.runningAsSystem ? ctx.true : ctx.false,
-    ];
-    this.enter(call, () => ctx.callFunction(this.entry.begin, ctx.undefined, ...handles));
-    for (const handle of handles) handle.dispose();
   }
 
   /** The main thread gave up on a call (deadline, cancel): drop it and everything it scheduled. */
@@ -168,14 +112,9 @@ export class AppVm {
   }
 
   private boot(): void {
-    const { ctx } = this;
-    const sources = guestSources();
     this.runtime.setInterruptHandler(() => this.shouldInterrupt());
-    const bootDeadline: VmCall = { id: 0, deadline: Date.now() + 30_000, limitMs: 30_000, logs: [], logBytes: 0, timers: new Map() };
-    this.active = bootDeadline;
+    this.active = bookkeeping(30_000);
     try {
-      ctx.unwrapResult(ctx.evalCode(sources.bson, "gatehouse:bson.js")).dispose();
-      const prelude = ctx.unwrapResult(ctx.evalCode(GUEST_PRELUDE, "gatehouse:prelude.js"));
       const deps: HostFunctionDeps = {
         spec: this.spec,
         limits: this.limits,
@@ -187,51 +126,12 @@ export class AppVm {
         hostResult: (id, hostId, ok, text) => this.hostResult(id, hostId, ok, text),
         fire: (id, timerId) => this.fireTimer(id, timerId),
       };
-      const gh = installHostFunctions(ctx, deps);
-      const sourcesHandle = ctx.newObject();
-      for (const [name, source] of Object.entries(sources.modules)) {
-        const text = ctx.newString(source);
-        ctx.setProp(sourcesHandle, name, text);
-        text.dispose();
-      }
-      const entry = ctx.unwrapResult(ctx.callFunction(prelude, ctx.undefined, gh, sourcesHandle));
-      prelude.dispose();
-      gh.dispose();
-      sourcesHandle.dispose();
-      this.entry = {
-        begin: ctx.getProp(entry, "begin"),
-        end: ctx.getProp(entry, "end"),
-        hostResult: ctx.getProp(entry, "hostResult"),
-        fire: ctx.getProp(entry, "fire"),
-      };
-      const register = ctx.getProp(entry, "register");
-      entry.dispose();
-      for (const fn of this.spec.functions) this.compile(register, fn.name, fn.source, fn.runAsSystem);
-      register.dispose();
+      const { entry, names } = loadGuest(this.ctx, this.spec, deps);
+      this.entry = entry;
+      this.names = names;
     } finally {
       this.active = undefined;
     }
-  }
-
-  private compile(register: QuickJSHandle, name: string, source: string | undefined, runAsSystem: boolean): void {
-    const { ctx } = this;
-    let factory: QuickJSHandle = ctx.undefined;
-    let problem: string | undefined;
-    if (source === undefined) {
-      problem = `function '${name}' has no source file`;
-    } else {
-      const compiled = ctx.evalCode(wrapSource(source), `functions/${name}.js`);
-      if (compiled.error) {
-        const error = ctx.dump(compiled.error) as { message?: string };
-        compiled.error.dispose();
-        problem = `function '${name}' does not compile: ${error?.message ?? String(error)}`;
-      } else {
-        factory = compiled.value;
-      }
-    }
-    const args = [ctx.newString(name), factory, runAsSystem ? ctx.true : ctx.false, problem ? ctx.newString(problem) : ctx.undefined];
-    ctx.unwrapResult(ctx.callFunction(register, ctx.undefined, ...args)).dispose();
-    for (const handle of args) handle.dispose();
   }
 
   private shouldInterrupt(): boolean {
@@ -254,7 +154,7 @@ export class AppVm {
    * the queue is empty at every entry and what runs belongs to this call (barring promises shared
    * between calls through globals).
    */
-  private enter(call: VmCall, run: () => VmCallResult<QuickJSHandle>): void {
+  private enter(call: VmCall, run: () => VmCallResult<QuickJSHandle>, onValue?: (value: QuickJSHandle) => void): void {
     const outer = this.active;
     const nested = outer !== undefined;
     if (!nested) {
@@ -266,6 +166,7 @@ export class AppVm {
     try {
       const result = run();
       if (result.error) return this.aborted(call, result.error);
+      onValue?.(result.value);
       result.value.dispose();
       if (nested) return;
       for (;;) {
@@ -360,7 +261,7 @@ export class AppVm {
   /** Bookkeeping entry (no call's code runs): errors are ignored, the VM may be half gone. */
   private callGuest(fn: QuickJSHandle, args: QuickJSHandle[]): void {
     const outer = this.active;
-    this.active = { id: 0, deadline: Date.now() + 1000, limitMs: 1000, logs: [], logBytes: 0, timers: new Map() };
+    this.active = bookkeeping(1000);
     try {
       const result = this.ctx.callFunction(fn, this.ctx.undefined, ...args);
       if (result.error) result.error.dispose();

@@ -2,7 +2,7 @@ import type { QuickJSContext, QuickJSHandle } from "quickjs-emscripten-core";
 import { cryptoOp, resolveAppModule, urlOp, zlibOp } from "./guest-bridge.js";
 import { fetchForGuest } from "./guest-fetch.js";
 import type { AppSandboxSpec } from "./protocol.js";
-import type { VmCall, VmLimits } from "./app-vm.js";
+import type { VmCall, VmLimits } from "./app-vm-types.js";
 
 /** What the host functions of one VM act on. */
 export interface HostFunctionDeps {
@@ -55,6 +55,11 @@ export function installHostFunctions(ctx: QuickJSContext, deps: HostFunctionDeps
 
   define("done", (id, ok, text) => deps.done(num(id), bool(ok), str(text)));
   define("log", (id, line) => deps.log(num(id), str(line)));
+  define("identity", (id, which) => {
+    const call = deps.call(num(id));
+    if (!call) throw new Error("context.user and context.request can only be used while the function runs");
+    return ctx.newString(str(which) === "user" ? call.user : call.request);
+  });
   define("host", (id, hostId, kind, service, method, args) => {
     const callId = num(id);
     const host = num(hostId);

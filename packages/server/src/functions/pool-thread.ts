@@ -1,5 +1,5 @@
 import { Worker, type WorkerOptions } from "node:worker_threads";
-import type { VmLimits } from "./app-vm.js";
+import type { VmLimits } from "./app-vm-types.js";
 
 /** Running from TypeScript sources (tests, `tsx`) rather than compiled `dist/`. */
 const FROM_SOURCE = import.meta.url.endsWith(".ts");

@@ -1,121 +1,29 @@
 import { EventEmitter } from "node:events";
 import type { Worker } from "node:worker_threads";
 import { errorFromWire, ExecutionTimeLimitExceeded, FunctionExecutionError, type FunctionError } from "./errors.js";
+import { HopBatch } from "./hop-batch.js";
+import { laneStats, placeOn } from "./pool-placement.js";
 import { startWorkerThread, WORKER_HEAP_MB, type WorkerSettings } from "./pool-thread.js";
-import type { AppSandboxSpec, CallMessage, FromWorker, ToWorker } from "./protocol.js";
+import {
+  BACKSTOP_MS,
+  BOOT_ALLOWANCE_MS,
+  HOLD_MS,
+  SURGE_IDLE_MS,
+  type CallInput,
+  type CallRoute,
+  type HostHandler,
+  type Lane,
+  type LaneState,
+  type Pending,
+  type PoolEventMap,
+  type PoolStats,
+  type Slot,
+  type WorkerPoolOptions,
+} from "./pool-types.js";
+import type { AppSandboxSpec, FromWorker, ToWorker } from "./protocol.js";
 import { Admission, type AdmissionLimits, type Ticket } from "./scheduler.js";
 
-/** Answers a worker's host call: EJSON args in, EJSON result out (a rejection's message goes back). */
-export type HostHandler = (kind: "data" | "service", service: string, method: string, args: string) => Promise<string>;
-
-/** Which workers a call may use: user calls, or the lane reserved for auth functions. */
-export type Lane = "user" | "auth";
-
-/** Options of {@link WorkerPool}. */
-export interface WorkerPoolOptions {
-  /** Worker threads for user calls. Default 2. */
-  workers?: number;
-  /** Worker threads reserved for auth functions (custom-function login, confirmation, reset, triggers). Default 1; 0 shares the user workers. */
-  authWorkers?: number;
-  /** Extra worker threads a lane may start while all of its workers are held by long synchronous runs. Default 2. */
-  maxSurgeWorkers?: number;
-  /** Calls of one user in flight at once (per lane); more wait. Default 8. */
-  maxConcurrentPerUser?: number;
-  /** Calls of one app in flight at once (per lane); more wait. Default 64. */
-  maxConcurrentPerApp?: number;
-  /** Calls of one app waiting at once (per lane); beyond, calls fail with `functionQueueFull`. Default 256. */
-  maxQueuedPerApp?: number;
-  /** Memory of each app's QuickJS VM, in each worker. Default 128 MB. */
-  memoryLimitMb?: number;
-  /** Largest function result, argument list or service payload (EJSON text). Default 8 MiB. */
-  maxValueBytes?: number;
-  /** How long an unresponsive worker gets beyond the longest time limit in flight on it. Default 1000 ms. */
-  stuckGraceMs?: number;
-  /** Lines printed outside any call, and pool events worth an operator's attention. */
-  log?: (appKey: string, line: string) => void;
-  /** Every call's outcome, for metrics (must not throw). */
-  onSettled?: (result: "ok" | "timeout" | "error") => void;
-}
-
-/** What each lane holds now: for operators and tests. */
-export type PoolStats = Record<Lane, { workers: number; held: number; surge: number; running: number; waiting: number }>;
-
-/**
- * What the pool reports as it happens (`pool.events.on(name, ...)`): for operators' tooling and for
- * tests, which wait for these instead of guessing how long the pool takes.
- */
-export interface PoolEventMap {
-  /** A worker started (or restarted) and can take calls. */
-  ready: [{ lane: Lane; threadId: number }];
-  /** A worker died (memory, a failure, stopped responding) and is being replaced. */
-  replaced: [{ lane: Lane; threadId: number; reason: string }];
-  /** A call's synchronous run has held its worker past the hold threshold. */
-  hold: [{ lane: Lane; threadId: number; callId: number }];
-  /** The run that held a worker ended. */
-  release: [{ lane: Lane; threadId: number; callId: number }];
-}
-
-/** A call as the runtime submits it. */
-export type CallInput = Omit<CallMessage, "type" | "id">;
-
-/** Where a call runs and whose limits it counts against. */
-export interface CallRoute {
-  lane?: Lane;
-  /** Identifies the calling user within the app; absent for calls made for nobody. */
-  userId?: string;
-}
-
-interface Slot {
-  lane: LaneState;
-  surge: boolean;
-  worker?: Worker;
-  inflight: Set<number>;
-  pingId?: number;
-  /** Why the current worker is being killed, for the calls that die with it. */
-  killReason?: string;
-  /** Workers that exited before saying "ready", in a row: respawns back off. */
-  failedStarts: number;
-  ready: boolean;
-  /** When the worker last sent anything, or last went from idle to busy. */
-  lastHeardAt: number;
-  /** The call whose synchronous run is holding the worker (the worker said `hold`, not yet `release`). */
-  heldBy?: number;
-  /** Retires an idle surge worker. */
-  idleTimer?: NodeJS.Timeout;
-  /** Liveness probes ({@link WorkerPool.probe}) waiting for this worker's pong, by ping id. */
-  probes: Map<number, (threadId: number | undefined) => void>;
-}
-
-interface LaneState {
-  name: Lane;
-  slots: Slot[];
-  admission: Admission;
-}
-
-interface Pending {
-  slot: Slot;
-  ticket: Ticket;
-  timeLimitMs: number;
-  /** When the worker began the call (its limit counts from there); unset while it waits in the worker. */
-  startedAt?: number;
-  timer?: NodeJS.Timeout;
-  onHost: HostHandler;
-  resolve: (result: { value: string; logs: string[] }) => void;
-  reject: (error: FunctionError) => void;
-}
-
-/** An entry into a VM running this long marks its worker as held by that call. */
-const HOLD_MS = 20;
-/** The worker enforces time limits itself; the main thread's deadline is a backstop this much later. */
-const BACKSTOP_MS = 1000;
-/** How long a call may wait for its worker to boot, on top of its own limit (a hung boot still ends). */
-const BOOT_ALLOWANCE_MS = 10_000;
-/** A busy worker silent for this long is avoided when choosing where a call goes. */
-const SILENT_MS = 100;
-/** A busy worker silent for this long is not given new calls. */
-const STUCK_MS = 1000;
-/** An idle surge worker is retired after this long. */
-const SURGE_IDLE_MS = 5000;
+export type { CallInput, CallRoute, HostHandler, Lane, PoolEventMap, PoolStats, WorkerPoolOptions } from "./pool-types.js";
 
 /**
  * The function worker threads, shared by any number of apps, and the scheduling of calls onto them.
@@ -177,12 +85,12 @@ export class WorkerPool {
   /** Loads an app into every worker, now and after every respawn. */
   addApp(spec: AppSandboxSpec): void {
     this.apps.set(spec.appKey, spec);
-    for (const slot of this.allSlots()) slot.worker?.postMessage({ type: "init", app: spec } satisfies ToWorker);
+    for (const slot of this.allSlots()) this.post(slot, { type: "init", app: spec });
   }
 
   removeApp(appKey: string): void {
     this.apps.delete(appKey);
-    for (const slot of this.allSlots()) slot.worker?.postMessage({ type: "drop", appKey } satisfies ToWorker);
+    for (const slot of this.allSlots()) this.post(slot, { type: "drop", appKey });
   }
 
   /** Runs one call; resolves with the EJSON result and printed lines. */
@@ -203,14 +111,7 @@ export class WorkerPool {
 
   /** Workers, workers held by a long run, surge workers, calls running and waiting, per lane. */
   stats(): PoolStats {
-    const of = (lane: LaneState) => ({
-      workers: lane.slots.filter((slot) => slot.worker).length,
-      held: lane.slots.filter((slot) => slot.heldBy !== undefined).length,
-      surge: lane.slots.filter((slot) => slot.surge).length,
-      running: lane.slots.reduce((sum, slot) => sum + slot.inflight.size, 0),
-      waiting: lane.admission.waiting,
-    });
-    return { user: of(this.lanes.user), auth: of(this.lanes.auth) };
+    return { user: laneStats(this.lanes.user), auth: laneStats(this.lanes.auth) };
   }
 
   /**
@@ -225,7 +126,7 @@ export class WorkerPool {
       const id = this.nextId++;
       return new Promise<number | undefined>((resolve) => {
         slot.probes.set(id, resolve);
-        worker.postMessage({ type: "ping", id } satisfies ToWorker);
+        this.post(slot, { type: "ping", id });
       });
     });
     return Promise.all(answers).then((ids) => ids.filter((id): id is number => id !== undefined));
@@ -250,18 +151,7 @@ export class WorkerPool {
    * the call waits in its lane rather than behind someone's loop.
    */
   private place(lane: LaneState): Slot | undefined {
-    const now = Date.now();
-    let best: Slot | undefined;
-    let bestScore = Infinity;
-    for (const slot of lane.slots) {
-      if (!slot.worker || slot.killReason || slot.heldBy !== undefined) continue;
-      const quiet = slot.inflight.size > 0 ? now - slot.lastHeardAt : 0;
-      // A busy worker silent for long may be stuck in a built-in (no hold report): treat it as held.
-      if (quiet > STUCK_MS || slot.pingId !== undefined) continue;
-      const score = slot.inflight.size + (slot.ready ? 0 : 1_000) + (quiet > SILENT_MS ? 10_000 : 0);
-      // On a tie, the worker heard from most recently: a worker stuck in a loop goes quiet first.
-      if (score < bestScore || (score === bestScore && best && slot.lastHeardAt > best.lastHeardAt)) [best, bestScore] = [slot, score];
-    }
+    const best = placeOn(lane.slots, Date.now());
     if (best) return best;
     const surges = lane.slots.filter((slot) => slot.surge).length;
     if (surges < this.maxSurge && !this.closed && this.started) return this.addSlot(lane, true);
@@ -282,7 +172,12 @@ export class WorkerPool {
     if (slot.inflight.size === 0) slot.lastHeardAt = Date.now();
     slot.inflight.add(id);
     this.arm(id, slot.ready ? 0 : BOOT_ALLOWANCE_MS);
-    slot.worker!.postMessage({ type: "call", id, ...input } satisfies ToWorker);
+    slot.outbox!.push({ type: "call", id, ...input });
+  }
+
+  /** Sends a message to a slot's worker now, after the calls waiting to go to it. */
+  private post(slot: Slot, message: ToWorker): void {
+    slot.outbox?.urgent(message);
   }
 
   private addSlot(lane: LaneState, surge: boolean): Slot {
@@ -296,12 +191,17 @@ export class WorkerPool {
   private spawn(slot: Slot): void {
     const worker = startWorkerThread({ ...this.settings, lazy: slot.surge || slot.lane.name === "auth" });
     slot.worker = worker;
+    slot.outbox = new HopBatch<ToWorker>((message) => worker.postMessage(message));
     slot.ready = false;
     slot.killReason = undefined;
     slot.pingId = undefined;
     slot.heldBy = undefined;
     for (const app of this.apps.values()) worker.postMessage({ type: "init", app } satisfies ToWorker);
-    worker.on("message", (msg: FromWorker) => this.onMessage(slot, msg));
+    // The worker batches results like the pool batches calls (hop-batch.ts): arrays are unpacked.
+    worker.on("message", (msg: FromWorker | FromWorker[]) => {
+      if (!Array.isArray(msg)) return this.onMessage(slot, msg);
+      for (const one of msg) this.onMessage(slot, one);
+    });
     worker.on("error", (error: Error & { code?: string }) => {
       slot.killReason ??=
         error.code === "ERR_WORKER_OUT_OF_MEMORY"
@@ -315,6 +215,7 @@ export class WorkerPool {
     if (slot.worker !== worker) return;
     const reason = slot.killReason ?? "function execution aborted: worker exited";
     slot.worker = undefined;
+    slot.outbox = undefined;
     slot.heldBy = undefined;
     for (const answer of slot.probes.values()) answer(undefined);
     slot.probes.clear();
@@ -357,11 +258,10 @@ export class WorkerPool {
         return answer?.(slot.worker?.threadId);
       }
       case "started":
+        // The deadline timer armed at dispatch checks startedAt when it fires: nothing to re-arm.
         for (const id of msg.ids) {
           const call = this.pending.get(id);
-          if (!call || call.slot !== slot) continue;
-          call.startedAt = msg.at;
-          this.arm(id, 0);
+          if (call && call.slot === slot) call.startedAt = msg.at;
         }
         return;
       case "hold":
@@ -390,7 +290,7 @@ export class WorkerPool {
         reply = { type: "hostResult", id: msg.id, ok: false, message: (error as Error)?.message ?? String(error) };
       }
     }
-    slot.worker?.postMessage(reply);
+    this.post(slot, reply);
   }
 
   /**
@@ -409,6 +309,8 @@ export class WorkerPool {
         this.checkAlive(call.slot);
         return this.arm(id, 0);
       }
+      // Started after the timer was armed: its deadline counts from then.
+      if (Date.now() < call.startedAt + call.timeLimitMs + BACKSTOP_MS) return this.arm(id, 0);
       this.expire(id);
     }, wait);
   }
@@ -419,7 +321,7 @@ export class WorkerPool {
     if (!call) return;
     const { slot } = call;
     this.settle(id, new ExecutionTimeLimitExceeded(call.timeLimitMs));
-    slot.worker?.postMessage({ type: "cancel", id } satisfies ToWorker);
+    this.post(slot, { type: "cancel", id });
     this.checkAlive(slot);
   }
 
@@ -432,7 +334,7 @@ export class WorkerPool {
     if (!worker || slot.killReason || slot.pingId !== undefined) return;
     const pingId = this.nextId++;
     slot.pingId = pingId;
-    worker.postMessage({ type: "ping", id: pingId } satisfies ToWorker);
+    this.post(slot, { type: "ping", id: pingId });
     let longest = 0;
     for (const id of slot.inflight) longest = Math.max(longest, this.pending.get(id)?.timeLimitMs ?? 0);
     const check = setTimeout(() => {

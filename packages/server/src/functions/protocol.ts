@@ -1,7 +1,8 @@
 /**
  * Messages between the main thread and a sandbox worker. Every value that may hold BSON types is a
  * canonical EJSON string (`encode`/`decodeExact` of `data/values.ts`): structured clone would turn
- * `ObjectId`, `Long` or `Decimal128` into plain objects.
+ * `ObjectId`, `Long` or `Decimal128` into plain objects. Either side may post a single message or an
+ * array of them (hop-batch.ts): one per event-loop turn, in the order they were queued.
  */
 
 /** What a worker needs to build one app's VM. */

@@ -7,13 +7,30 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { AppVm, type VmEvents } from "./app-vm.js";
 import type { WorkerSettings } from "./pool-thread.js";
+import { HopBatch } from "./hop-batch.js";
 import type { AppSandboxSpec, CallMessage, FromWorker, ToWorker } from "./protocol.js";
 
 const port = parentPort;
 if (!port) throw new Error("functions/worker must run in a worker thread");
 const limits = workerData as WorkerSettings;
 
-const post = (message: FromWorker) => port.postMessage(message);
+/** Ids of calls started and not yet reported, and when the first of them started. */
+const started = new Set<number>();
+let startedAt = 0;
+/**
+ * Results and `started` reports leave once per turn, together (hop-batch.ts); everything else
+ * leaves at once, after them. A call that starts and ends in one turn needs no `started` report.
+ */
+const out = new HopBatch<FromWorker>(
+  (message) => port.postMessage(message),
+  () => {
+    if (started.size === 0) return undefined;
+    const ids = [...started];
+    started.clear();
+    return { type: "started", ids, at: startedAt };
+  },
+);
+const post = (message: FromWorker) => out.urgent(message);
 
 /** The VM serving new calls of each app, and its spec (to rebuild it after a memory blow-up). */
 const apps = new Map<string, { spec: AppSandboxSpec; vm?: AppVm; booting?: Promise<AppVm | undefined> }>();
@@ -26,8 +43,9 @@ function eventsFor(appKey: string): VmEvents {
   return {
     result(id, outcome, logs) {
       callVm.delete(id);
-      if (outcome.ok) post({ type: "result", id, ok: true, value: outcome.value, logs });
-      else post({ type: "result", id, ok: false, error: outcome.error, logs });
+      started.delete(id);
+      if (outcome.ok) out.push({ type: "result", id, ok: true, value: outcome.value, logs });
+      else out.push({ type: "result", id, ok: false, error: outcome.error, logs });
       const app = apps.get(appKey);
       if (app?.vm?.exhausted) app.vm = undefined; // the next call builds a fresh VM
     },
@@ -65,15 +83,11 @@ function vmOf(appKey: string): AppVm | Promise<AppVm | undefined> | undefined {
   return app.booting;
 }
 
-/** Ids of calls started in this turn of the event loop, reported together. */
-let started: number[] = [];
+/** Reports call `id` as running (with the batch, unless its result goes first). */
 function markStarted(id: number): void {
-  if (started.length === 0) setImmediate(flushStarted);
-  started.push(id);
-}
-function flushStarted(): void {
-  post({ type: "started", ids: started, at: Date.now() });
-  started = [];
+  if (started.size === 0) startedAt = Date.now();
+  started.add(id);
+  out.schedule();
 }
 
 function startCall(msg: CallMessage): void {
@@ -105,7 +119,13 @@ function startCall(msg: CallMessage): void {
   });
 }
 
-port.on("message", (msg: ToWorker) => {
+/** Messages arrive one by one or as an array (the pool batches them like this side does). */
+port.on("message", (msg: ToWorker | ToWorker[]) => {
+  if (!Array.isArray(msg)) return handle(msg);
+  for (const one of msg) handle(one);
+});
+
+function handle(msg: ToWorker): void {
   switch (msg.type) {
     case "init":
       apps.set(msg.app.appKey, { spec: msg.app });
@@ -135,7 +155,7 @@ port.on("message", (msg: ToWorker) => {
       break;
     }
   }
-});
+}
 
 // Host-side bugs must not take every call on this worker with them; function code cannot reach here.
 process.on("unhandledRejection", (reason) =>
