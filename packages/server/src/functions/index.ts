@@ -3,6 +3,7 @@
  * `context` functions see, `can_evaluate` rules, and the host bridge to main-thread services.
  */
 export { FunctionRuntime } from "./runtime.js";
+export { ClientArguments } from "./guest-wire.js";
 export { WorkerPool, type WorkerPoolOptions, type PoolStats } from "./pool.js";
 export { evaluateRule, type RuleInputs } from "./rules.js";
 export {

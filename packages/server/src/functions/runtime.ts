@@ -1,7 +1,7 @@
 import type { FunctionConfig } from "../config/types.js";
 import { decodeExact, encode } from "../data/values.js";
 import { FunctionError, FunctionExecutionError, tooLarge, FunctionNotCallable, FunctionNotFound, RuleNotMatched } from "./errors.js";
-import { toGuestText } from "./guest-wire.js";
+import { ClientArguments, toGuestText } from "./guest-wire.js";
 import { hostHandler } from "./host.js";
 import { WorkerPool } from "./pool.js";
 import type { AppSandboxSpec } from "./protocol.js";
@@ -83,7 +83,8 @@ export class FunctionRuntime {
   }
 
   /**
-   * Calls function `name` with `args` (EJSON-decoded values) and returns its awaited result.
+   * Calls function `name` with `args` (EJSON-decoded values, or a client's arguments already in guest
+   * text: {@link ClientArguments}) and returns its awaited result.
    *
    * @throws {FunctionNotFound} no such function.
    * @throws {FunctionNotCallable} `fromClient` and the function is private.
@@ -91,13 +92,14 @@ export class FunctionRuntime {
    * @throws {FunctionExecutionError} it threw, or its worker died (memory limit).
    * @throws {ExecutionTimeLimitExceeded} it ran past the time limit.
    */
-  async invoke(name: string, args: unknown[], options: CallOptions): Promise<FunctionCallResult> {
+  async invoke(name: string, args: unknown[] | ClientArguments, options: CallOptions): Promise<FunctionCallResult> {
     const fn = this.functions.get(name);
     if (!fn) throw new FunctionNotFound(name);
-    const argList = Array.isArray(args) ? args : [args];
+    const wire = args instanceof ClientArguments ? args : undefined;
+    const argList = wire ? undefined : Array.isArray(args) ? args : [args];
     if (options.fromClient) {
       if (fn.private) throw new FunctionNotCallable(name);
-      if (fn.canEvaluate && Object.keys(fn.canEvaluate).length && !(await this.ruleHolds(fn, argList, options))) {
+      if (fn.canEvaluate && Object.keys(fn.canEvaluate).length && !(await this.ruleHolds(fn, argList ?? wire!.decode(), options))) {
         throw new RuleNotMatched(name);
       }
     }
@@ -113,7 +115,11 @@ export class FunctionRuntime {
     const onHost = hostHandler({ data: this.options.data, services: this.options.hostServices ?? {} }, info);
     let encoded: { args: string; user: string; request: string };
     try {
-      encoded = { args: toGuestText(argList), user: toGuestText(user ?? null), request: toGuestText(options.request ?? null) };
+      encoded = {
+        args: wire ? wire.text : toGuestText(argList),
+        user: toGuestText(user ?? null),
+        request: toGuestText(options.request ?? null),
+      };
     } catch (error) {
       throw new FunctionExecutionError(`arguments cannot be sent to the function: ${(error as Error).message}`);
     }

@@ -31,7 +31,9 @@ export interface Ticket {
  * (not held by a long synchronous run), or undefined when none can — then every call waits.
  */
 export class Admission {
-  private readonly running = new Map<string, number>();
+  /** Calls running per app and per user (two maps: app and user keys never meet). */
+  private readonly runningApps = new Map<string, number>();
+  private readonly runningUsers = new Map<string, number>();
   private readonly queue: Ticket[] = [];
   private readonly queued = new Map<string, number>();
 
@@ -59,8 +61,8 @@ export class Admission {
 
   /** A started call ended (settled or failed). */
   finished(ticket: Ticket): void {
-    this.bump(appKeyOf(ticket), -1);
-    if (ticket.userKey !== undefined) this.bump(ticket.userKey, -1);
+    bump(this.runningApps, ticket.appKey, -1);
+    if (ticket.userKey !== undefined) bump(this.runningUsers, ticket.userKey, -1);
     this.pump();
   }
 
@@ -84,25 +86,20 @@ export class Admission {
       const left = (this.queued.get(ticket.appKey) ?? 1) - 1;
       if (left > 0) this.queued.set(ticket.appKey, left);
       else this.queued.delete(ticket.appKey);
-      this.bump(appKeyOf(ticket), 1);
-      if (ticket.userKey !== undefined) this.bump(ticket.userKey, 1);
+      bump(this.runningApps, ticket.appKey, 1);
+      if (ticket.userKey !== undefined) bump(this.runningUsers, ticket.userKey, 1);
       ticket.start(worker);
     }
   }
 
   private admissible(ticket: Ticket): boolean {
-    if ((this.running.get(appKeyOf(ticket)) ?? 0) >= this.limits.perApp) return false;
-    return ticket.userKey === undefined || (this.running.get(ticket.userKey) ?? 0) < this.limits.perUser;
-  }
-
-  private bump(key: string, by: number): void {
-    const next = (this.running.get(key) ?? 0) + by;
-    if (next > 0) this.running.set(key, next);
-    else this.running.delete(key);
+    if ((this.runningApps.get(ticket.appKey) ?? 0) >= this.limits.perApp) return false;
+    return ticket.userKey === undefined || (this.runningUsers.get(ticket.userKey) ?? 0) < this.limits.perUser;
   }
 }
 
-/** App and user keys share one map: keep them apart. */
-function appKeyOf(ticket: Ticket): string {
-  return `app:${ticket.appKey}`;
+function bump(counts: Map<string, number>, key: string, by: number): void {
+  const next = (counts.get(key) ?? 0) + by;
+  if (next > 0) counts.set(key, next);
+  else counts.delete(key);
 }

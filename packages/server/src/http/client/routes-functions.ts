@@ -6,6 +6,7 @@ import type { AccessContext } from "../../sessions/session-service.js";
 import type { Services } from "../../services.js";
 import { assertOrigin } from "../origin.js";
 import { bearerToken } from "../transport.js";
+import { ClientArguments } from "../../functions/index.js";
 import type { RequestInfo } from "../../functions/types.js";
 import { functionCallSchema } from "./body-schemas.js";
 import { bodyValidator } from "./validate.js";
@@ -70,8 +71,11 @@ async function callFunction(
   if (caller.app.id !== target.id) throw Errors.appMismatch();
   assertOrigin(target, req);
   const { name } = body;
-  // Decoded only now, for an authenticated caller of this app: the one EJSON value of the body.
-  const args = decodeEjson(body.arguments ?? []) as unknown[];
+  // Read only now, for an authenticated caller of this app: the one EJSON value of the body. Plain
+  // arguments go to the VM as they are; the rest (and rules reading %%args) take the EJSON decoder.
+  const raw = body.arguments ?? [];
+  const decode = (value: unknown) => decodeEjson(value) as unknown[];
+  const args = ClientArguments.from(raw, decode) ?? decode(raw);
   if (body.service !== undefined) {
     // Service calls are the remote MongoDB client: data access rules are not enforced yet, so no client gets it.
     throw Errors.serviceNotFound(String(body.service));
@@ -86,13 +90,26 @@ async function callFunction(
   return result.ejson;
 }
 
+/** Header names as App Services spelled them (`User-Agent`), by Node's lower-case name; bounded. */
+const headerNames = new Map<string, string>();
+const MAX_HEADER_NAMES = 1000;
+
+function canonicalHeader(name: string): string {
+  let spelled = headerNames.get(name);
+  if (spelled === undefined) {
+    spelled = name.replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => dash + c.toUpperCase());
+    if (headerNames.size < MAX_HEADER_NAMES) headerNames.set(name, spelled);
+  }
+  return spelled;
+}
+
 function requestInfo(req: FastifyRequest, body: Record<string, unknown>): RequestInfo {
   const headers: Record<string, string[]> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
+  const raw = req.headers;
+  for (const name in raw) {
+    const value = raw[name];
     if (name === "authorization" || name === "cookie" || value === undefined) continue;
-    headers[name.replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => dash + c.toUpperCase())] = Array.isArray(value)
-      ? value
-      : [value];
+    headers[canonicalHeader(name)] = Array.isArray(value) ? value : [value];
   }
   return {
     remoteIPAddress: req.ip,
