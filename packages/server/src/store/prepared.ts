@@ -29,13 +29,21 @@ export class PreparedQuery<Row> {
   }
 
   /**
-   * The rows of a read, through `reader` (the driver itself, store/raw-reader.ts) when there is one and it
-   * can take the read now, else through Kysely. Same SQL either way.
+   * The rows of a read as arrays in the order of `columns` (the names of its select list, in order): through
+   * `reader` (the driver itself, store/raw-reader.ts) when there is one and it can take the read now, else
+   * through Kysely. Same SQL either way.
    */
-  async read(db: Kysely<any>, values: Record<string, unknown>, reader: RawReader | undefined): Promise<Row[]> {
+  async readRows(
+    db: Kysely<any>,
+    values: Record<string, unknown>,
+    reader: RawReader | undefined,
+    columns: readonly string[],
+  ): Promise<unknown[][]> {
     const { query, parameters } = this.bind(db, values);
-    const rows = reader?.all<Row>(query.sql, parameters);
-    return rows ? await rows : (await db.executeQuery<Row>({ ...query, parameters })).rows;
+    const rows = reader?.rows(query.sql, parameters);
+    if (rows) return rows;
+    const result = await db.executeQuery<Record<string, unknown>>({ ...query, parameters } as CompiledQuery<Record<string, unknown>>);
+    return result.rows.map((row) => columns.map((column) => row[column]));
   }
 
   private bind(db: Kysely<any>, values: Record<string, unknown>): { query: CompiledQuery<Row>; parameters: unknown[] } {

@@ -31,8 +31,8 @@ export class SessionRepository {
    * request. Undefined when the session (or its user) no longer exists.
    */
   async state(sessionId: string): Promise<SessionState | undefined> {
-    const row = (await stateQuery.read(this.db, { sessionId }, this.reader))[0];
-    return row && toSessionState(row);
+    const row = (await stateQuery.readRows(this.db, { sessionId }, this.reader, STATE_NAMES))[0];
+    return row && toSessionState(stateRow(row));
   }
 
   /**
@@ -40,7 +40,7 @@ export class SessionRepository {
    * access-token request needs, for the price of one indexed lookup.
    */
   async stateWithUser(sessionId: string): Promise<{ session: SessionState; user: UserRecord } | undefined> {
-    const rows = await stateWithUserQuery.read(this.db, { sessionId }, this.reader);
+    const rows = (await stateWithUserQuery.readRows(this.db, { sessionId }, this.reader, WITH_USER_NAMES)).map(withUserRow);
     const first = rows[0];
     if (!first) return undefined;
     const session = toSessionState(first);
@@ -148,6 +148,82 @@ const SESSION_STATE_COLUMNS = [
 
 type SessionStateRow = SessionsTable & Pick<UsersTable, "disabled" | "sessions_valid_since" | "last_active_at">;
 
+/** The columns the access-token read adds: the user and one identity per row (none: all null). */
+const WITH_USER_COLUMNS = [
+  "u.type as user_type",
+  "u.data as user_data",
+  "u.created_at as user_created_at",
+  "u.last_login_at",
+  "i.provider_type as i_provider_type",
+  "i.provider_name as i_provider_name",
+  "i.external_id as i_external_id",
+  "i.provider_data as i_provider_data",
+  "i.created_at as i_created_at",
+] as const;
+
+type WithUserRow = SessionStateRow & {
+  user_type: string;
+  user_data: string;
+  user_created_at: number;
+  last_login_at: number | null;
+  i_provider_type: string | null;
+  i_provider_name: string | null;
+  i_external_id: string | null;
+  i_provider_data: string | null;
+  i_created_at: number | null;
+};
+
+const nameOf = (column: string) => column.slice(column.includes(" as ") ? column.indexOf(" as ") + 4 : column.indexOf(".") + 1);
+const STATE_NAMES = SESSION_STATE_COLUMNS.map(nameOf);
+const WITH_USER_NAMES = [...SESSION_STATE_COLUMNS, ...WITH_USER_COLUMNS].map(nameOf);
+
+/**
+ * The reads come back as arrays (store/raw-reader.ts says why); these give them their names, positions as
+ * in the column lists above, in one fixed-shape literal each (a loop adding names costs as much as the read).
+ */
+function stateRow(r: unknown[]): SessionStateRow {
+  return {
+    id: r[0],
+    app_id: r[1],
+    user_id: r[2],
+    provider_type: r[3],
+    external_id: r[4],
+    device_id: r[5],
+    created_at: r[6],
+    expires_at: r[7],
+    revoked_at: r[8],
+    disabled: r[9],
+    sessions_valid_since: r[10],
+    last_active_at: r[11],
+  } as SessionStateRow;
+}
+
+function withUserRow(r: unknown[]): WithUserRow {
+  return {
+    id: r[0],
+    app_id: r[1],
+    user_id: r[2],
+    provider_type: r[3],
+    external_id: r[4],
+    device_id: r[5],
+    created_at: r[6],
+    expires_at: r[7],
+    revoked_at: r[8],
+    disabled: r[9],
+    sessions_valid_since: r[10],
+    last_active_at: r[11],
+    user_type: r[12],
+    user_data: r[13],
+    user_created_at: r[14],
+    last_login_at: r[15],
+    i_provider_type: r[16],
+    i_provider_name: r[17],
+    i_external_id: r[18],
+    i_provider_data: r[19],
+    i_created_at: r[20],
+  } as WithUserRow;
+}
+
 function toSessionState(row: SessionStateRow): SessionState {
   return {
     id: row.id,
@@ -171,18 +247,7 @@ const stateWithUserQuery = new PreparedQuery((db: Kysely<Database>, p) =>
     .selectFrom("sessions as s")
     .innerJoin("users as u", "u.id", "s.user_id")
     .leftJoin("identities as i", "i.user_id", "u.id")
-    .select([
-      ...SESSION_STATE_COLUMNS,
-      "u.type as user_type",
-      "u.data as user_data",
-      "u.created_at as user_created_at",
-      "u.last_login_at",
-      "i.provider_type as i_provider_type",
-      "i.provider_name as i_provider_name",
-      "i.external_id as i_external_id",
-      "i.provider_data as i_provider_data",
-      "i.created_at as i_created_at",
-    ])
+    .select([...SESSION_STATE_COLUMNS, ...WITH_USER_COLUMNS])
     .where("s.id", "=", p("sessionId")),
 );
 
