@@ -30,11 +30,34 @@ const OPTIONS: ts.CompilerOptions = {
 };
 
 /**
+ * Declaration files under node_modules (TypeScript's libs, realm-web's bundle), parsed once for all the
+ * checks: they do not change during the run, and re-parsing lib.dom.d.ts for every program was most of
+ * this file's time (past the runner's two minutes on a loaded machine). Our own files are read afresh.
+ */
+const parsedDependencies = new Map<string, ts.SourceFile>();
+
+function sharingHost(options: ts.CompilerOptions): ts.CompilerHost {
+  const host = ts.createCompilerHost(options);
+  const getSourceFile = host.getSourceFile.bind(host);
+  host.getSourceFile = (name, version, onError, create) => {
+    if (!name.includes("/node_modules/")) return getSourceFile(name, version, onError, create);
+    const key =
+      typeof version === "object" ? `${version.languageVersion}:${version.impliedNodeFormat ?? ""}:${name}` : `${version}::${name}`;
+    const known = parsedDependencies.get(key);
+    if (known) return known;
+    const parsed = getSourceFile(name, version, onError, create);
+    if (parsed) parsedDependencies.set(key, parsed);
+    return parsed;
+  };
+  return host;
+}
+
+/**
  * Type-checks one file (optionally with its module specifier swapped, or with generated `text` in place
  * of the file) and returns the diagnostics.
  */
 function check(file: string, options: ts.CompilerOptions = OPTIONS, swap?: [string, string], text?: string): readonly ts.Diagnostic[] {
-  const host = ts.createCompilerHost(options);
+  const host = sharingHost(options);
   if (text !== undefined) {
     const getSourceFile = host.getSourceFile.bind(host);
     const fileExists = host.fileExists.bind(host);
