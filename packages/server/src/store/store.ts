@@ -14,6 +14,7 @@ import { SessionRepository } from "./sessions-repo.js";
 import { AuditSearchRepository } from "./audit-search-repo.js";
 import { UserSearchRepository } from "./user-search-repo.js";
 import { UserRepository } from "./users-repo.js";
+import { GroupCommit } from "./group-commit.js";
 
 /**
  * Gatehouse's persistent state, behind one interface for SQLite and PostgreSQL. Services use the
@@ -35,12 +36,15 @@ export class Store {
   readonly auditSearch: AuditSearchRepository;
   readonly oauthStates: OAuthStateRepository;
   readonly adminStats: AdminStatsRepository;
+  /** The root store's group commit (undefined on a transaction-bound store, which runs work inline). */
+  private readonly group?: GroupCommit<Store>;
 
   private constructor(
     /** The Kysely handle (a transaction inside `transaction`). Exposed for modules with their own tables. */
     readonly db: Kysely<Database>,
     readonly dialect: Dialect,
     private readonly connection?: Connection,
+    poolSize = 10,
   ) {
     this.users = new UserRepository(db);
     // Outside a transaction only: inside one, a read must see the transaction's own writes.
@@ -57,12 +61,18 @@ export class Store {
     this.auditSearch = new AuditSearchRepository(db);
     this.oauthStates = new OAuthStateRepository(db);
     this.adminStats = new AdminStatsRepository(db);
+    if (connection) {
+      // SQLite has one connection: one batch at a time. PostgreSQL: batches on half the pool at most,
+      // leaving connections for reads and for the transactions that are not grouped.
+      const concurrency = dialect === "sqlite" ? 1 : Math.max(1, Math.floor(poolSize / 2));
+      this.group = new GroupCommit<Store>((work) => this.transaction(work), { concurrency, maxBatch: 32 });
+    }
   }
 
   /** Opens `sqlite:PATH` or `postgres://...`, migrating the schema to the latest version. */
   static async open(url: string, options: DatabaseOptions = {}): Promise<Store> {
     const connection = await openDatabase(url, options);
-    return new Store(connection.db, connection.dialect, connection);
+    return new Store(connection.db, connection.dialect, connection, options.poolSize);
   }
 
   /** Where the store lives, without credentials. */
@@ -106,6 +116,15 @@ export class Store {
         await new Promise((resolve) => setTimeout(resolve, attempt * 5 + Math.random() * 20));
       }
     }
+  }
+
+  /**
+   * Like {@link transaction}, for the hot writes (logins, sign-ups): `work` may share its transaction
+   * with other callers' (see {@link GroupCommit}), so it must touch only rows of its own request and be
+   * safe to run twice. Resolves after the commit, like `transaction`. Inside a transaction it runs inline.
+   */
+  grouped<T>(work: (tx: Store) => Promise<T>): Promise<T> {
+    return this.group ? this.group.run(work) : work(this);
   }
 
   async close(): Promise<void> {
