@@ -581,7 +581,7 @@ try {
     log("scale: seeded databases (bench/scale.mjs)");
     lines.push("");
     lines.push(
-      execFileSync(process.execPath, [join(root, "bench/scale.mjs")], {
+      execFileSync(process.execPath, [join(root, "bench/scale.mjs"), ...(DB ? ["--db", DB] : [])], {
         cwd: root,
         encoding: "utf8",
         stdio: ["ignore", "pipe", "inherit"],
