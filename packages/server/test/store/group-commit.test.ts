@@ -1,11 +1,8 @@
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { newObjectId } from "../../src/ids.js";
 import { Store } from "../../src/store/store.js";
-import { freshPostgresSchema } from "../helpers/postgres.js";
+import { storeEngines } from "../helpers/store-engines.js";
 import { requirement } from "../../../../test/support/requirements.mjs";
 
 /**
@@ -13,26 +10,10 @@ import { requirement } from "../../../../test/support/requirements.mjs";
  * each caller hears back only once its rows are committed, and a unit that fails takes nobody else down
  * and leaves nothing behind.
  */
-const engines: { name: string; skip?: string | false; open: () => Promise<{ url: string; cleanup: () => Promise<void> }> }[] = [
-  {
-    name: "sqlite",
-    open: async () => {
-      const dir = await mkdtemp(join(tmpdir(), "gatehouse-group-"));
-      return { url: `sqlite:${join(dir, "store.db")}`, cleanup: () => rm(dir, { recursive: true, force: true }) };
-    },
-  },
-  {
-    name: "postgres",
-    skip: requirement("postgres"),
-    open: async () => {
-      const { url, drop } = await freshPostgresSchema();
-      return { url, cleanup: drop };
-    },
-  },
-];
+const engines = storeEngines("gatehouse-group-", requirement("postgres"));
 
 for (const engine of engines) {
-  describe(`group commit: ${engine.name}`, { skip: engine.skip ?? false }, () => {
+  describe(`group commit: ${engine.name}`, { skip: engine.skip }, () => {
     let store: Store;
     /** A second Store on the same database: its own connection, which sees only committed rows. */
     let reader: Store;
