@@ -44,7 +44,6 @@ export class Store {
     readonly db: Kysely<Database>,
     readonly dialect: Dialect,
     private readonly connection?: Connection,
-    poolSize = 10,
   ) {
     this.users = new UserRepository(db);
     // Outside a transaction only: inside one, a read must see the transaction's own writes.
@@ -61,18 +60,20 @@ export class Store {
     this.auditSearch = new AuditSearchRepository(db);
     this.oauthStates = new OAuthStateRepository(db);
     this.adminStats = new AdminStatsRepository(db);
-    if (connection) {
-      // SQLite has one connection: one batch at a time. PostgreSQL: batches on half the pool at most,
-      // leaving connections for reads and for the transactions that are not grouped.
-      const concurrency = dialect === "sqlite" ? 1 : Math.max(1, Math.floor(poolSize / 2));
-      this.group = new GroupCommit<Store>((work) => this.transaction(work), { concurrency, maxBatch: 32 });
+    if (connection && dialect === "sqlite") {
+      // SQLite only, one batch at a time (it has one connection): there a commit writes every touched
+      // page to the WAL, and grouping cut an anonymous login's CPU by ~3x. PostgreSQL already flushes the
+      // WAL of concurrent commits together; batches run side by side there deadlocked each other under
+      // the anonymous-login bench (40P01, inserts waiting on each other's transactions), so it commits
+      // each unit on its own until that is understood (docs/performance.md).
+      this.group = new GroupCommit<Store>((work) => this.transaction(work), { concurrency: 1, maxBatch: 32 });
     }
   }
 
   /** Opens `sqlite:PATH` or `postgres://...`, migrating the schema to the latest version. */
   static async open(url: string, options: DatabaseOptions = {}): Promise<Store> {
     const connection = await openDatabase(url, options);
-    return new Store(connection.db, connection.dialect, connection, options.poolSize);
+    return new Store(connection.db, connection.dialect, connection);
   }
 
   /** Where the store lives, without credentials. */
@@ -119,12 +120,14 @@ export class Store {
   }
 
   /**
-   * Like {@link transaction}, for the hot writes (logins, sign-ups): `work` may share its transaction
-   * with other callers' (see {@link GroupCommit}), so it must touch only rows of its own request and be
+   * Like {@link transaction}, for the hot writes (logins, sign-ups): on SQLite `work` may share its
+   * transaction with other callers' (see {@link GroupCommit}), so it must touch only rows of its own request and be
    * safe to run twice. Resolves after the commit, like `transaction`. Inside a transaction it runs inline.
    */
   grouped<T>(work: (tx: Store) => Promise<T>): Promise<T> {
-    return this.group ? this.group.run(work) : work(this);
+    if (this.group) return this.group.run(work);
+    // PostgreSQL: a transaction of its own; inside a transaction: inline.
+    return this.connection ? this.transaction(work) : work(this);
   }
 
   async close(): Promise<void> {

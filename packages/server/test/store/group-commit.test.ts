@@ -53,14 +53,19 @@ for (const engine of engines) {
       };
     const exists = async (id: string) => (await store.users.get("group-app", id)) !== undefined;
 
-    it("commits units submitted together in one transaction, each resolved with its own result", async () => {
+    it("commits units submitted together (in one transaction on SQLite), each resolved with its own result", async () => {
       const ids = Array.from({ length: 12 }, () => newObjectId());
       const seen: Store[] = [];
       const results = await Promise.all(ids.map((id) => store.grouped(unit(id, seen))));
       assert.deepEqual(results, ids);
       for (const id of ids) assert.ok(await exists(id), `user ${id} not committed`);
-      // Fewer transactions than units: they were grouped.
-      assert.ok(new Set(seen).size < ids.length, `${new Set(seen).size} transactions for ${ids.length} units`);
+      if (engine.name === "sqlite") {
+        // Fewer transactions than units: they were grouped.
+        assert.ok(new Set(seen).size < ids.length, `${new Set(seen).size} transactions for ${ids.length} units`);
+      } else {
+        // PostgreSQL commits each unit in a transaction of its own (store.ts says why).
+        assert.equal(new Set(seen).size, ids.length);
+      }
     });
 
     it("a failing unit is rejected with its own error, leaves nothing, and the others still commit", async () => {
