@@ -60,8 +60,18 @@ const requests = {
   },
 };
 if (!requests[which]) throw new Error(`unknown path ${which}; one of ${Object.keys(requests).join(", ")}`);
+const cpu = () =>
+  new Promise((resolve) => {
+    child.once("message", (m) => m.type === "cpu" && resolve(m.user + m.system));
+    child.send({ type: "cpu" });
+  });
+const cpuBefore = await cpu();
 const result = await autocannon({ ...requests[which], connections: 20, duration: seconds });
-console.log(`${which}: ${Math.round(result["2xx"] / result.duration)} req/s, non-2xx ${result.non2xx}, errors ${result.errors}`);
+const cpuPerRequest = (await cpu()) - cpuBefore;
+console.log(
+  `${which}: ${Math.round(result["2xx"] / result.duration)} req/s, non-2xx ${result.non2xx}, errors ${result.errors}, ` +
+    `server CPU ${Math.round(cpuPerRequest / Math.max(1, result["2xx"] + result.non2xx))} µs/req (with the profiler's overhead)`,
+);
 
 await new Promise((resolve) => {
   child.once("exit", resolve);

@@ -1,5 +1,5 @@
 // `npm run bench` (scale part): admin user listing and search, and the login and profile paths, on SQLite
-// databases seeded with N users — 1,000 by default; BENCH_SCALE_USERS=1000,1000000 adds the million (its
+// databases (or PostgreSQL schemas with `--db postgres://...`) seeded with N users — 1,000 by default; BENCH_SCALE_USERS=1000,1000000 adds the million (its
 // seeding takes a few minutes on two cores, so it is asked for, not run by default).
 //
 // Seeding writes rows straight into the database in batched transactions (the schema comes from the
@@ -15,6 +15,8 @@ import os from "node:os";
 import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
 import { seed, YEAR } from "./seed-users.mjs";
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -29,6 +31,58 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS) || 20;
 const APP_ID = "todo-gatehouse";
 const PASSWORD = "bench-password-1"; // bench/seed-users.mjs gives every email/password user this one
 const log = (line = "") => process.stderr.write(`${line}\n`);
+// `--db postgres://...`: seed and serve each size in a fresh schema of that database (bench/seed-postgres.mjs).
+const DB = process.argv.includes("--db") ? process.argv[process.argv.indexOf("--db") + 1] : undefined;
+if (DB !== undefined && !/^postgres(ql)?:\/\//.test(DB)) throw new Error("--db: give a postgres:// URL (SQLite is the default)");
+const ENGINE = DB ? "PostgreSQL" : "SQLite";
+const serverRequire = createRequire(join(root, "packages/server/package.json"));
+const dist = (path) => import(pathToFileURL(join(root, "packages/server/dist", path)).href);
+const DAY_MS = 24 * 3600 * 1000;
+
+/** Where a size's data lives: an SQLite file, or a fresh PostgreSQL schema (dropped by `drop`). */
+async function database(tmp, n) {
+  if (!DB) return { target: join(tmp, "scale.db"), url: `sqlite:${join(tmp, "scale.db")}`, drop: async () => {} };
+  const pg = serverRequire("pg");
+  const schema = `bench_scale_${n}_${process.pid}_${Date.now()}`;
+  const admin = async (statement) => {
+    const client = new pg.Client({ connectionString: DB });
+    await client.connect();
+    await client.query(statement).finally(() => client.end());
+  };
+  await admin(`create schema ${schema}`);
+  const url = new URL(DB);
+  url.searchParams.set("options", `-c search_path=${schema}`);
+  return { target: url.toString(), url: url.toString(), drop: () => admin(`drop schema ${schema} cascade`) };
+}
+
+/**
+ * Housekeeping and retention passes (store/housekeeping.ts, the server's own job) run back to back from
+ * this process on the same database while `work` runs: the seeded expired sessions, inactive anonymous
+ * users and old audit events keep them busy deleting. Returns what `work` returned and what they removed.
+ */
+async function withHousekeeping(url, work) {
+  const { Store } = await dist("store/store.js");
+  const { Housekeeping } = await dist("store/housekeeping.js");
+  const store = await Store.open(url);
+  const settings = { rateLimitWindowMs: 60_000, anonymousUserInactiveMs: 90 * DAY_MS, auditEventMs: 90 * DAY_MS };
+  const housekeeping = new Housekeeping(store, { now: () => Date.now() }, settings);
+  let stop = false;
+  const removed = { passes: 0, rows: 0 };
+  const loop = (async () => {
+    while (!stop) {
+      const r = await housekeeping.run();
+      removed.passes++;
+      removed.rows += r.sessions + r.devices + r.tokens + r.rateLimitCounters + r.anonymousUsers + r.auditEvents;
+    }
+  })();
+  try {
+    return { result: await work(), removed };
+  } finally {
+    stop = true;
+    await loop;
+    await store.close();
+  }
+}
 
 /** Forks a bench child (bench/server.mjs or bench/hello.mjs) and waits for its URL. */
 function startChild(script, args) {
@@ -91,10 +145,12 @@ const day = 24 * 3600;
 async function measure(n, hello) {
   const tmp = await mkdtemp(join(os.tmpdir(), `gatehouse-scale-${n}-`));
   try {
-    log(`scale ${n.toLocaleString("en-US")} users: seeding`);
-    const seeded = await seed(join(tmp, "scale.db"), n);
+    log(`scale ${n.toLocaleString("en-US")} users: seeding (${ENGINE})`);
+    const data = await database(tmp, n);
+    drops.push(data.drop);
+    const seeded = DB ? await (await import("./seed-postgres.mjs")).seedPostgres(data.url, n) : await seed(data.target, n);
     log(`  seeded in ${seeded.seconds.toFixed(0)} s`);
-    const server = await startChild("server.mjs", [join(tmp, "scale.db")]);
+    const server = await startChild("server.mjs", [data.target]);
     try {
       const admin = `${server.url}/api/admin/v3.0`;
       const login = await json("POST", `${admin}/auth/providers/mongodb-cloud/login`, undefined, {
@@ -148,13 +204,26 @@ async function measure(n, hello) {
         },
       };
       const http = {};
+      const busy = {};
+      let removed;
       for (const [name, request] of Object.entries(paths)) {
-        log(`  ${name}: hello-world ${DURATION}s, then the path ${DURATION}s`);
+        log(`  ${name}: hello-world ${DURATION}s, then the path ${DURATION}s, then again while housekeeping runs`);
         const ceiling = await rate(hello.url);
         const measured = await rate(request.url, request);
         http[name] = { ...measured, ratio: measured.rps / ceiling.rps, ceiling: ceiling.rps };
+        const during = await withHousekeeping(data.url, () => rate(request.url, request));
+        busy[name] = { ...during.result, ratio: during.result.rps / ceiling.rps, ceiling: ceiling.rps };
+        removed = { passes: (removed?.passes ?? 0) + during.removed.passes, rows: (removed?.rows ?? 0) + during.removed.rows };
       }
-      return { n, seedSeconds: seeded.seconds, search, overall: { p50: percentile(all, 50), p99: percentile(all, 99) }, http };
+      return {
+        n,
+        seedSeconds: seeded.seconds,
+        search,
+        overall: { p50: percentile(all, 50), p99: percentile(all, 99) },
+        http,
+        busy,
+        removed,
+      };
     } finally {
       await server.stop();
     }
@@ -162,6 +231,7 @@ async function measure(n, hello) {
     await rm(tmp, { recursive: true, force: true });
   }
 }
+const drops = [];
 
 const fmt = (ms) => (ms < 10 ? ms.toFixed(2) : ms.toFixed(1));
 const hello = await startChild("hello.mjs", []);
@@ -170,10 +240,10 @@ try {
   for (const n of SIZES) results.push(await measure(n, hello));
   const head = results.map((r) => `${r.n.toLocaleString("en-US")} users`);
   const lines = [];
-  lines.push("## Scale: admin search, login and profile by database size (SQLite)");
+  lines.push(`## Scale: admin search, login and profile by database size (${ENGINE})`);
   lines.push("");
   lines.push(
-    `Databases seeded with batched inserts (${results.map((r) => `${r.n.toLocaleString("en-US")} in ${r.seedSeconds.toFixed(0)} s`).join(", ")}): ` +
+    `Databases seeded with ${DB ? "SQL-side generated rows (generate_series; one session per user)" : "batched inserts"} (${results.map((r) => `${r.n.toLocaleString("en-US")} in ${r.seedSeconds.toFixed(0)} s`).join(", ")}): ` +
       "7 in 10 users email/password, 3 in 10 anonymous, created over a year, 1 in 100 disabled. Search pages (50 users) are timed " +
       `one request at a time, ${SEARCHES} requests per kind, over HTTP with an admin token; DESIGN.md asks p99 < 50 ms at 1,000,000 users.`,
   );
@@ -202,8 +272,27 @@ try {
     lines.push(`| ${name} | ${cells.join(" | ")} |${growth}`);
   }
   lines.push("");
+  lines.push(
+    `While housekeeping and retention run (the server's own passes, back to back from another process on the same database; ` +
+      `${results.map((r) => `${r.n.toLocaleString("en-US")} users: ${r.removed.passes} passes removed ${r.removed.rows.toLocaleString("en-US")} rows`).join(", ")}):`,
+  );
+  lines.push("");
+  lines.push(
+    `| path, housekeeping running | ${head.map((h) => `${h}: req/s, p50 / p99 ms, ratio to hello-world`).join(" | ")} | ${results.length > 1 ? "p99 largest ÷ smallest |" : ""}`,
+  );
+  lines.push(`|---|${head.map(() => "---:").join("|")}|${results.length > 1 ? "---:|" : ""}`);
+  for (const name of Object.keys(results[0].busy)) {
+    const cells = results.map((r) => {
+      const h = r.busy[name];
+      return `${Math.round(h.rps).toLocaleString("en-US")}, ${h.p50} / ${h.p99}, ${h.ratio.toFixed(2)}×`;
+    });
+    const growth = results.length > 1 ? ` ${(results.at(-1).busy[name].p99 / Math.max(1, results[0].http[name].p99)).toFixed(2)}× |` : "";
+    lines.push(`| ${name} | ${cells.join(" | ")} |${growth}`);
+  }
+  lines.push("");
   lines.push("DESIGN.md: at 1,000,000 users login and profile latency within 1.5× of the 1,000-user figures.");
   process.stdout.write(`${lines.join("\n")}\n`);
 } finally {
   await hello.stop();
+  for (const drop of drops) await drop().catch((error) => log(`could not drop a bench schema: ${error.message}`));
 }

@@ -132,15 +132,18 @@ export class LoginService {
     const now = this.clock.now();
     // Two first logins of one identity can race to create its user; the loser's retry finds the winner's.
     const outcome = await retryOnUniqueViolation(() =>
-      this.store.transaction(async (tx) => {
+      // Grouped: under load, concurrent logins share one commit (store/group-commit.ts); each response
+      // still waits for the commit of its own rows.
+      this.store.grouped(async (tx) => {
         const { user, created } = await findOrCreateUser(tx, app, { providerType, providerName }, identity, now);
+        await identity.inLoginTransaction?.(tx);
         const userId = user.id;
         const deviceId = device ? await this.resolveDevice(tx, app, userId, device, now) : NO_DEVICE_ID;
         const pending = { app, userId, providerType, providerName, externalId: identity.externalId, deviceId };
         const session = this.sessions.newSession(pending);
         await tx.sessions.create(session);
-        if (created) await this.audit.record({ appId: app.id, type: "user_created", userId, provider: providerType, ip, result: "ok" }, tx);
-        await this.audit.record({ appId: app.id, type: "login", userId, provider: providerType, ip, result: "ok" }, tx);
+        const login = { appId: app.id, type: "login", userId, provider: providerType, ip, result: "ok" };
+        await this.audit.recordAll(created ? [{ ...login, type: "user_created" }, login] : [login], tx);
         return { user, created, pending, session };
       }),
     );
@@ -170,6 +173,7 @@ export class LoginService {
     const now = this.clock.now();
     await this.store.transaction(async (tx) => {
       const added = await linkIdentity(tx, app, caller.userId, { providerType, providerName }, identity, now);
+      await identity.inLoginTransaction?.(tx);
       if (added)
         await this.audit.record({ appId: app.id, type: "link", userId: caller.userId, provider: providerType, ip, result: "ok" }, tx);
     });

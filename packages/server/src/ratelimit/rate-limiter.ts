@@ -21,17 +21,17 @@ export class RateLimiter {
   async check(route: string, appId: string, ip: string, account?: string): Promise<void> {
     if (!this.settings.enabled) return;
     const { windowStart, retryAfter } = this.window();
-    const ipCount = await this.store.rateLimits.hit(`${route}|${appId}|ip|${ip}`, windowStart);
-    if (ipCount > this.settings.perIp) {
-      this.metrics.rateLimited(route, "ip");
+    // The counters of one attempt in one unit, group-committed with other requests' writes.
+    const over = await this.store.grouped(async (tx) => {
+      if ((await tx.rateLimits.hit(`${route}|${appId}|ip|${ip}`, windowStart)) > this.settings.perIp) return "ip";
+      if (account === undefined) return undefined;
+      return (await tx.rateLimits.hit(`${route}|${appId}|account|${account}`, windowStart)) > this.settings.perAccount
+        ? "account"
+        : undefined;
+    });
+    if (over) {
+      this.metrics.rateLimited(route, over);
       throw Errors.tooManyRequests(retryAfter);
-    }
-    if (account !== undefined) {
-      const accountCount = await this.store.rateLimits.hit(`${route}|${appId}|account|${account}`, windowStart);
-      if (accountCount > this.settings.perAccount) {
-        this.metrics.rateLimited(route, "account");
-        throw Errors.tooManyRequests(retryAfter);
-      }
     }
   }
 
@@ -47,21 +47,29 @@ export class RateLimiter {
    *   the owner's has not, still logs in.
    */
   async checkLogin(appId: string, ip: string, account: string): Promise<void> {
-    await this.check("login", appId, ip);
     if (!this.settings.enabled) return;
     const { windowStart, retryAfter } = this.window();
-    const fromIp = await this.store.rateLimits.hit(this.loginKey(appId, account, ip), windowStart);
-    const fromAll = await this.store.rateLimits.hit(this.loginKey(appId, account), windowStart);
-    if (fromIp > this.settings.perAccount || (fromAll > this.settings.perAccountAllIps && fromIp > 1)) {
-      this.metrics.rateLimited("login", "account");
+    // Three counters, one unit: one (group) commit instead of three.
+    const over = await this.store.grouped(async (tx) => {
+      if ((await tx.rateLimits.hit(`login|${appId}|ip|${ip}`, windowStart)) > this.settings.perIp) return "ip";
+      const fromIp = await tx.rateLimits.hit(this.loginKey(appId, account, ip), windowStart);
+      const fromAll = await tx.rateLimits.hit(this.loginKey(appId, account), windowStart);
+      const refused = fromIp > this.settings.perAccount || (fromAll > this.settings.perAccountAllIps && fromIp > 1);
+      return refused ? "account" : undefined;
+    });
+    if (over) {
+      this.metrics.rateLimited("login", over);
       throw Errors.tooManyRequests(retryAfter);
     }
   }
 
-  /** The right password was given: the account's failure counters start again. */
-  async loginSucceeded(appId: string, ip: string, account: string): Promise<void> {
+  /**
+   * The right password was given: the account's failure counters start again. Given `tx`, the clearing
+   * is part of that transaction (the login's own, so a successful login costs no commit of its own here).
+   */
+  async loginSucceeded(appId: string, ip: string, account: string, tx?: Store): Promise<void> {
     if (!this.settings.enabled) return;
-    await this.store.rateLimits.clear([this.loginKey(appId, account, ip), this.loginKey(appId, account)]);
+    await (tx ?? this.store).rateLimits.clear([this.loginKey(appId, account, ip), this.loginKey(appId, account)]);
   }
 
   private loginKey(appId: string, account: string, ip?: string): string {

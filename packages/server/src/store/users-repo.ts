@@ -96,21 +96,10 @@ export class UserRepository {
       .execute();
   }
 
-  /** Sets the given profile metadata keys (a login's fresh provider data) and returns the whole data. */
-  async refreshData(userId: string, data: Record<string, unknown>): Promise<Record<string, unknown>> {
-    const row = await this.db.selectFrom("users").select("data").where("id", "=", userId).executeTakeFirst();
-    const merged = { ...(row ? (JSON.parse(row.data) as Record<string, unknown>) : {}), ...data };
-    await this.db
-      .updateTable("users")
-      .set({ data: JSON.stringify(merged) })
-      .where("id", "=", userId)
-      .execute();
-    return merged;
-  }
-
-  /** Records a successful login. */
-  async touchLogin(userId: string, at: number): Promise<void> {
-    await touchLogin.run(this.db, { userId, at });
+  /** Records a successful login and, when given, the user's new profile metadata, in one statement. */
+  async recordLogin(userId: string, at: number, data?: Record<string, unknown>): Promise<void> {
+    if (data === undefined) await touchLogin.run(this.db, { userId, at });
+    else await touchLoginWithData.run(this.db, { userId, at, data: JSON.stringify(data) });
   }
 
   /** Records that the user is still around (a refresh): what keeps an anonymous user from retention. */
@@ -200,6 +189,12 @@ const touchLogin = new PreparedQuery((db: Kysely<Database>, p) =>
   db
     .updateTable("users")
     .set({ last_login_at: p("at") })
+    .where("id", "=", p("userId")),
+);
+const touchLoginWithData = new PreparedQuery((db: Kysely<Database>, p) =>
+  db
+    .updateTable("users")
+    .set({ last_login_at: p("at"), data: p("data") })
     .where("id", "=", p("userId")),
 );
 const touchActive = new PreparedQuery((db: Kysely<Database>, p) =>

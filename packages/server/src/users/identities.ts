@@ -19,6 +19,8 @@ export interface VerifiedIdentity {
   alwaysNew?: boolean;
   /** The user the identity belongs to when it is not stored yet (an API key's owner). */
   ownerUserId?: string;
+  /** More writes of the provider's that belong in the login's (or link's) transaction. */
+  inLoginTransaction?: (tx: Store) => Promise<void>;
 }
 
 /** Which provider an identity comes from. */
@@ -63,11 +65,13 @@ export async function findOrCreateUser(
   }
   const user = (await tx.users.get(app.id, existingId))!;
   if (user.disabled) throw Errors.userDisabled();
-  await tx.users.touchLogin(existingId, now);
-  if (Object.keys(identity.profileData).length > 0) {
-    // Metadata comes from the provider at each login (App Services refreshed it the same way).
-    user.data = await tx.users.refreshData(existingId, identity.profileData);
-  }
+  // Metadata comes from the provider at each login (App Services refreshed it the same way). The user was
+  // just read in this transaction, so the merge is done here and written with the login time in one
+  // statement, the data only when the provider changed it (the usual login changes nothing).
+  const merged = { ...user.data, ...identity.profileData };
+  const changed = Object.entries(identity.profileData).some(([key, value]) => JSON.stringify(user.data[key]) !== JSON.stringify(value));
+  await tx.users.recordLogin(existingId, now, changed ? merged : undefined);
+  user.data = merged;
   return { user, created: false };
 }
 

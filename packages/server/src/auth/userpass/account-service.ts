@@ -53,7 +53,8 @@ export class AccountService {
     const byMail = !autoConfirm && !byFunction;
     let link: { token: string; tokenId: string } | undefined;
     try {
-      await this.store.transaction(async (tx) => {
+      // Grouped with other sign-ups and logins under load (store/group-commit.ts); durable before we answer.
+      await this.store.grouped(async (tx) => {
         await tx.accounts.create(account);
         if (byMail) link = await issueToken(tx, app, account.id, "confirm", now);
         await this.audit.record(

@@ -32,11 +32,19 @@ export class UserpassLoginProvider implements Provider {
     // An imported account whose old system kept its password: only a reset can set one.
     if (account?.passwordHash === PASSWORD_NOT_SET) throw Errors.passwordNotSet();
     if (!ok || !account) throw linking ? Errors.invalidPasswordOnLink() : Errors.invalidPassword();
-    await this.limiter.loginSucceeded(app.id, ip, emailKey);
-    if (!account.confirmed) throw Errors.confirmationRequired();
+    if (!account.confirmed) {
+      await this.limiter.loginSucceeded(app.id, ip, emailKey);
+      throw Errors.confirmationRequired();
+    }
     if (this.hasher.needsRehash(account.passwordHash)) {
       await this.store.accounts.setPasswordHash(account.id, await this.hasher.hash(password), this.clock.now());
     }
-    return { externalId: account.id, providerData: { email: account.email }, profileData: { email: account.email } };
+    return {
+      externalId: account.id,
+      providerData: { email: account.email },
+      profileData: { email: account.email },
+      // The failure counters are cleared in the login's own transaction: no commit of their own.
+      inLoginTransaction: (tx) => this.limiter.loginSucceeded(app.id, ip, emailKey, tx),
+    };
   }
 }
