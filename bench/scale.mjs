@@ -8,6 +8,7 @@
 // login with autocannon beside a hello-world ceiling measured just before, as in bench/run.mjs.
 //
 // Prints a Markdown section on stdout; bench/run.mjs appends it to its report.
+import { setImmediate as nextTurn } from "node:timers/promises";
 import autocannon from "autocannon";
 import { fork } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -75,7 +76,7 @@ async function withHousekeeping(url, work) {
       removed.rows += r.sessions + r.devices + r.tokens + r.rateLimitCounters + r.anonymousUsers + r.auditEvents;
       // On SQLite a pass with nothing to delete settles in microtasks only; without a turn of the event
       // loop between passes this loop would starve the load generator running in this process.
-      await new Promise((resolve) => setImmediate(resolve));
+      await nextTurn();
     }
   })();
   try {

@@ -5,6 +5,14 @@ import { MailCatcher } from "../helpers/smtp.js";
 
 const route = (api: string, sub: string) => `${api}/app/todo-gatehouse/auth/providers/local-userpass/${sub}`;
 
+/**
+ * Rate limits count in fixed windows aligned to the clock; moves the test clock to just after a window
+ * starts, so a test's few requests never straddle a boundary (where the count would start again).
+ */
+function atWindowStart(server: { clock: { now(): number; advance(ms: number): void } }, windowMs = 60_000): void {
+  server.clock.advance(windowMs - (server.clock.now() % windowMs) + 1);
+}
+
 describe("concurrency", () => {
   it("50 parallel registrations of one email create exactly one account", async () => {
     const server = await startTestServer();
@@ -44,6 +52,7 @@ describe("concurrency", () => {
 describe("rate limits on credential routes", () => {
   it("limits login attempts per account, with 429 and Retry-After, and resets with the window", async () => {
     const server = await startTestServer({ config: { rateLimits: { enabled: true, perAccount: 3, perIp: 100, windowSeconds: 60 } } });
+    atWindowStart(server);
     try {
       await call(route(server.api, "register"), { body: { email: "limited@example.com", password: "secret1" } });
       const attempts = [];
@@ -72,6 +81,7 @@ describe("rate limits on credential routes", () => {
     const server = await startTestServer({
       config: { smtp: mail.settings, rateLimits: { enabled: true, perAccount: 100, perIp: 5, windowSeconds: 60 } },
     });
+    atWindowStart(server);
     try {
       const statuses = [];
       for (let i = 0; i < 6; i++) {
@@ -90,6 +100,7 @@ describe("rate limits on credential routes", () => {
 describe("rate limits on user-creating logins", () => {
   it("limits anonymous logins per IP (each creates a user)", async () => {
     const server = await startTestServer({ config: { rateLimits: { enabled: true, perIp: 3, perAccount: 100 } } });
+    atWindowStart(server);
     try {
       const statuses = [];
       for (let i = 0; i < 4; i++)
