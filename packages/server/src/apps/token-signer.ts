@@ -85,6 +85,17 @@ export class TokenSigner {
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalid();
     const payload = decoded.payload;
     if (!payload) throw invalid();
+    this.checkClaims(payload, typ, nowMs);
+    return payload as T;
+  }
+
+  /**
+   * The checks of {@link verify} that depend on the clock and the expected type, for claims whose
+   * signature was verified earlier (sessions/verified-tokens.ts): expiry and not-before against `nowMs`,
+   * `typ`, the app claim and the claims that name the session.
+   */
+  checkClaims(payload: Record<string, unknown>, typ: string, nowMs: number): void {
+    const invalid = () => Errors.tokenInvalid(typ);
     const now = Math.floor(nowMs / 1000);
     if (typeof payload.exp !== "number" || !Number.isFinite(payload.exp)) throw invalid();
     if (payload.iat !== undefined && typeof payload.iat !== "number") throw invalid();
@@ -96,7 +107,6 @@ export class TokenSigner {
     if (payload[APP_CLAIM] !== this.clientAppId || typeof payload.sub !== "string") throw invalid();
     // The claims that name the session are looked up in the store: anything but a string is refused here.
     if (typ.endsWith("access") ? typeof payload.iss !== "string" : typeof payload.baas_id !== "string") throw invalid();
-    return payload as T;
   }
 }
 

@@ -7,7 +7,7 @@ import { authRoutes } from "./client/routes-auth.js";
 import { functionRoutes } from "./client/routes-functions.js";
 import { apiKeyRoutes } from "./client/routes-api-keys.js";
 import { installBodyLimits, MAX_BODY_LIMIT } from "./body-limits.js";
-import { clientErrorHandler, corsOrigin, frameworkError, installSecurityHeaders } from "./hardening.js";
+import { clientErrorHandler, corsOrigin, frameworkError, setSecurityHeaders } from "./hardening.js";
 import { compileProxyTrust, type ProxyTrust } from "./proxy-trust.js";
 import { adminRoutes } from "./admin/index.js";
 import type { ConsoleAssets } from "./console/assets.js";
@@ -56,8 +56,19 @@ export async function buildHttpApp(services: Services, options: HttpOptions): Pr
     logController: new LogController({ disableRequestLogging: !options.debug }),
   });
   installBodyParsers(app);
-  installSecurityHeaders(app);
-  app.addHook("preValidation", prepareBody);
+  // One hook for what every request needs before its route: the security headers (CORS preflights, which
+  // the CORS plugin answers from its own hook, included) and settings operators changed on another
+  // instance (providers, refresh lifetime). Callback style: the hot path (a fresh copy) costs no promise.
+  app.addHook("onRequest", (_req, reply, done) => {
+    setSecurityHeaders(reply);
+    const reloading = services.admin.runtime.fresh();
+    if (!reloading) return done();
+    reloading.then(() => done(), done);
+  });
+  // Only routes with a body schema need it; a route without hooks of a kind skips that step entirely.
+  app.addHook("onRoute", (route) => {
+    if (route.schema?.body) route.preValidation = [prepareBody, ...[route.preValidation ?? []].flat()];
+  });
   if (options.ops?.metrics) installRequestMetrics(app, options.ops.metrics);
   await app.register(cors, {
     // Reflect the caller's origin (credentials need a specific one), never `null`; each app's
@@ -77,13 +88,6 @@ export async function buildHttpApp(services: Services, options: HttpOptions): Pr
     return sendError(reply, mapped);
   });
   app.setNotFoundHandler((req, reply) => sendError(reply, Errors.routeNotFound(req.method, req.url.split("?")[0]!)));
-  // Settings operators changed on another instance (providers, refresh lifetime) reach this one here.
-  // Callback style: the hot path (a fresh copy) costs no promise.
-  app.addHook("onRequest", (_req, _reply, done) => {
-    const reloading = services.admin.runtime.fresh();
-    if (!reloading) return done();
-    reloading.then(() => done(), done);
-  });
   if (options.ops) await app.register(opsRoutes, options.ops);
   await app.register(
     async (client) => {

@@ -1,23 +1,17 @@
 import type { Socket } from "node:net";
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { Errors, type GatehouseError } from "../errors.js";
 
 /**
  * Response headers every answer carries: `nosniff`, so a browser never renders an error body or an
  * EJSON result as something else; `no-store`, because login, refresh and API-key answers carry tokens
- * and every other answer is one user's data (a route that sets its own Cache-Control keeps it).
+ * and every other answer is one user's data. Set as each request arrives (an `onSend` hook would cost a
+ * hook run per response on the hot paths); a route that sets its own Cache-Control replaces it, and
+ * error answers keep both (Fastify's error path leaves the reply's headers alone).
  */
-export function installSecurityHeaders(app: FastifyInstance): void {
-  // Callback style: an async hook costs a promise per response on the hot paths.
-  app.addHook("onSend", (_req, reply, payload, done) => {
-    setSecurityHeaders(reply);
-    done(null, payload);
-  });
-}
-
-function setSecurityHeaders(reply: FastifyReply): void {
+export function setSecurityHeaders(reply: FastifyReply): void {
   reply.header("x-content-type-options", "nosniff");
-  if (!reply.hasHeader("cache-control")) reply.header("cache-control", "no-store");
+  reply.header("cache-control", "no-store");
 }
 
 /**

@@ -7,7 +7,8 @@ import { noMetrics, type ServiceMetrics } from "../metrics/service-metrics.js";
 import type { ResolvedServerConfig } from "../server-config.js";
 import type { SessionRecord, SessionState, UserRecord } from "../store/records.js";
 import type { Store } from "../store/store.js";
-import { decodeToken, peekAppId, type AccessClaims, type DecodedToken, type RefreshClaims } from "./tokens.js";
+import { decodeToken, peekAppId, type AccessClaims, type DecodedToken, type RefreshClaims, type SignedClaims } from "./tokens.js";
+import { VerifiedTokens } from "./verified-tokens.js";
 
 /** How stale `users.last_active_at` may get before a refresh writes it again. */
 const ACTIVITY_RESOLUTION_MS = 24 * 3600 * 1000;
@@ -61,6 +62,8 @@ export interface UserDataSource {
  * (`baas_id`), access tokens name it too (`iss`), so revoking the row ends both.
  */
 export class SessionService {
+  private readonly verified = new VerifiedTokens();
+
   constructor(
     private readonly store: Store,
     private readonly apps: AppRegistry,
@@ -141,8 +144,7 @@ export class SessionService {
 
   /** Verifies an access token and that its session and user are still good. */
   async authenticateAccess(token: string): Promise<AccessContext> {
-    const { app, decoded } = this.appOf(token);
-    const claims = await app.signer.verify<AccessClaims>(decoded, "access", this.clock.now());
+    const { app, claims } = await this.verify<AccessClaims>(token, "access");
     const found = await this.store.sessions.stateWithUser(claims.iss);
     this.assertLive(found?.session, app, claims.sub);
     return { app, userId: claims.sub, user: found!.user, session: found!.session, claims };
@@ -157,8 +159,7 @@ export class SessionService {
 
   /** Verifies a refresh token and that its session and user are still good. */
   async authenticateRefresh(token: string): Promise<RefreshContext> {
-    const { app, decoded } = this.appOf(token);
-    const claims = await app.signer.verify<RefreshClaims>(decoded, "refresh", this.clock.now());
+    const { app, claims } = await this.verify<RefreshClaims>(token, "refresh");
     const session = await this.store.sessions.state(claims.baas_id);
     this.assertLive(session, app, claims.sub);
     return { app, session: session!, claims };
@@ -204,6 +205,22 @@ export class SessionService {
         tx,
       );
     });
+  }
+
+  /**
+   * A token's app and claims: signature, algorithm and key checked once per token text
+   * (sessions/verified-tokens.ts), expiry and type on every call.
+   */
+  private async verify<T extends SignedClaims>(token: string, typ: T["typ"]): Promise<{ app: AppRuntime; claims: T }> {
+    const known = this.verified.get(token);
+    if (known !== undefined) {
+      known.app.signer.checkClaims(known.claims, typ, this.clock.now());
+      return { app: known.app, claims: known.claims as T };
+    }
+    const { app, decoded } = this.appOf(token);
+    const claims = await app.signer.verify<T>(decoded, typ, this.clock.now());
+    this.verified.remember(token, app, claims);
+    return { app, claims };
   }
 
   /** The app a token names, and the token decoded (once: the verification reuses it). */
