@@ -1,5 +1,5 @@
 import cors from "@fastify/cors";
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { Errors } from "../errors.js";
 import type { Services } from "../services.js";
 import { appRoutes } from "./client/routes-app.js";
@@ -38,6 +38,9 @@ export interface HttpOptions {
 /** Builds the Fastify app serving the client API and the admin API over the given services. */
 export async function buildHttpApp(services: Services, options: HttpOptions): Promise<FastifyInstance> {
   const { timeouts } = options;
+  // Requests no route matched (the router's refusals and 404s): counted once metrics are installed.
+  let countUnmatched: (req: FastifyRequest, reply: FastifyReply) => void = () => {};
+  const refuseUrl = frameworkError(sendError);
   const app = Fastify({
     loggerInstance: options.logger,
     trustProxy: compileProxyTrust(options.trustProxy ?? 0),
@@ -48,7 +51,10 @@ export async function buildHttpApp(services: Services, options: HttpOptions): Pr
     // Node checks request and header deadlines on this interval (30 s by default, longer than them).
     http: { headersTimeout: timeouts.headersMs, connectionsCheckingInterval: Math.max(50, Math.min(5000, timeouts.headersMs / 4)) },
     clientErrorHandler,
-    frameworkErrors: frameworkError(sendError),
+    frameworkErrors: (error, req, reply) => {
+      countUnmatched(req, reply);
+      refuseUrl(error, req, reply);
+    },
     rewriteUrl: (req) => rewriteAbsoluteUrl(req.url),
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
     bodyLimit: MAX_BODY_LIMIT,
@@ -69,7 +75,7 @@ export async function buildHttpApp(services: Services, options: HttpOptions): Pr
   app.addHook("onRoute", (route) => {
     if (route.schema?.body) route.preValidation = [prepareBody, ...[route.preValidation ?? []].flat()];
   });
-  if (options.ops?.metrics) installRequestMetrics(app, options.ops.metrics);
+  if (options.ops?.metrics) countUnmatched = installRequestMetrics(app, options.ops.metrics);
   await app.register(cors, {
     // Reflect the caller's origin (credentials need a specific one), never `null`; each app's
     // allowed_request_origins is enforced per request once the app is known.
@@ -87,7 +93,10 @@ export async function buildHttpApp(services: Services, options: HttpOptions): Pr
     else if (mapped.status >= 500) req.log.error({ err: error }, "request failed");
     return sendError(reply, mapped);
   });
-  app.setNotFoundHandler((req, reply) => sendError(reply, Errors.routeNotFound(req.method, req.url.split("?")[0]!)));
+  app.setNotFoundHandler((req, reply) => {
+    countUnmatched(req, reply);
+    return sendError(reply, Errors.routeNotFound(req.method, req.url.split("?")[0]!));
+  });
   if (options.ops) await app.register(opsRoutes, options.ops);
   await app.register(
     async (client) => {

@@ -89,10 +89,9 @@ const article = (type: string) => (/^[aeiou]/.test(type) ? `an ${type}` : `a ${t
  * Readies a body for its route schema: an empty body is an empty object, as it was before route
  * schemas (core sends bodiless requests with a JSON content type), and a lone EJSON value (`7` decodes
  * to an Int32, `{"$date": …}` to a Date) is not the object the schema means, though JSON schema's
- * `type: "object"` would take it.
+ * `type: "object"` would take it. A `preValidation` hook of the routes that have a body schema only.
  */
 export function prepareBody(req: FastifyRequest, _reply: FastifyReply, done: () => void): void {
-  if (!req.routeOptions.schema?.body) return done();
   if (req.body === undefined) req.body = {};
   // Validated as what it is to JSON schema, not an object; the schema then answers bodyNotObject, after
   // the route's own hooks (app, caller) have had their say.

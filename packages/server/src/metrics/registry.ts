@@ -16,7 +16,6 @@ const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0
 export class ProcessMetrics implements ServiceMetrics {
   readonly registry = new Registry();
   private readonly requests: Histogram<"route" | "method" | "status">;
-  private readonly requestChildren = new Map<string, Observer>();
   private readonly logins: Counter<"provider" | "result">;
   private readonly refreshes: Counter<"result">;
   private readonly rateLimits: Counter<"route" | "limit">;
@@ -82,15 +81,19 @@ export class ProcessMetrics implements ServiceMetrics {
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry });
   }
 
-  /** One finished HTTP request (`route` is the route's pattern, never the raw path: bounded labels). */
-  observeRequest(route: string, method: string, status: number, seconds: number): void {
-    const key = `${route} ${method} ${status}`;
-    let child = this.requestChildren.get(key);
-    if (child === undefined) {
-      child = this.requests.labels(route, method, String(status));
-      this.requestChildren.set(key, child);
-    }
-    child.observe(seconds);
+  /**
+   * What counts the finished requests of one route (`route` is its pattern, never the raw path: bounded
+   * labels): the series are looked up by method and status only, in maps of the route's own.
+   */
+  requestObserver(route: string): (method: string, status: number, seconds: number) => void {
+    const byMethod = new Map<string, Map<number, Observer>>();
+    return (method, status, seconds) => {
+      let byStatus = byMethod.get(method);
+      if (byStatus === undefined) byMethod.set(method, (byStatus = new Map()));
+      let child = byStatus.get(status);
+      if (child === undefined) byStatus.set(status, (child = this.requests.labels(route, method, String(status))));
+      child.observe(seconds);
+    };
   }
 
   login(providerType: string, result: string): void {

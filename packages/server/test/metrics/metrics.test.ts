@@ -22,6 +22,9 @@ describe("/metrics on the serving port", () => {
     const profiles = 3;
     for (let i = 0; i < profiles; i++) assert.equal((await call(`${server.api}/auth/profile`, { token: user.access_token })).status, 200);
     assert.equal((await call(`${server.api}/auth/profile`, { token: "not-a-token" })).status, 401);
+    // Paths no route serves are one series, whatever the path.
+    const unmatched = 2;
+    for (let i = 0; i < unmatched; i++) assert.equal((await call(`${server.api}/no/such/route/${i}`, { method: "GET" })).status, 404);
     assert.equal((await call(`${server.api}/auth/session`, { method: "POST", token: user.refresh_token })).status, 201);
     assert.equal((await call(`${server.api}/auth/session`, { method: "POST", token: user.access_token })).status, 401);
     // Two wrong passwords for one account pass its limit of 2; the third attempt is refused.
@@ -45,6 +48,7 @@ describe("/metrics on the serving port", () => {
     assert.equal(now.families.get(duration)?.type, "HISTOGRAM");
     assert.equal(delta(duration, { route: PROFILE_ROUTE, method: "GET", status: "200" }), profiles);
     assert.equal(delta(duration, { route: PROFILE_ROUTE, method: "GET", status: "401" }), 1);
+    assert.equal(delta(duration, { route: "unmatched", method: "GET", status: "404" }), unmatched);
     const [profileSeries] = now.samples(duration, { route: PROFILE_ROUTE, method: "GET", status: "200" });
     assert.ok(Number(profileSeries?.sum) > 0, "latencies are recorded");
     assert.equal(delta("gatehouse_logins_total", { provider: "anon-user", result: "ok" }), 1);
