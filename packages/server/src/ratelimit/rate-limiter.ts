@@ -21,8 +21,8 @@ export class RateLimiter {
   async check(route: string, appId: string, ip: string, account?: string): Promise<void> {
     if (!this.settings.enabled) return;
     const { windowStart, retryAfter } = this.window();
-    // The counters of one attempt in one unit, group-committed with other requests' writes.
-    const over = await this.store.grouped(async (tx) => {
+    // The counters of one attempt in one unit (group-committed on SQLite: Store.counters).
+    const over = await this.store.counters(async (tx) => {
       if ((await tx.rateLimits.hit(`${route}|${appId}|ip|${ip}`, windowStart)) > this.settings.perIp) return "ip";
       if (account === undefined) return undefined;
       return (await tx.rateLimits.hit(`${route}|${appId}|account|${account}`, windowStart)) > this.settings.perAccount
@@ -50,7 +50,7 @@ export class RateLimiter {
     if (!this.settings.enabled) return;
     const { windowStart, retryAfter } = this.window();
     // Three counters, one unit: one (group) commit instead of three.
-    const over = await this.store.grouped(async (tx) => {
+    const over = await this.store.counters(async (tx) => {
       if ((await tx.rateLimits.hit(`login|${appId}|ip|${ip}`, windowStart)) > this.settings.perIp) return "ip";
       const fromIp = await tx.rateLimits.hit(this.loginKey(appId, account, ip), windowStart);
       const fromAll = await tx.rateLimits.hit(this.loginKey(appId, account), windowStart);

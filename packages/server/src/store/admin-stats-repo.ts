@@ -1,6 +1,6 @@
 import { sql, type Kysely } from "kysely";
 import type { Database } from "./schema.js";
-import { userCountsByApp } from "./user-counts.js";
+import { foldUserCountDeltas, userCountsByApp } from "./user-counts.js";
 
 /** Filters of the audit-log statistics: those of the log itself, with a bucket size. Times in ms. */
 export interface AuditStatsQuery {
@@ -32,6 +32,11 @@ export class AdminStatsRepository {
   /** Users per app (by client app id), from the counter the triggers keep (store/user-counts.ts). */
   userCounts(): Promise<Map<string, number>> {
     return userCountsByApp(this.db);
+  }
+
+  /** Folds the count deltas PostgreSQL's trigger appends into the counter rows; how many were folded. */
+  foldUserCounts(): Promise<number> {
+    return foldUserCountDeltas(this.db);
   }
 
   /** Sessions of the user neither revoked nor expired (an indexed lookup by user). */

@@ -31,6 +31,8 @@ export interface Connection {
   description: string;
   /** The hot reads' way past the query builder (store/raw-reader.ts); closed with the store. */
   reader: RawReader;
+  /** Connections the store may use at once (SQLite: 1). */
+  poolSize: number;
 }
 
 /**
@@ -90,7 +92,7 @@ function openSqlite(url: string, onFault: (error: StoreUnavailableError) => void
   cachePreparedStatements(database);
   const dialect = faultMappingDialect(new SqliteDialect({ database }), onFault);
   const reader = path === ":memory:" ? sqliteReader(database, false, onFault) : sqliteReader(openReadConnection(path), true, onFault);
-  return { db: new Kysely<Database>({ dialect }), dialect: "sqlite", description: `sqlite:${path}`, reader };
+  return { db: new Kysely<Database>({ dialect }), dialect: "sqlite", description: `sqlite:${path}`, reader, poolSize: 1 };
 }
 
 /** A second connection to the file for the hot reads (see sqliteReader): it never writes. */
@@ -131,9 +133,10 @@ async function openPostgres(
   // int8 (COUNT, bigint columns) arrives as a string by default; our times fit in a double.
   pg.types.setTypeParser(20, (value: string) => Number(value));
   const statementTimeoutMs = positive("database.statementTimeoutMs", options.statementTimeoutMs ?? 5000);
+  const poolSize = positive("database.poolSize", options.poolSize ?? 10);
   const pool = new pg.Pool({
     connectionString: url,
-    max: positive("database.poolSize", options.poolSize ?? 10),
+    max: poolSize,
     // pg waits for ever by default: a request would hang as long as the database is unreachable.
     connectionTimeoutMillis: positive("database.connectionTimeoutMs", options.connectionTimeoutMs ?? 2000),
     statement_timeout: statementTimeoutMs,
@@ -156,6 +159,7 @@ async function openPostgres(
     dialect: "postgres",
     description: safe.toString(),
     reader: postgresReader(pool, onFault),
+    poolSize,
   };
 }
 

@@ -13,6 +13,16 @@ export interface GroupCommitOptions {
   maxBatch: number;
 }
 
+/** Counters of a {@link GroupCommit} since it was made. */
+export interface GroupCommitStats {
+  /** Transactions that committed more than one unit. */
+  batches: number;
+  /** Units committed in those transactions. */
+  batchedUnits: number;
+  /** Batches rolled back (a unit threw, the commit failed, a deadlock) and re-run unit by unit. */
+  rerun: number;
+}
+
 /**
  * Group commit: units of work submitted while a batch is being committed are run, one after another,
  * in the next transaction, which commits them together. The store then pays one commit (one WAL write
@@ -28,6 +38,7 @@ export interface GroupCommitOptions {
 export class GroupCommit<S> {
   private queue: Unit<S>[] = [];
   private flushers = 0;
+  readonly stats: GroupCommitStats = { batches: 0, batchedUnits: 0, rerun: 0 };
 
   constructor(
     private readonly transaction: <T>(work: (tx: S) => Promise<T>) => Promise<T>,
@@ -62,9 +73,12 @@ export class GroupCommit<S> {
             return out;
           });
         } catch {
+          this.stats.rerun++;
           for (const unit of batch) await this.alone(unit);
           continue;
         }
+        this.stats.batches++;
+        this.stats.batchedUnits += batch.length;
         for (let i = 0; i < batch.length; i++) batch[i]!.resolve(results[i]);
       }
     } finally {

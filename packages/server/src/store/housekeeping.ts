@@ -53,7 +53,8 @@ export function housekeepingSettings(config: ResolvedServerConfig): Housekeeping
  *
  * Work is done in batches of at most `batchSize` rows, each one short statement through an index,
  * yielding to the event loop between them, so a pass over millions of rows never stalls requests.
- * Every statement is an idempotent delete, so several server instances may run it at once.
+ * Every statement is an idempotent delete (or, for the user-count deltas, a fold that counts each row once),
+ * so several server instances may run it at once.
  */
 export class Housekeeping {
   private timer: NodeJS.Timeout | undefined;
@@ -112,6 +113,8 @@ export class Housekeeping {
     await batches(async () => add(result, "auditEvents", await store.retention.deleteAuditEvents(now - this.settings.auditEventMs, limit)));
     result.adminSessions = await store.admin.deleteExpiredSessions(now);
     result.oauthStates = await store.oauthStates.deleteExpired(now);
+    // Keeps the user-count read short: it sums the deltas not folded yet (store/user-counts.ts).
+    await store.adminStats.foldUserCounts();
     return result;
   }
 

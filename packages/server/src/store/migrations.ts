@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Migration } from "kysely";
 import { documentsMigration } from "./documents-table.js";
-import { userCountsMigration } from "./user-counts.js";
+import { userCountDeltasMigration, userCountsMigration } from "./user-counts.js";
 import type { Dialect } from "./connect.js";
 
 /**
@@ -263,5 +263,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
       },
     },
     "1100_app_user_counts": userCountsMigration(dialect),
+    "1400_app_user_count_deltas": userCountDeltasMigration(dialect),
   };
 }

@@ -21,15 +21,22 @@ export interface Database {
   imported_devices: ImportedDevicesTable;
   oauth_states: OAuthStatesTable;
   app_user_counts: AppUserCountsTable;
+  app_user_count_deltas: AppUserCountDeltasTable;
 }
 
 /**
- * How many users each app has, kept by triggers on `users` (migration 1100): the sum of an app's rows.
- * Several slots per app so that concurrent sign-ups on PostgreSQL do not all wait on one row's lock.
+ * How many users each app has, kept by triggers on `users` (migration 1100): the sum of an app's rows,
+ * plus its rows in `app_user_count_deltas` not folded in yet (migration 1400).
  */
 export interface AppUserCountsTable {
   app_id: string;
   slot: number;
+  n: number;
+}
+
+/** Changes to the counts not yet folded into `app_user_counts` (migration 1400; PostgreSQL only writes them). */
+export interface AppUserCountDeltasTable {
+  app_id: string;
   n: number;
 }
 

@@ -14,7 +14,7 @@ import { SessionRepository } from "./sessions-repo.js";
 import { AuditSearchRepository } from "./audit-search-repo.js";
 import { UserSearchRepository } from "./user-search-repo.js";
 import { UserRepository } from "./users-repo.js";
-import { GroupCommit } from "./group-commit.js";
+import { GroupCommit, type GroupCommitStats } from "./group-commit.js";
 
 /**
  * Gatehouse's persistent state, behind one interface for SQLite and PostgreSQL. Services use the
@@ -60,13 +60,14 @@ export class Store {
     this.auditSearch = new AuditSearchRepository(db);
     this.oauthStates = new OAuthStateRepository(db);
     this.adminStats = new AdminStatsRepository(db);
-    if (connection && dialect === "sqlite") {
-      // SQLite only, one batch at a time (it has one connection): there a commit writes every touched
-      // page to the WAL, and grouping cut an anonymous login's CPU by ~3x. PostgreSQL already flushes the
-      // WAL of concurrent commits together; batches run side by side there deadlocked each other under
-      // the anonymous-login bench (40P01, inserts waiting on each other's transactions), so it commits
-      // each unit on its own until that is understood (docs/performance.md).
-      this.group = new GroupCommit<Store>((work) => this.transaction(work), { concurrency: 1, maxBatch: 32 });
+    if (connection) {
+      // SQLite runs one batch at a time (it has one connection): there a commit writes every touched page
+      // to the WAL, and grouping cut an anonymous login's CPU by ~3x. PostgreSQL runs batches on half the
+      // pool, leaving the rest to reads and ungrouped writes; there grouping saves each unit its BEGIN and
+      // COMMIT round trips and its own WAL flush. Units create their own rows, so batches side by side do
+      // not wait on each other (the user counter's trigger appends instead of locking: store/user-counts.ts).
+      const concurrency = dialect === "sqlite" ? 1 : Math.max(1, Math.floor(connection.poolSize / 2));
+      this.group = new GroupCommit<Store>((work) => this.transaction(work), { concurrency, maxBatch: 32 });
     }
   }
 
@@ -120,14 +121,28 @@ export class Store {
   }
 
   /**
-   * Like {@link transaction}, for the hot writes (logins, sign-ups): on SQLite `work` may share its
-   * transaction with other callers' (see {@link GroupCommit}), so it must touch only rows of its own request and be
+   * Like {@link transaction}, for the hot writes (logins, sign-ups): `work` may share its transaction
+   * with other callers' (see {@link GroupCommit}), so it must touch only rows of its own request and be
    * safe to run twice. Resolves after the commit, like `transaction`. Inside a transaction it runs inline.
    */
   grouped<T>(work: (tx: Store) => Promise<T>): Promise<T> {
-    if (this.group) return this.group.run(work);
-    // PostgreSQL: a transaction of its own; inside a transaction: inline.
-    return this.connection ? this.transaction(work) : work(this);
+    return this.group ? this.group.run(work) : work(this);
+  }
+
+  /**
+   * Like {@link grouped}, for units that update rows many requests share (rate-limit counters). Grouped
+   * on SQLite, where one writer means nobody waits on a row. On PostgreSQL in a transaction of its own:
+   * a shared row locked inside a batch would hold every other batch wanting it until that batch commits,
+   * and two batches taking two such rows in opposite orders (two routes' counters of one IP) deadlock.
+   */
+  counters<T>(work: (tx: Store) => Promise<T>): Promise<T> {
+    if (this.dialect === "postgres" && this.connection) return this.transaction(work);
+    return this.grouped(work);
+  }
+
+  /** How the group commit has batched so far (undefined inside a transaction). */
+  get groupCommitStats(): Readonly<GroupCommitStats> | undefined {
+    return this.group?.stats;
   }
 
   async close(): Promise<void> {

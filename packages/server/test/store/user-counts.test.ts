@@ -1,6 +1,7 @@
 /**
- * The per-app user counter (migration 1100): kept by triggers on both engines through creates, deletes
- * and concurrent sign-ups, and filled in for users that existed before the migration ran.
+ * The per-app user counter (migrations 1100 and 1400): kept by triggers on both engines through creates,
+ * deletes and concurrent sign-ups, folded from PostgreSQL's deltas exactly once, and filled in for users
+ * that existed before the migration ran.
  */
 import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -8,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import Database from "better-sqlite3";
-import { Kysely, Migrator, SqliteDialect } from "kysely";
+import { Kysely, Migrator, SqliteDialect, sql } from "kysely";
 import { newObjectId } from "../../src/ids.js";
 import { migrations } from "../../src/store/migrations.js";
 import { Store } from "../../src/store/store.js";
@@ -90,6 +91,27 @@ for (const engine of engines) {
       await Promise.all(Array.from({ length: 60 }, () => newUser(store, "app-c")));
       assert.equal((await store.adminStats.userCounts()).get("app-c"), 60);
       assert.equal(await tableCount(store, "app-c"), 60);
+    });
+
+    it("folds the deltas into the counter once, while users are created and other folds run", async () => {
+      // Migration 1400: PostgreSQL's trigger appends deltas, housekeeping folds them; SQLite writes none.
+      const pending = async () =>
+        Number((await sql<{ n: number }>`select count(*) as n from app_user_count_deltas`.execute(store.db)).rows[0]!.n);
+      const created = Promise.all(Array.from({ length: 40 }, () => newUser(store, "app-d")));
+      const folds = Promise.all(Array.from({ length: 4 }, () => store.adminStats.foldUserCounts()));
+      await created;
+      await folds;
+      await store.adminStats.foldUserCounts();
+      assert.equal(await pending(), 0);
+      assert.equal((await store.adminStats.userCounts()).get("app-d"), 40);
+      assert.equal(await tableCount(store, "app-d"), 40);
+      // Deletes are deltas too, and what was folded stays counted.
+      const [gone] = (await store.db.selectFrom("users").select("id").where("app_id", "=", "app-d").limit(1).execute()).map((r) => r.id);
+      await store.db.deleteFrom("users").where("id", "=", gone!).execute();
+      if (engine.name === "postgres") assert.equal(await pending(), 1);
+      assert.equal((await store.adminStats.userCounts()).get("app-d"), 39);
+      assert.equal(await store.adminStats.foldUserCounts(), engine.name === "postgres" ? 1 : 0);
+      assert.equal((await store.adminStats.userCounts()).get("app-d"), 39);
     });
   });
 }
