@@ -48,8 +48,8 @@ const WORKERS = Number(argValue("--workers") ?? 1);
 if (DB !== undefined && !/^postgres(ql)?:\/\//.test(DB)) throw new Error("--db: give a postgres:// URL (SQLite is the default)");
 if (!Number.isInteger(WORKERS) || WORKERS < 1) throw new Error("--workers: a number of processes");
 const SCALED_PATHS = new Set(["profile", "refresh", "anon"]);
-// The server's cap on concurrent argon2 jobs (packages/server/src/auth/password.ts).
-const ARGON2_JOBS = Math.max(1, Math.min((Number(process.env.UV_THREADPOOL_SIZE) || 4) - 1, os.availableParallelism()));
+// The server's argon2 jobs computing at once: one per core (packages/server/src/auth/argon2-threads.ts).
+const ARGON2_JOBS = os.availableParallelism();
 const APP_ID = "todo-gatehouse";
 const MEMORY_LIMIT_MB = 150;
 
@@ -560,7 +560,7 @@ try {
       `${mb(gatehouseMemory.heapTotal).toFixed(0)} MB, external ${mb(gatehouseMemory.external).toFixed(0)} MB. ` +
       `Hello-world: peak RSS ${mb(helloMemory.maxRss).toFixed(0)} MB.` +
       (argon
-        ? ` Email/password login runs at most ${ARGON2_JOBS} argon2id hashes at once (min(thread pool − 1, cores)), ` +
+        ? ` Email/password login runs at most ${ARGON2_JOBS} argon2id hashes at once (one thread per core, below the event loop's priority), ` +
           `${((ARGON2_JOBS * ARGON2.memoryCost) / 1024).toFixed(0)} MB of it.`
         : ""),
   );

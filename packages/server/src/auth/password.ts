@@ -1,44 +1,14 @@
-import { hash, verify } from "@node-rs/argon2";
-import { availableParallelism } from "node:os";
+import { Argon2Threads } from "./argon2-threads.js";
 
 // Algorithm.Argon2id of @node-rs/argon2 (an ambient const enum, which verbatimModuleSyntax cannot import).
 const ARGON2ID = 2;
 
-/**
- * At most this many argon2 computations are handed to libuv's pool at once: one fewer than its threads,
- * because the pool is one FIFO queue shared with file system calls (and anything else async in native
- * code), so argon2 jobs queued past the pool's size would make every other pool user wait behind them;
- * and no more than the cores, because each job (p=1) keeps one core busy and holds 19 MiB: a third job
- * on two cores adds memory, not throughput.
- */
-const ARGON2_SLOTS = Math.max(1, Math.min((Number(process.env.UV_THREADPOOL_SIZE) || 4) - 1, availableParallelism()));
-
-/** A counting semaphore: `run` starts `task` once fewer than `slots` are running. */
-class Slots {
-  private running = 0;
-  private readonly waiting: (() => void)[] = [];
-  constructor(private readonly slots: number) {}
-  /** Jobs computing and jobs waiting for a slot (the argon2 gauges). */
-  load(): { running: number; waiting: number } {
-    return { running: this.running, waiting: this.waiting.length };
-  }
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.running >= this.slots) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    else this.running++;
-    try {
-      return await task();
-    } finally {
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.running--;
-    }
-  }
-}
-const argon2Slots = new Slots(ARGON2_SLOTS);
+/** The process's argon2 threads (auth/argon2-threads.ts), shared by every hasher in it. */
+const argon2Threads = new Argon2Threads();
 
 /** argon2 jobs of this process: computing, and queued behind the slots. */
 export function argon2Load(): { running: number; waiting: number } {
-  return argon2Slots.load();
+  return argon2Threads.load();
 }
 
 /** argon2id parameters (memory in KiB). */
@@ -64,8 +34,9 @@ export interface ForeignHashVerifier {
 export const PASSWORD_NOT_SET = "";
 
 /**
- * argon2id password hashing in PHC format. Hashing runs on libuv's thread pool, never on the event loop
- * and never inside a database transaction, so one login cannot stall other requests.
+ * argon2id password hashing in PHC format. Hashing runs on threads of its own below the event loop's
+ * priority (auth/argon2-threads.ts), never inside a database transaction, so one login cannot stall
+ * other requests.
  */
 export class PasswordHasher {
   /** A hash of a random password, verified against when the account does not exist (same work, no timing oracle). */
@@ -80,7 +51,7 @@ export class PasswordHasher {
   }
 
   hash(password: string): Promise<string> {
-    return argon2Slots.run(() => hash(password, { algorithm: ARGON2ID, ...this.params, outputLen: 32 }));
+    return argon2Threads.hash(password, { algorithm: ARGON2ID, ...this.params, outputLen: 32 });
   }
 
   /**
@@ -92,7 +63,7 @@ export class PasswordHasher {
     const target = storedHash || (await this.dummyHash);
     let ok: boolean;
     try {
-      ok = await argon2Slots.run(() => verify(target, password));
+      ok = await argon2Threads.verify(target, password);
     } catch {
       ok = false;
     }
