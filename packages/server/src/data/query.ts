@@ -1,5 +1,5 @@
-import { find as mingoFind, Query, update as mingoUpdate } from "mingo";
 import { ObjectId } from "bson";
+import { mingo } from "./mingo.js";
 import { encode } from "./values.js";
 import { DataServiceError, type Document, type FindOptions } from "./types.js";
 
@@ -15,14 +15,14 @@ const MINGO_OPTIONS = { scriptEnabled: false };
 /** A compiled filter. Throws `BadValue` for unknown operators, like MongoDB. */
 export function compileFilter(filter: Document | undefined): (doc: Document) => boolean {
   if (!filter || Object.keys(filter).length === 0) return () => true;
-  const query = guard(() => new Query(filter, MINGO_OPTIONS));
+  const query = guard(() => new (mingo().Query)(filter, MINGO_OPTIONS));
   return (doc) => guard(() => query.test(doc));
 }
 
 /** Sort, skip, limit and project already-matched documents (in their natural order). */
 export function shape(docs: Document[], options: FindOptions = {}): Document[] {
   const projection = options.projection && Object.keys(options.projection).length ? options.projection : undefined;
-  let cursor = guard(() => mingoFind(docs, {}, projection, MINGO_OPTIONS));
+  let cursor = guard(() => mingo().find(docs, {}, projection, MINGO_OPTIONS));
   if (options.sort && Object.keys(options.sort).length) cursor = cursor.sort(options.sort);
   if (options.skip) cursor = cursor.skip(options.skip);
   if (options.limit) cursor = cursor.limit(Math.abs(options.limit));
@@ -49,7 +49,7 @@ export function applyUpdate(doc: Document, update: Document, inserting: boolean)
   const idBefore = doc._id === undefined ? undefined : encode(doc._id);
   let changed: string[];
   try {
-    changed = guard(() => mingoUpdate(doc, modifier as never, undefined, undefined, { cloneMode: "deep" }));
+    changed = guard(() => mingo().update(doc, modifier as never, undefined, undefined, { cloneMode: "deep" }));
   } catch (error) {
     // mingo detects some `_id` changes itself; report them like the ones found below.
     if (/immutable field '_id'/.test((error as Error).message)) throw immutableId();

@@ -1,4 +1,4 @@
-import { Query } from "mingo";
+import { mingo } from "../data/mingo.js";
 import type { ContextUser, RequestInfo } from "./types.js";
 
 /**
@@ -80,7 +80,7 @@ class RuleEvaluator {
     const expected = await this.expandValue(value);
     const probe = actual === undefined ? {} : { v: actual };
     try {
-      return new Query({ v: expected }, MINGO_OPTIONS).test(probe);
+      return new (mingo().Query)({ v: expected }, MINGO_OPTIONS).test(probe);
     } catch {
       return false; // an unknown operator denies, never throws at the caller
     }

@@ -1,4 +1,3 @@
-import bcrypt from "bcryptjs";
 import { createCipheriv, pbkdf2, scrypt, timingSafeEqual, type BinaryLike, type ScryptOptions } from "node:crypto";
 import { promisify } from "node:util";
 
@@ -157,8 +156,9 @@ export function firebaseStoredHash(params: FirebaseHashParams, hash: string, sal
 export async function verifyForeignHash(hash: ForeignHash, password: string): Promise<boolean> {
   switch (hash.kind) {
     case "bcrypt":
-      // bcryptjs compares in constant time; `$2y$` (PHP) is the same algorithm as `$2b$`.
-      return bcrypt.compare(password, hash.hash);
+      // bcryptjs compares in constant time; `$2y$` (PHP) is the same algorithm as `$2b$`. Loaded at the first
+      // imported bcrypt login: a server with no imported users never needs it in memory.
+      return (await import("bcryptjs")).default.compare(password, hash.hash);
     case "scrypt": {
       const derived = await scryptAsync(password, hash.salt, hash.hash.length, {
         N: hash.n,
