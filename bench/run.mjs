@@ -558,7 +558,10 @@ try {
       `(target < ${MEMORY_LIMIT_MB} MB: ${gatehousePeak < MEMORY_LIMIT_MB ? "pass" : "**short**"}), ` +
       `RSS after the load ${mb(gatehouseMemory.rss).toFixed(0)} MB, V8 heap ${mb(gatehouseMemory.heapUsed).toFixed(0)} MB used of ` +
       `${mb(gatehouseMemory.heapTotal).toFixed(0)} MB, external ${mb(gatehouseMemory.external).toFixed(0)} MB. ` +
-      `Hello-world: peak RSS ${mb(helloMemory.maxRss).toFixed(0)} MB.` +
+      `Hello-world: peak RSS ${mb(helloMemory.maxRss).toFixed(0)} MB. ` +
+      (gatehouseMemory.heapGrowingPercent
+        ? `Gatehouse ran with the V8 heap setting \`gatehouse serve\` applies (a full collection once the old generation grows ${gatehouseMemory.heapGrowingPercent} %).`
+        : "Gatehouse ran with V8's default heap growth (a build without src/heap-tuning.ts).") +
       (argon
         ? ` Email/password login runs at most ${ARGON2_JOBS} argon2id hashes at once (one thread per core, below the event loop's priority), ` +
           `${((ARGON2_JOBS * ARGON2.memoryCost) / 1024).toFixed(0)} MB of it.`

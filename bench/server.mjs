@@ -2,6 +2,7 @@
 // (falling back to stdout). Answers {type:"rss"} with its resident set size and
 // {type:"cpu"} with process.cpuUsage() (all threads); exits on {type:"stop"} or
 // when the parent goes away.
+// Like `gatehouse serve`, it applies the server's V8 heap setting to itself first (see below).
 // Usage: node bench/server.mjs <sqlite file | postgres://...> [apps] [workers]. With workers > 1 it is the
 // `--workers` supervisor (node:cluster) and reports CPU and memory summed over itself and every worker.
 // BENCH_SERVER_ENTRY points at another build's index.js (an A/B experiment); default: this repo's dist.
@@ -23,6 +24,13 @@ if (!target) {
   process.exit(2);
 }
 const db = /^postgres(ql)?:\/\//.test(target) ? target : `sqlite:${target}`;
+// The V8 heap setting `gatehouse serve` applies to its own process (src/heap-tuning.ts): the bench serves
+// as the product does. A build from before it (BENCH_SERVER_ENTRY, A/B) has no such module and runs untuned,
+// as that build's CLI did.
+const tuning = await import(new URL("./heap-tuning.js", dist).href).catch((error) => {
+  if (error?.code !== "ERR_MODULE_NOT_FOUND") throw error;
+});
+const heapGrowingPercent = tuning?.tuneHeapForServing();
 // BENCH_METRICS=off: the same server without metrics (what the per-request metrics cost, A/B).
 const config = { rateLimits: { enabled: false }, ...(process.env.BENCH_METRICS === "off" ? { metrics: { enabled: false } } : {}) };
 const options = { apps, db, port: 0, host: "127.0.0.1", logLevel: "warn", config };
@@ -30,7 +38,7 @@ const options = { apps, db, port: 0, host: "127.0.0.1", logLevel: "warn", config
 if (workers <= 1) {
   const { startServer } = await import(dist);
   const server = await startServer(options);
-  serveParent(server.url, () => server.close());
+  serveParent(server.url, () => server.close(), undefined, { heapGrowingPercent });
 } else if (cluster.isWorker) {
   const { runClusterWorker } = await import(new URL("./cluster/worker.js", dist).href);
   await runClusterWorker(options);

@@ -9,6 +9,7 @@ import { registerUserAdminCommands } from "./admin-cli/commands-users.js";
 import { exitCodeFor } from "./admin-cli/exit-codes.js";
 import { superviseWorkers } from "./cluster/supervisor.js";
 import { describeSupport, loadAppDirectory, reportWarnings } from "./config/index.js";
+import { tuneHeapForServing } from "./heap-tuning.js";
 import { registerUserCommands } from "./migration/commands.js";
 import { readServerConfigFile, resolveServerConfig, type ServerConfig } from "./server-config.js";
 // The server (Fastify, the function VM...) is loaded only by the commands that run it: the admin commands
@@ -50,6 +51,7 @@ program
       logLevel: string;
       workers: string;
     }) => {
+      const heapGrowth = tuneHeapForServing();
       const apps = opts.app ?? (process.env.GATEHOUSE_APPS ? process.env.GATEHOUSE_APPS.split(delimiter).filter(Boolean) : []);
       if (apps.length === 0) fail("no app: pass --app DIR (or set GATEHOUSE_APPS)");
       const port = Number(opts.port);
@@ -73,6 +75,7 @@ program
       const server = await startServer(startOptions);
       for (const line of server.report) console.log(line);
       console.log(`database: ${server.services.store.description}`);
+      console.log(`V8 old generation: a full collection once it grows ${heapGrowth} % (node --heap-growing-percent=N to choose)`);
       console.log(`gatehouse listening on ${server.url}`);
       stopOnSignals(
         (signal) => `${signal}: finishing requests in flight, then stopping`,

@@ -30,6 +30,8 @@ const ALLOWED: Record<string, string[]> = {
   ejson: ["errors"],
   ids: [],
   "server-config": [],
+  // The V8 heap setting `gatehouse serve` applies to its own process.
+  "heap-tuning": [],
   config: [],
   customdata: [],
   mail: [],
@@ -68,7 +70,7 @@ const ALLOWED: Record<string, string[]> = {
   // The --workers supervisor and its workers (node:cluster).
   cluster: ["metrics", "server", "store"],
   "admin-cli": ["admin", "audit", "store"],
-  cli: ["admin-cli", "cluster", "config", "migration", "server"],
+  cli: ["admin-cli", "cluster", "config", "heap-tuning", "migration", "server"],
   index: ["config", "server", "store"],
 };
 
