@@ -19,7 +19,7 @@
 // the scaling ratio, within one run.
 import autocannon from "autocannon";
 import { execFileSync, execSync, fork } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import os from "node:os";
@@ -75,10 +75,32 @@ const argon2 = await import(serverRequire.resolve("@node-rs/argon2"));
 const autocannonVersion = createRequire(import.meta.url)("autocannon/package.json").version;
 
 // ------------------------------------------------------------------------------------ child processes
-/** Forks a bench server script; resolves once it reports its URL. */
+/**
+ * The Node flags of the documented start command (`npm start` in the root package.json: `node <flags>
+ * packages/server/dist/cli.js serve ...`): every Gatehouse of the bench runs with them, as the product is
+ * started. BENCH_SERVER_NODE_FLAGS (space-separated, may be empty) replaces them for an A/B experiment.
+ */
+const SERVER_NODE_FLAGS =
+  process.env.BENCH_SERVER_NODE_FLAGS !== undefined
+    ? process.env.BENCH_SERVER_NODE_FLAGS.split(" ").filter(Boolean)
+    : startCommandFlags(JSON.parse(readFileSync(join(root, "package.json"), "utf8")).scripts.start);
+function startCommandFlags(command) {
+  const words = command.split(/\s+/);
+  const node = words.indexOf("node");
+  if (node < 0) throw new Error(`npm start does not run node: ${command}`);
+  const flags = [];
+  for (const word of words.slice(node + 1)) {
+    if (!word.startsWith("--")) break;
+    flags.push(word);
+  }
+  return flags;
+}
+
+/** Forks a bench script (a Gatehouse with SERVER_NODE_FLAGS, hello-world with this process's); resolves once it reports its URL. */
 function startChild(script, args) {
   return new Promise((resolve, reject) => {
-    const child = fork(join(root, "bench", script), args, { cwd: root, stdio: ["ignore", "inherit", "pipe", "ipc"] });
+    const execArgv = script === "server.mjs" ? SERVER_NODE_FLAGS : process.execArgv;
+    const child = fork(join(root, "bench", script), args, { cwd: root, execArgv, stdio: ["ignore", "inherit", "pipe", "ipc"] });
     let stderr = "";
     child.stderr.on("data", (chunk) => (stderr += chunk));
     const pending = new Map();
@@ -473,7 +495,9 @@ try {
   lines.push("");
   lines.push(
     `Machine: ${CORES} cores (${cpu}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}. ` +
-      `Commit ${commit}${process.env.BENCH_SERVER_ENTRY ? `, server build ${process.env.BENCH_SERVER_ENTRY}` : ""}. Load: autocannon ${autocannonVersion}, ${CONNECTIONS} connections, ${DURATION}s per HTTP measurement ` +
+      `Commit ${commit}${process.env.BENCH_SERVER_ENTRY ? `, server build ${process.env.BENCH_SERVER_ENTRY}` : ""}. ` +
+      `Gatehouse runs as \`npm start\` starts it: node ${SERVER_NODE_FLAGS.length ? SERVER_NODE_FLAGS.join(" ") : "(no flags)"}` +
+      `${process.env.BENCH_SERVER_NODE_FLAGS !== undefined ? " (BENCH_SERVER_NODE_FLAGS, not npm start's)" : ""}. Load: autocannon ${autocannonVersion}, ${CONNECTIONS} connections, ${DURATION}s per HTTP measurement ` +
       `(${LOGIN_DURATION}s for email/password login), each after a ${WARMUP}s warm-up; load generator, Gatehouse and hello-world ` +
       `are three separate processes on the same cores.` +
       ` Database: ${DB ? `PostgreSQL (${new URL(DB).host}; each server in a fresh schema)` : "SQLite files (WAL) in a temp dir"}.` +
