@@ -10,6 +10,7 @@ import {
   INDEXABLE_FIELD,
   type DataService,
 } from "../data/index.js";
+import { mingo } from "../data/mingo.js";
 import type { ResolvedServerConfig } from "../server-config.js";
 import type { UserRecord } from "../store/records.js";
 import type { Store } from "../store/store.js";
@@ -43,6 +44,9 @@ export class AppFunctions {
       // Everything but the per-call time limit configures the pool itself.
       const { timeLimitMs: _perCall, ...poolSettings } = this.settings;
       this.pool = new WorkerPool({ ...poolSettings, ...(this.onCallSettled ? { onSettled: this.onCallSettled } : {}) });
+      // Functions query the data API and have can_evaluate rules: load the query engine now, while starting,
+      // rather than inside the first such call's time limit (an app without functions never loads it).
+      mingo();
     }
     for (const app of apps) {
       this.data.set(app.id, this.dataServicesOf(app));

@@ -4,14 +4,10 @@ import { mingoLoaded } from "../../src/data/mingo.js";
 import { call, startTestServer } from "../helpers/server.js";
 import { DATA_OPS_RESULT, anonLogin, callFunction, callOk, startFunctionsServer } from "./helpers.js";
 
-// mingo is loaded at its first use (src/data/mingo.ts). Each test file runs in its own process, so
-// nothing before this file has loaded it; the two tests run in order.
+// mingo (src/data/mingo.ts) is loaded by a server whose apps have functions, while it starts, and by
+// nothing else until first used. Each test file runs in its own process; the two tests run in order.
 
-// The first query or rule pays for loading mingo (~300 modules, a few hundred ms on a busy machine) inside
-// the function's time: more than the 1.5 s the other functions tests allow.
-const FIRST_USE_LIMITS = { functions: { timeLimitMs: 30_000, memoryLimitMb: 64 } };
-
-it("the example app's start and auth paths leave mingo unloaded", async () => {
+it("the example app (no functions): start and the auth paths leave mingo unloaded", async () => {
   const server = await startTestServer();
   try {
     const app = `${server.api}/app/todo-gatehouse/auth/providers`;
@@ -28,17 +24,14 @@ it("the example app's start and auth paths leave mingo unloaded", async () => {
   }
 });
 
-it("a fresh server's first rule loads mingo and answers as always, and the data API then queries with it", async () => {
-  const server = await startFunctionsServer(FIRST_USE_LIMITS);
+it("an app with functions: loaded while the server starts, so the first rule and query pay nothing", async () => {
+  const server = await startFunctionsServer();
   try {
-    assert.equal(mingoLoaded(), false, "start-up does not load mingo");
+    assert.equal(mingoLoaded(), true, "loaded during start-up");
     const user = await anonLogin(server);
-    // The login ran onUserCreation (an insertOne), which needs no query engine: the rule below is the first use.
-    assert.equal(mingoLoaded(), false);
     // can_evaluate ({"%%args.0": "open-sesame"} under $or) holds, and refuses another word.
     assert.deepEqual(await callOk(server, user.access_token, "guarded", ["open-sesame"]), { welcome: user.user_id, word: "open-sesame" });
     assert.equal((await callFunction(server, user.access_token, "guarded", ["let me in"])).status, 400);
-    assert.equal(mingoLoaded(), true);
     // Filters, updates, sort, skip, limit, projection: the builtin data API through a function.
     assert.deepEqual(await callOk(server, user.access_token, "dataOps"), DATA_OPS_RESULT);
   } finally {
