@@ -13,14 +13,21 @@ const sources = {
   spinInTimer: "exports = function () { return new Promise(() => setTimeout(() => { while (true) {} }, 1)); }",
   nestedSpin: "exports = function () { return context.functions.execute('spin'); }",
   hog: "exports = function () { const keep = []; while (true) keep.push({ a: Math.random(), b: 'x'.repeat(64) }); }",
+  // One built-in call that runs for seconds without looking at the interrupt handler: the decimal
+  // text of a ~1M-bit BigInt (QuickJS's largest) is quadratic work inside a single operation.
+  stuckInBuiltin: "exports = function () { return String((3n ** 650000n).toString().length); }",
 };
+/** Beyond the longest limit in flight, how long a worker that stopped answering gets (small: only the backstop test needs it). */
+const STUCK_GRACE_MS = 200;
+/** The main thread's backstop: a call's limit plus this (pool-types.ts BACKSTOP_MS). */
+const BACKSTOP_MS = 1000;
 
 const TIME_LIMIT = 400;
 
 describe("FunctionRuntime: time and memory limits", () => {
   let runtime: FunctionRuntime;
   // The test's own pool, so that it can wait for the pool's events instead of sleeping.
-  const pool = new WorkerPool({ workers: 2, memoryLimitMb: 48 });
+  const pool = new WorkerPool({ workers: 2, memoryLimitMb: 48, stuckGraceMs: STUCK_GRACE_MS });
   const replaced: string[] = [];
   pool.events.on("replaced", ({ reason }) => replaced.push(reason));
 
@@ -80,6 +87,33 @@ describe("FunctionRuntime: time and memory limits", () => {
     assert.deepEqual(await Promise.all([quick(), quick(), quick()]), ["ok", "ok", "ok"]);
     assert.deepEqual(await pool.probe(), workers);
     assert.deepEqual(replaced.slice(before), []);
+  });
+
+  it("fails a call stuck in a built-in past the main thread's backstop and replaces its worker, serving others meanwhile", async () => {
+    const before = replaced.length;
+    const threads = (await pool.probe()).length;
+    const respawned = once(pool.events, "ready");
+    const started = Date.now();
+    let stuckSettledAt = 0;
+    const stuck = assert
+      .rejects(run("stuckInBuiltin"), (error: Error & { code?: string; reason?: string }) => {
+        assert.equal(error.code, "FunctionExecutionError");
+        assert.equal(error.reason, "functionWorkerFailed");
+        return true;
+      })
+      .finally(() => (stuckSettledAt = Date.now()));
+    // The other worker keeps answering while one is stuck (one at a time: each goes to the idle worker).
+    assert.equal(await quick(), "ok");
+    assert.equal(await quick(), "ok");
+    assert.equal(stuckSettledAt, 0, "the stuck call ended before the others were served");
+    await stuck;
+    // Not before the call's own limit plus the backstop: the VM's deadline is the first line, this the second.
+    assert.ok(stuckSettledAt - started >= TIME_LIMIT + BACKSTOP_MS, `settled after ${stuckSettledAt - started} ms`);
+    assert.equal(replaced.length, before + 1);
+    assert.match(replaced[before]!, /stopped responding/);
+    await respawned;
+    assert.deepEqual(await Promise.all([quick(), quick(), quick()]), ["ok", "ok", "ok"]);
+    assert.equal((await pool.probe()).length, threads);
   });
 
   it("fails a memory blow-up with FunctionExecutionError and serves the next call", async () => {
