@@ -103,7 +103,8 @@ export interface Pending {
   timeLimitMs: number;
   /** When the worker began the call (its limit counts from there); unset while it waits in the worker. */
   startedAt?: number;
-  timer?: NodeJS.Timeout;
+  /** When the backstop sweep next looks at this call (epoch ms). */
+  checkAt: number;
   onHost: HostHandler;
   resolve: (result: { value: string; logs: string[] }) => void;
   reject: (error: FunctionError) => void;
@@ -113,6 +114,11 @@ export interface Pending {
 export const HOLD_MS = 20;
 /** The worker enforces time limits itself; the main thread's deadline is a backstop this much later. */
 export const BACKSTOP_MS = 1000;
+/**
+ * How often the main thread's backstop looks at the calls in flight (while there are any): one timer
+ * for the pool instead of one per call, so a backstop fires up to this much after its deadline.
+ */
+export const SWEEP_MS = 100;
 /** How long a call may wait for its worker to boot, on top of its own limit (a hung boot still ends). */
 export const BOOT_ALLOWANCE_MS = 10_000;
 /** A busy worker silent for this long is avoided when choosing where a call goes. */

@@ -9,6 +9,7 @@ import {
   BOOT_ALLOWANCE_MS,
   HOLD_MS,
   SURGE_IDLE_MS,
+  SWEEP_MS,
   type CallInput,
   type CallRoute,
   type HostHandler,
@@ -47,6 +48,8 @@ export class WorkerPool {
   private readonly apps = new Map<string, AppSandboxSpec>();
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
+  /** The backstop sweep, armed while calls are in flight. */
+  private sweepTimer: NodeJS.Timeout | undefined;
   private started = false;
   private closed = false;
 
@@ -138,6 +141,7 @@ export class WorkerPool {
     const closedError = () => new FunctionExecutionError("the function runtime is closed");
     for (const lane of new Set(Object.values(this.lanes))) for (const ticket of lane.admission.drain()) ticket.reject(closedError());
     for (const id of [...this.pending.keys()]) this.settle(id, closedError());
+    clearTimeout(this.sweepTimer);
     await Promise.all(this.allSlots().map((slot) => slot.worker?.terminate()));
   }
 
@@ -168,10 +172,12 @@ export class WorkerPool {
   ): void {
     const id = this.nextId++;
     clearTimeout(slot.idleTimer);
-    this.pending.set(id, { slot, ticket, timeLimitMs: input.timeLimitMs, onHost, resolve, reject });
-    if (slot.inflight.size === 0) slot.lastHeardAt = Date.now();
+    const now = Date.now();
+    const checkAt = now + input.timeLimitMs + BACKSTOP_MS + (slot.ready ? 0 : BOOT_ALLOWANCE_MS);
+    this.pending.set(id, { slot, ticket, timeLimitMs: input.timeLimitMs, checkAt, onHost, resolve, reject });
+    if (slot.inflight.size === 0) slot.lastHeardAt = now;
     slot.inflight.add(id);
-    this.arm(id, slot.ready ? 0 : BOOT_ALLOWANCE_MS);
+    this.sweepTimer ??= setTimeout(this.sweep, SWEEP_MS);
     slot.outbox!.push({ type: "call", id, ...input });
   }
 
@@ -240,7 +246,11 @@ export class WorkerPool {
       case "ready":
         slot.ready = true;
         slot.failedStarts = 0;
-        for (const id of slot.inflight) this.arm(id, 0);
+        // The boot allowance is over: calls waiting for this worker are checked on their own limits.
+        for (const id of slot.inflight) {
+          const call = this.pending.get(id);
+          if (call) call.checkAt = Math.min(call.checkAt, Date.now() + call.timeLimitMs + BACKSTOP_MS);
+        }
         this.events.emit("ready", { lane: slot.lane.name, threadId: slot.worker?.threadId ?? 0 });
         return slot.lane.admission.pump();
       case "result": {
@@ -258,7 +268,7 @@ export class WorkerPool {
         return answer?.(slot.worker?.threadId);
       }
       case "started":
-        // The deadline timer armed at dispatch checks startedAt when it fires: nothing to re-arm.
+        // The backstop sweep reads startedAt when the call's check comes: nothing to re-arm.
         for (const id of msg.ids) {
           const call = this.pending.get(id);
           if (call && call.slot === slot) call.startedAt = msg.at;
@@ -294,26 +304,30 @@ export class WorkerPool {
   }
 
   /**
-   * The main thread's deadline for a call: its limit from when the worker started it, plus the
-   * backstop. A call still waiting inside its worker has used none of its time: its timer only
-   * re-arms, and checks that the worker is alive.
+   * The main thread's backstop, for every call in flight: a call's deadline is its limit from when
+   * the worker started it, plus the backstop. A call still waiting inside its worker has used none
+   * of its time: its check only comes again later, after making sure the worker is alive. One timer
+   * for the pool, running only while calls are in flight: arming and clearing a timer per call cost
+   * the main thread more than the rest of the call's bookkeeping.
    */
-  private arm(id: number, extraMs: number): void {
-    const call = this.pending.get(id);
-    if (!call) return;
-    clearTimeout(call.timer);
-    const from = call.startedAt ?? Date.now();
-    const wait = Math.max(0, from + call.timeLimitMs + BACKSTOP_MS + extraMs - Date.now());
-    call.timer = setTimeout(() => {
+  private readonly sweep = (): void => {
+    this.sweepTimer = undefined;
+    const now = Date.now();
+    // Settling while iterating is safe: a Map visits entries added meanwhile and skips deleted ones.
+    for (const [id, call] of this.pending) {
+      if (now < call.checkAt) continue;
       if (call.startedAt === undefined) {
         this.checkAlive(call.slot);
-        return this.arm(id, 0);
+        call.checkAt = now + call.timeLimitMs + BACKSTOP_MS;
+        continue;
       }
-      // Started after the timer was armed: its deadline counts from then.
-      if (Date.now() < call.startedAt + call.timeLimitMs + BACKSTOP_MS) return this.arm(id, 0);
-      this.expire(id);
-    }, wait);
-  }
+      const deadline = call.startedAt + call.timeLimitMs + BACKSTOP_MS;
+      // Started after its check was set: the deadline counts from then.
+      if (now < deadline) call.checkAt = deadline;
+      else this.expire(id);
+    }
+    if (this.pending.size > 0 && !this.closed) this.sweepTimer = setTimeout(this.sweep, SWEEP_MS);
+  };
 
   /** The backstop deadline passed: fail the call, then make sure its worker is not stuck. */
   private expire(id: number): void {
@@ -349,7 +363,6 @@ export class WorkerPool {
     const call = this.pending.get(id);
     if (!call) return;
     this.pending.delete(id);
-    clearTimeout(call.timer);
     const { slot } = call;
     slot.inflight.delete(id);
     if (slot.heldBy === id) slot.heldBy = undefined;
