@@ -2,6 +2,7 @@ import { EventEmitter } from "node:events";
 import type { Worker } from "node:worker_threads";
 import { errorFromWire, ExecutionTimeLimitExceeded, FunctionExecutionError, type FunctionError } from "./errors.js";
 import { HopBatch } from "./hop-batch.js";
+import { backstopSweep } from "./pool-backstop.js";
 import { laneStats, placeOn } from "./pool-placement.js";
 import { startWorkerThread, WORKER_HEAP_MB, type WorkerSettings } from "./pool-thread.js";
 import {
@@ -304,29 +305,20 @@ export class WorkerPool {
   }
 
   /**
-   * The main thread's backstop, for every call in flight: a call's deadline is its limit from when
-   * the worker started it, plus the backstop. A call still waiting inside its worker has used none
-   * of its time: its check only comes again later, after making sure the worker is alive. One timer
-   * for the pool, running only while calls are in flight: arming and clearing a timer per call cost
-   * the main thread more than the rest of the call's bookkeeping.
+   * The main thread's backstop (pool-backstop.ts), every SWEEP_MS while calls are in flight: one timer
+   * for the pool, as arming and clearing a timer per call cost the main thread more than the rest of
+   * the call's bookkeeping.
    */
   private readonly sweep = (): void => {
     this.sweepTimer = undefined;
-    const now = Date.now();
-    // Settling while iterating is safe: a Map visits entries added meanwhile and skips deleted ones.
-    for (const [id, call] of this.pending) {
-      if (now < call.checkAt) continue;
-      if (call.startedAt === undefined) {
-        this.checkAlive(call.slot);
-        call.checkAt = now + call.timeLimitMs + BACKSTOP_MS;
-        continue;
-      }
-      const deadline = call.startedAt + call.timeLimitMs + BACKSTOP_MS;
-      // Started after its check was set: the deadline counts from then.
-      if (now < deadline) call.checkAt = deadline;
-      else this.expire(id);
-    }
-    if (this.pending.size > 0 && !this.closed) this.sweepTimer = setTimeout(this.sweep, SWEEP_MS);
+    backstopSweep(
+      this.pending,
+      Date.now(),
+      (slot) => this.checkAlive(slot),
+      (id) => this.expire(id),
+    );
+    // A call dispatched during the sweep (a settled call let a waiting one start) may have armed it already.
+    if (this.pending.size > 0 && !this.closed) this.sweepTimer ??= setTimeout(this.sweep, SWEEP_MS);
   };
 
   /** The backstop deadline passed: fail the call, then make sure its worker is not stuck. */

@@ -16,6 +16,8 @@ const sources = {
   // One built-in call that runs for seconds without looking at the interrupt handler: the decimal
   // text of a ~1M-bit BigInt (QuickJS's largest) is quadratic work inside a single operation.
   stuckInBuiltin: "exports = function () { return String((3n ** 650000n).toString().length); }",
+  stuckLater:
+    "exports = async function () { await new Promise((r) => setTimeout(r, 1)); return String((3n ** 650000n).toString().length); }",
 };
 /** Beyond the longest limit in flight, how long a worker that stopped answering gets (small: only the backstop test needs it). */
 const STUCK_GRACE_MS = 200;
@@ -113,6 +115,21 @@ describe("FunctionRuntime: time and memory limits", () => {
     assert.match(replaced[before]!, /stopped responding/);
     await respawned;
     assert.deepEqual(await Promise.all([quick(), quick(), quick()]), ["ok", "ok", "ok"]);
+    assert.equal((await pool.probe()).length, threads);
+  });
+
+  it("times out a call stuck in a built-in in a later entry (after it was reported started) and replaces its worker", async () => {
+    const before = replaced.length;
+    const threads = (await pool.probe()).length;
+    const respawned = once(pool.events, "ready");
+    const started = Date.now();
+    await assert.rejects(run("stuckLater"), { code: "ExecutionTimeLimitExceeded" });
+    assert.ok(Date.now() - started >= TIME_LIMIT + BACKSTOP_MS, `settled after ${Date.now() - started} ms`);
+    // The backstop failed the call first; the worker, still not answering, is then replaced.
+    await respawned;
+    assert.equal(replaced.length, before + 1);
+    assert.match(replaced[before]!, /stopped responding/);
+    assert.equal(await quick(), "ok");
     assert.equal((await pool.probe()).length, threads);
   });
 
