@@ -82,6 +82,11 @@ export class FunctionRuntime {
     return this.functions.has(name);
   }
 
+  /** The app's definition of function `name` (one map lookup: routes check it on every call). */
+  definition(name: string): FunctionConfig | undefined {
+    return this.functions.get(name);
+  }
+
   /**
    * Calls function `name` with `args` (EJSON-decoded values, or a client's arguments already in guest
    * text: {@link ClientArguments}) and returns its awaited result.
