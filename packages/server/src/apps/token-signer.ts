@@ -41,8 +41,8 @@ export interface SignedClaims extends JwtClaims {
  * `none`) is rejected before its signature is looked at. Several keys verify; the newest signs.
  *
  * HMAC-SHA256 runs synchronously through node:crypto (a few microseconds, see hmac-sha256.ts). WebCrypto,
- * which jose uses, runs every HMAC as a job on libuv's thread pool, where it queues behind argon2 jobs
- * during password logins: that stalled every authenticated request, and cost ten times the CPU.
+ * which jose uses, runs every HMAC as a job on libuv's thread pool: a thread hop per token, about ten
+ * times the CPU, and (when argon2 still ran on that pool) a wait behind password hashes.
  */
 export class TokenSigner {
   private readonly keys = new Map<string, HmacSha256>();
