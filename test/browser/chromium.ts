@@ -2,7 +2,7 @@
  * Debian's Chromium for the browser tests, with flags that suit a root, sandbox-less, offline machine.
  * Without it the tests skip loudly; under `CI=true` a missing browser is a failure, never a skip.
  */
-import type { TestContext } from "node:test";
+import { it, type TestContext } from "node:test";
 import { chromium, type Browser } from "playwright-core";
 import { chromiumPath, requirement } from "../support/requirements.mjs";
 
@@ -32,4 +32,14 @@ export function requireChromium(t: TestContext): boolean {
 /** Launches headless Chromium. */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_FLAGS });
+}
+
+/**
+ * `it` for one step of a walk through the browser: without Chromium every step skips loudly (or, under
+ * `CI=true`, fails) instead of running.
+ */
+export function browserStep(name: string, body: () => Promise<void>): void {
+  it(name, async (t) => {
+    if (requireChromium(t)) await body();
+  });
 }

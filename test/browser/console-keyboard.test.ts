@@ -7,9 +7,9 @@
  * row went away.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { after, before, describe } from "node:test";
 import type { Browser, Page } from "playwright-core";
-import { launchChromium, requireChromium } from "./chromium.ts";
+import { browserStep, launchChromium } from "./chromium.ts";
 import { call, PENDING_EMAILS, SEEDED_ANONYMOUS, SEEDED_EMAILS, startConsoleWorld, type ConsoleWorld } from "./console-fixture.ts";
 
 const TODO = "todo-gatehouse";
@@ -29,7 +29,6 @@ describe("operator console by keyboard alone", () => {
   let world: ConsoleWorld;
   let browser: Browser;
   let page: Page;
-  let available = true;
   const problems: string[] = [];
 
   before(async () => {
@@ -44,15 +43,7 @@ describe("operator console by keyboard alone", () => {
     await world?.close();
   });
 
-  function step(name: string, body: () => Promise<void>) {
-    it(name, async (t) => {
-      if (!available || !requireChromium(t)) {
-        available = false;
-        return;
-      }
-      await body();
-    });
-  }
+  const step = browserStep;
 
   const focus = (): Promise<Focus> =>
     page.evaluate(() => {

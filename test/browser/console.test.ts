@@ -7,9 +7,9 @@
  * README's pictures current).
  */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { after, before, describe } from "node:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { launchChromium, requireChromium } from "./chromium.ts";
+import { browserStep, launchChromium } from "./chromium.ts";
 import {
   call,
   FAILED_LOGINS,
@@ -31,7 +31,6 @@ describe("operator console in Chromium", () => {
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
-  let available = true;
   const problems: string[] = [];
   const nativeDialogs: string[] = [];
 
@@ -45,16 +44,7 @@ describe("operator console in Chromium", () => {
     discardTemporaryScreenshots();
   });
 
-  /** Each step needs the browser; without one they all skip (or, in CI, fail). */
-  function step(name: string, body: () => Promise<void>) {
-    it(name, async (t) => {
-      if (!available || !requireChromium(t)) {
-        available = false;
-        return;
-      }
-      await body();
-    });
-  }
+  const step = browserStep;
 
   async function usersRows(): Promise<string[]> {
     return page.locator("table.users tbody th").allTextContents();
