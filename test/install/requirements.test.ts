@@ -47,8 +47,10 @@ describe("outside pieces of the test suite", () => {
     const undeclared: string[] = [];
     for (const file of sources().filter((f) => f.path.endsWith(".test.ts"))) {
       for (const [use, piece] of USES) {
-        // test/browser/chromium.ts's requireChromium(t) declares Chromium for the test it is called in.
-        const declared = file.text.includes(`requirement("${piece}")`) || (piece === "chromium" && file.text.includes("requireChromium("));
+        // test/browser/chromium.ts's requireChromium(t) declares Chromium for the test it is called in, and
+        // its browserStep wraps each step in it.
+        const declared =
+          file.text.includes(`requirement("${piece}")`) || (piece === "chromium" && /\brequireChromium\(|\bbrowserStep\b/.test(file.text));
         if (use.test(file.text) && !declared) undeclared.push(`${file.path} uses ${piece}`);
       }
     }
