@@ -136,14 +136,39 @@ describe("operator console by keyboard alone", () => {
     const todo = page.getByRole("article", { name: "todo" });
     await tabTo("input", "anon-user enabled");
     assert.equal((await focus()).role, "switch");
+    // The card reloads its providers after each change. Hold that reload at the browser's network layer
+    // and press again while it is held: the switch must show what was asked, and the second press must
+    // undo the first, not repeat it (it once showed the old list's state until the reload landed).
+    const anonSwitch = todo.getByRole("switch", { name: "anon-user enabled" });
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let reached!: () => void;
+    const reloadHeld = new Promise<void>((resolve) => (reached = resolve));
+    const providersList = (url: URL) => url.pathname.endsWith("/auth_providers");
+    await page.route(providersList, async (route) => {
+      if (route.request().method() === "GET") {
+        reached();
+        await gate;
+      }
+      // The page aborts a reload that a newer one replaced; such a request can no longer be continued.
+      await route.continue().catch(() => {});
+    });
     await page.keyboard.press("Space");
     await todo.locator(".result-ok").filter({ hasText: "anon-user disabled." }).waitFor();
+    await reloadHeld;
+    assert.equal(await anonSwitch.isChecked(), false, "switched off while the reload is held");
     await expectFocus("input", "anon-user enabled", "after switching off");
     assert.equal((await anonLogin()).status, 404);
     await page.keyboard.press("Space");
     await todo.locator(".result-ok").filter({ hasText: "anon-user enabled." }).waitFor();
+    assert.equal(await anonSwitch.isChecked(), true, "switched on while the first reload is still held");
+    const landed = page.waitForResponse((r) => providersList(new URL(r.url())) && r.request().method() === "GET");
+    release();
+    await landed;
+    await page.unroute(providersList);
     await expectFocus("input", "anon-user enabled", "after switching on");
     assert.equal((await anonLogin()).status, 200);
+    assert.equal(await anonSwitch.isChecked(), true, "still on once the reloads landed");
     // The unsupported provider's switch is disabled, so Tab passes over it.
     const second = page.getByRole("article", { name: "second" });
     await second.getByRole("row", { name: /oauth2-ldap/ }).waitFor();

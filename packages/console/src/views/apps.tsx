@@ -1,4 +1,4 @@
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { listProviders, setProviderEnabled } from "../api/admin.js";
 import type { AdminApp, AuthProviderEntry } from "../api/types.js";
 import { Switch } from "../components/switch.js";
@@ -29,11 +29,19 @@ function AppCard({ app }: { app: AdminApp }) {
   const [providers, reload] = useLoad((signal) => listProviders(app._id, signal), [app._id]);
   const [result, setResult] = useState<ActionResult | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
+  // The state this card asked a provider to take, shown from the press until the reloaded list arrives.
+  // Shown from the old list instead, the switch would flip back while the change travels, and a second
+  // press before the reload landed would repeat the first change instead of undoing it.
+  const [asked, setAsked] = useState<Record<string, boolean>>({});
+  useEffect(() => setAsked({}), [providers]);
 
   async function toggle(provider: AuthProviderEntry, enabled: boolean) {
     setBusy(provider._id);
+    setAsked((a) => ({ ...a, [provider._id]: enabled }));
     const verb = enabled ? "enabled" : "disabled";
-    setResult(await runAction(() => setProviderEnabled(app._id, provider._id, enabled), `${provider.name} ${verb}.`));
+    const outcome = await runAction(() => setProviderEnabled(app._id, provider._id, enabled), `${provider.name} ${verb}.`);
+    if (!outcome.ok) setAsked(({ [provider._id]: _, ...others }) => others);
+    setResult(outcome);
     setBusy(null);
     reload();
   }
@@ -75,7 +83,8 @@ function AppCard({ app }: { app: AdminApp }) {
           <tbody>
             {providers.value.map((p) => {
               const supported = p.supported !== false;
-              const state = !supported ? "not supported" : p.disabled ? "disabled" : "enabled";
+              const on = supported && (asked[p._id] ?? !p.disabled);
+              const state = !supported ? "not supported" : on ? "enabled" : "disabled";
               return (
                 <tr key={p._id}>
                   <th scope="row">{p.name}</th>
@@ -88,7 +97,7 @@ function AppCard({ app }: { app: AdminApp }) {
                   <td>
                     <Switch
                       label={`${p.name} enabled`}
-                      checked={supported && !p.disabled}
+                      checked={on}
                       disabled={!supported}
                       busy={busy === p._id}
                       onChange={(checked) => void toggle(p, checked)}
