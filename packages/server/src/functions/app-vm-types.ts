@@ -20,6 +20,8 @@ export interface VmEvents {
   orphanLog(line: string): void;
   /** Call `id` has been running synchronously for `holdMs`: its worker is busy with it. */
   hold(id: number): void;
+  /** The entry that reported `hold` is still running (every few ms while it does). */
+  holding(id: number): void;
   /** The entry that reported `hold` ended. */
   release(id: number): void;
 }

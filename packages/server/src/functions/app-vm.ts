@@ -10,6 +10,8 @@ export type { VmCall, VmEvents, VmLimits } from "./app-vm-types.js";
 
 const MAX_LOG_LINES = 500;
 const MAX_LOG_BYTES = 64 * 1024;
+/** How often an entry that holds its worker says so again (the worker then gives back calls that reached it meanwhile). */
+const HOLD_POLL_MS = 5;
 
 /**
  * One app's functions inside one worker: a QuickJS runtime and context in a WebAssembly instance of
@@ -27,6 +29,8 @@ export class AppVm {
   private active: VmCall | undefined;
   private entryStarted = 0;
   private holdReported = false;
+  /** When a held entry next tells the worker it still holds it. */
+  private nextHoldPoll = 0;
   private interrupted = false;
   /** A string handle per registered function name, passed to every call instead of a new string. */
   private names = new Map<string, QuickJSHandle>();
@@ -142,8 +146,15 @@ export class AppVm {
       this.interrupted = true;
       return true;
     }
-    if (!this.holdReported && call.id !== 0 && now - this.entryStarted >= this.limits.holdMs) {
+    if (this.holdReported) {
+      // Calls posted to this worker before the main thread saw the hold: the worker gives them back too.
+      if (now >= this.nextHoldPoll) {
+        this.nextHoldPoll = now + HOLD_POLL_MS;
+        this.events.holding(call.id);
+      }
+    } else if (call.id !== 0 && now - this.entryStarted >= this.limits.holdMs) {
       this.holdReported = true;
+      this.nextHoldPoll = now + HOLD_POLL_MS;
       this.events.hold(call.id);
     }
     return false;

@@ -4,13 +4,13 @@ import { SILENT_MS, STUCK_MS, type LaneState, type PoolStats, type Slot } from "
 /**
  * The worker that should take a lane's next call: the least busy one not held by a long run, nor
  * silent for long while busy (it may be stuck in a built-in, which sends no hold report), nor being
- * pinged. Undefined when none can take it.
+ * pinged (with `regularOnly`, nor a surge worker). Undefined when none can take it.
  */
-export function placeOn(slots: readonly Slot[], now: number): Slot | undefined {
+export function placeOn(slots: readonly Slot[], now: number, regularOnly = false): Slot | undefined {
   let best: Slot | undefined;
   let bestScore = Infinity;
   for (const slot of slots) {
-    if (!slot.worker || slot.killReason || slot.heldBy !== undefined) continue;
+    if (!slot.worker || slot.killReason || slot.heldBy !== undefined || (regularOnly && slot.surge)) continue;
     const quiet = slot.inflight.size > 0 ? now - slot.lastHeardAt : 0;
     if (quiet > STUCK_MS || slot.pingId !== undefined) continue;
     const score = slot.inflight.size + (slot.ready ? 0 : 1_000) + (quiet > SILENT_MS ? 10_000 : 0);

@@ -51,6 +51,11 @@ export interface PoolEventMap {
   replaced: [{ lane: Lane; threadId: number; reason: string }];
   /** A call's synchronous run has held its worker past the hold threshold. */
   hold: [{ lane: Lane; threadId: number; callId: number }];
+  /**
+   * A held worker gave back calls it had not started (by the pool's call ids); each is placed again
+   * and runs elsewhere, or waits in its lane.
+   */
+  handback: [{ lane: Lane; threadId: number; callIds: number[] }];
   /** The run that held a worker ended. */
   release: [{ lane: Lane; threadId: number; callId: number }];
 }

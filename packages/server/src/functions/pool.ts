@@ -23,7 +23,7 @@ import {
   type WorkerPoolOptions,
 } from "./pool-types.js";
 import type { AppSandboxSpec, FromWorker, ToWorker } from "./protocol.js";
-import { Admission, type AdmissionLimits, type Ticket } from "./scheduler.js";
+import { Admission, type AdmissionLimits, type HandedBack, type Ticket } from "./scheduler.js";
 
 export type { CallInput, CallRoute, HostHandler, Lane, PoolEventMap, PoolStats, WorkerPoolOptions } from "./pool-types.js";
 
@@ -69,7 +69,7 @@ export class WorkerPool {
       maxQueuedPerApp: Math.max(0, options.maxQueuedPerApp ?? 256),
     };
     const lane = (name: Lane): LaneState => {
-      const state: LaneState = { name, slots: [], admission: new Admission(limits, () => this.place(state)) };
+      const state: LaneState = { name, slots: [], admission: new Admission(limits, (regularOnly) => this.place(state, regularOnly)) };
       return state;
     };
     const user = lane("user");
@@ -153,11 +153,12 @@ export class WorkerPool {
   /**
    * The worker that should take a lane's next call: the least busy one not held by a long run. When
    * every worker is held, a surge worker (up to `maxSurgeWorkers`); when none can be had, nothing —
-   * the call waits in its lane rather than behind someone's loop.
+   * the call waits in its lane rather than behind someone's loop. `regularOnly` (a call its own
+   * caller's loop gave back): never a surge worker, so one caller's loops cannot hold them all.
    */
-  private place(lane: LaneState): Slot | undefined {
-    const best = placeOn(lane.slots, Date.now());
-    if (best) return best;
+  private place(lane: LaneState, regularOnly = false): Slot | undefined {
+    const best = placeOn(lane.slots, Date.now(), regularOnly);
+    if (best || regularOnly) return best;
     const surges = lane.slots.filter((slot) => slot.surge).length;
     if (surges < this.maxSurge && !this.closed && this.started) return this.addSlot(lane, true);
     return undefined;
@@ -279,6 +280,8 @@ export class WorkerPool {
         slot.heldBy = msg.id;
         this.events.emit("hold", { lane: slot.lane.name, threadId: slot.worker?.threadId ?? 0, callId: msg.id });
         return;
+      case "handback":
+        return this.handBack(slot, msg.ids);
       case "release":
         if (slot.heldBy !== msg.id) return;
         slot.heldBy = undefined;
@@ -287,6 +290,27 @@ export class WorkerPool {
       case "log":
         return this.options.log?.(msg.appKey, msg.line);
     }
+  }
+
+  /**
+   * The worker gave back calls it had not started, because a long run holds it (worker.ts): they
+   * leave this worker (nothing of theirs ran; none of their time limit is used) and are placed again,
+   * before new calls. Those of the caller whose run holds the worker may only wait for a regular
+   * worker: its loops delay its own calls, and cannot take the surge workers kept for everyone else.
+   */
+  private handBack(slot: Slot, ids: number[]): void {
+    const holder = slot.heldBy === undefined ? undefined : this.pending.get(slot.heldBy)?.ticket;
+    const calls: HandedBack[] = [];
+    for (const id of ids) {
+      const call = this.pending.get(id);
+      if (!call || call.slot !== slot) continue;
+      this.pending.delete(id);
+      slot.inflight.delete(id);
+      calls.push({ ticket: call.ticket, regularOnly: holder !== undefined && sameCaller(holder, call.ticket) });
+    }
+    this.events.emit("handback", { lane: slot.lane.name, threadId: slot.worker?.threadId ?? 0, callIds: ids });
+    this.retireWhenIdle(slot);
+    slot.lane.admission.handBack(calls);
   }
 
   private async answerHost(slot: Slot, msg: Extract<FromWorker, { type: "host" }>): Promise<void> {
@@ -357,16 +381,24 @@ export class WorkerPool {
     this.pending.delete(id);
     const { slot } = call;
     slot.inflight.delete(id);
-    if (slot.heldBy === id) slot.heldBy = undefined;
+    if (slot.heldBy === id) {
+      // The worker's release comes after the result: the run ended now.
+      slot.heldBy = undefined;
+      this.events.emit("release", { lane: slot.lane.name, threadId: slot.worker?.threadId ?? 0, callId: id });
+    }
     this.options.onSettled?.(error === undefined ? "ok" : error instanceof ExecutionTimeLimitExceeded ? "timeout" : "error");
     if (error) call.reject(error);
     else call.resolve(result!);
-    if (slot.surge && slot.inflight.size === 0 && !this.closed) {
-      clearTimeout(slot.idleTimer);
-      slot.idleTimer = setTimeout(() => this.retire(slot), SURGE_IDLE_MS);
-      slot.idleTimer.unref();
-    }
+    this.retireWhenIdle(slot);
     slot.lane.admission.finished(call.ticket);
+  }
+
+  /** An idle surge worker is retired unless a call comes within SURGE_IDLE_MS. */
+  private retireWhenIdle(slot: Slot): void {
+    if (!slot.surge || slot.inflight.size > 0 || this.closed) return;
+    clearTimeout(slot.idleTimer);
+    slot.idleTimer = setTimeout(() => this.retire(slot), SURGE_IDLE_MS);
+    slot.idleTimer.unref();
   }
 
   private retire(slot: Slot): void {
@@ -378,3 +410,8 @@ export class WorkerPool {
 
 /** The kill reason of a surge worker retired while idle. */
 const RETIRED = "retired";
+
+/** Two calls of one user, or two calls for nobody of one app. */
+function sameCaller(a: Ticket, b: Ticket): boolean {
+  return a.userKey !== undefined || b.userKey !== undefined ? a.userKey === b.userKey : a.appKey === b.appKey;
+}

@@ -67,5 +67,11 @@ export type FromWorker =
   /** Call `id` has run synchronously past the hold threshold: the worker is busy with it until `release`. */
   | { type: "hold"; id: number }
   | { type: "release"; id: number }
+  /**
+   * Calls this worker received but has not started, given back because a long run holds it (sent
+   * right after `hold`, and again for calls that reach it while the run goes on): the main thread
+   * places them again. The worker has forgotten them: none of them will start here.
+   */
+  | { type: "handback"; ids: number[] }
   /** Printed outside any call (top-level code of a source at load time). */
   | { type: "log"; appKey: string; line: string };

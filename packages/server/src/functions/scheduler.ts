@@ -26,9 +26,17 @@ export interface Ticket {
   reject(error: FunctionExecutionError): void;
 }
 
+/** A call a worker gave back unstarted (pool.ts): still admitted, waiting to be placed again. */
+export interface HandedBack {
+  ticket: Ticket;
+  /** Given back by its own caller's long run: it may wait for a regular worker, never take a surge one. */
+  regularOnly: boolean;
+}
+
 /**
  * Decides when each call of a lane may start. `place` returns a worker that can take a call now
- * (not held by a long synchronous run), or undefined when none can — then every call waits.
+ * (not held by a long synchronous run; with `regularOnly`, not a surge worker either), or undefined
+ * when none can — then the call waits.
  */
 export class Admission {
   /** Calls running per app and per user (two maps: app and user keys never meet). */
@@ -36,15 +44,17 @@ export class Admission {
   private readonly runningUsers = new Map<string, number>();
   private readonly queue: Ticket[] = [];
   private readonly queued = new Map<string, number>();
+  /** Admitted calls given back by a worker, placed before any new call. */
+  private readonly handedBack: HandedBack[] = [];
 
   constructor(
     private readonly limits: AdmissionLimits,
-    private readonly place: () => unknown,
+    private readonly place: (regularOnly: boolean) => unknown,
   ) {}
 
   /** Calls waiting in this lane. */
   get waiting(): number {
-    return this.queue.length;
+    return this.queue.length + this.handedBack.length;
   }
 
   submit(ticket: Ticket): void {
@@ -66,21 +76,40 @@ export class Admission {
     this.pump();
   }
 
+  /**
+   * Calls that were started on a worker but never began there: they keep their place in their app's
+   * and user's counts (they are still in flight for them) and are placed again before new calls.
+   */
+  handBack(calls: HandedBack[]): void {
+    this.handedBack.push(...calls);
+    this.pump();
+  }
+
   /** Takes back every waiting call (the pool is closing). */
   drain(): Ticket[] {
     this.queued.clear();
-    return this.queue.splice(0);
+    return [...this.handedBack.splice(0).map((back) => back.ticket), ...this.queue.splice(0)];
   }
 
   /** Starts waiting calls while workers can take them. */
   pump(): void {
+    for (let i = 0; i < this.handedBack.length;) {
+      const back = this.handedBack[i]!;
+      const worker = this.place(back.regularOnly);
+      if (worker === undefined) {
+        i++;
+        continue;
+      }
+      this.handedBack.splice(i, 1);
+      back.ticket.start(worker);
+    }
     for (let i = 0; i < this.queue.length;) {
       const ticket = this.queue[i]!;
       if (!this.admissible(ticket)) {
         i++;
         continue;
       }
-      const worker = this.place();
+      const worker = this.place(false);
       if (worker === undefined) return;
       this.queue.splice(i, 1);
       const left = (this.queued.get(ticket.appKey) ?? 1) - 1;

@@ -4,7 +4,7 @@
  * operations to the main thread. The thread exists so function CPU stays off the HTTP event loop;
  * the isolation boundary is the VM, not the thread.
  */
-import { parentPort, workerData } from "node:worker_threads";
+import { parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import { AppVm, type VmEvents } from "./app-vm.js";
 import type { WorkerSettings } from "./pool-thread.js";
 import { HopBatch } from "./hop-batch.js";
@@ -57,8 +57,21 @@ function eventsFor(appKey: string): VmEvents {
       });
     },
     orphanLog: (line) => post({ type: "log", appKey, line }),
-    hold: (id) => post({ type: "hold", id }),
-    release: (id) => post({ type: "release", id }),
+    hold(id) {
+      // Same batch, in this order: the main thread marks the worker held before it places them again.
+      out.push({ type: "hold", id });
+      handBack();
+      out.flush();
+    },
+    holding() {
+      handBack();
+      out.flush();
+    },
+    release(id) {
+      post({ type: "release", id });
+      // Messages read while the run held the thread (a run from a timer is outside `drain`).
+      if (inbox.length > 0) setImmediate(drain);
+    },
   };
 }
 
@@ -107,7 +120,10 @@ function startCall(msg: CallMessage): void {
     markStarted(msg.id);
     return vm.begin(msg);
   }
+  waitingForVm.set(msg.id, msg);
   void vm.then((ready) => {
+    // Handed back meanwhile: it starts elsewhere.
+    if (!waitingForVm.delete(msg.id)) return;
     if (ready) return startCall(msg);
     post({
       type: "result",
@@ -119,11 +135,55 @@ function startCall(msg: CallMessage): void {
   });
 }
 
-/** Messages arrive one by one or as an array (the pool batches them like this side does). */
+/**
+ * Messages received and not handled yet, in order. Messages arrive one by one or as an array (the
+ * pool batches them like this side does); a call waits here while an earlier one runs.
+ */
+const inbox: ToWorker[] = [];
+/** Calls waiting for their app's VM to be built. */
+const waitingForVm = new Map<number, CallMessage>();
+let draining = false;
+
+function receive(msg: ToWorker | ToWorker[]): void {
+  if (!Array.isArray(msg)) inbox.push(msg);
+  else for (const one of msg) inbox.push(one);
+}
+
+function drain(): void {
+  if (draining) return;
+  draining = true;
+  try {
+    for (let msg = inbox.shift(); msg !== undefined; msg = inbox.shift()) handle(msg);
+  } finally {
+    draining = false;
+    // A message that threw leaves the rest for a later turn, not for the next message to arrive.
+    if (inbox.length > 0) setImmediate(drain);
+  }
+}
+
 port.on("message", (msg: ToWorker | ToWorker[]) => {
-  if (!Array.isArray(msg)) return handle(msg);
-  for (const one of msg) handle(one);
+  receive(msg);
+  drain();
 });
+
+/**
+ * A run holds this thread (it reported `hold`): every call that has reached the worker and not
+ * started, read from the port now if need be, goes back to the main thread to be placed again — a
+ * call must not wait out someone's loop (pool.ts decides where each may go). Other messages keep
+ * their place and are handled once the run ends.
+ */
+function handBack(): void {
+  for (let next = receiveMessageOnPort(port!); next; next = receiveMessageOnPort(port!)) receive(next.message as ToWorker | ToWorker[]);
+  const ids: number[] = [];
+  for (const msg of inbox) if (msg.type === "call") ids.push(msg.id);
+  for (const id of waitingForVm.keys()) ids.push(id);
+  if (ids.length === 0) return;
+  const rest = inbox.filter((msg) => msg.type !== "call");
+  inbox.length = 0;
+  inbox.push(...rest);
+  waitingForVm.clear();
+  out.push({ type: "handback", ids });
+}
 
 function handle(msg: ToWorker): void {
   switch (msg.type) {
