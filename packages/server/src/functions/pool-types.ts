@@ -126,6 +126,13 @@ export const BACKSTOP_MS = 1000;
 export const SWEEP_MS = 100;
 /** How long a call may wait for its worker to boot, on top of its own limit (a hung boot still ends). */
 export const BOOT_ALLOWANCE_MS = 10_000;
+/** Calls in flight on a worker before the next worker is filled (placement, pool-placement.ts). */
+export const FILL_CAP = 8;
+/**
+ * A busy worker not heard from for this long is not filled further: it may be in a long stretch of
+ * work (a run reports hold only after 20 ms; a stuck built-in never does).
+ */
+export const FILL_QUIET_MS = 5;
 /** A busy worker silent for this long is avoided when choosing where a call goes. */
 export const SILENT_MS = 100;
 /** A busy worker silent for this long is not given new calls. */

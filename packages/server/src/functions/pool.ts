@@ -151,7 +151,8 @@ export class WorkerPool {
   }
 
   /**
-   * The worker that should take a lane's next call: the least busy one not held by a long run. When
+   * The worker that should take a lane's next call (pool-placement.ts: the first not full, not held
+   * by a long run, else the least busy). When
    * every worker is held, a surge worker (up to `maxSurgeWorkers`); when none can be had, nothing —
    * the call waits in its lane rather than behind someone's loop. `regularOnly` (a call its own
    * caller's loop gave back): never a surge worker, so one caller's loops cannot hold them all.

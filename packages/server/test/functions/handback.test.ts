@@ -99,4 +99,18 @@ describe("WorkerPool: a held worker hands back the calls it has not started", ()
     assert.ok(released > 0 && released < env.events.indexOf("alice answered"), env.events.join(", "));
     assert.deepEqual(env.hits.sort(), ["alice-1", "bob-1"]);
   });
+
+  it("with two workers, calls of one turn fill the first; the one behind a loop moves to the second, no surge needed", async () => {
+    const env = await setUp({ workers: 2 });
+    closers.push(env.close);
+    const handedBack = once(env.pool.events, "handback");
+    const spinning = assert.rejects(env.spin(alice), { code: "ExecutionTimeLimitExceeded" });
+    const counted = env.count(bob, "bob-1");
+    const [{ threadId: loopThread }] = await beforeLoopEnds(handedBack, spinning);
+    assert.equal(await beforeLoopEnds(counted, spinning), "bob-1");
+    assert.deepEqual(env.pool.stats().user, { workers: 2, held: 1, surge: 0, running: 1, waiting: 0 });
+    await spinning;
+    assert.deepEqual(env.hits, ["bob-1"]);
+    assert.ok((await env.pool.probe()).includes(loopThread));
+  });
 });

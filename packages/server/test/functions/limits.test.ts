@@ -95,6 +95,12 @@ describe("FunctionRuntime: time and memory limits", () => {
     const before = replaced.length;
     const threads = (await pool.probe()).length;
     const respawned = once(pool.events, "ready");
+    // Placement fills the first worker: a loop holds it, so the stuck call goes to the second one
+    // (a call sent beside it, before it went quiet, would share its fate: nothing can be handed back
+    // from inside a built-in).
+    const held = once(pool.events, "hold");
+    const spinning = assert.rejects(run("spin"), { code: "ExecutionTimeLimitExceeded" });
+    await held;
     const started = Date.now();
     let stuckSettledAt = 0;
     const stuck = assert
@@ -104,7 +110,8 @@ describe("FunctionRuntime: time and memory limits", () => {
         return true;
       })
       .finally(() => (stuckSettledAt = Date.now()));
-    // The other worker keeps answering while one is stuck (one at a time: each goes to the idle worker).
+    // Once the loop has ended, the first worker answers while the second is stuck.
+    await spinning;
     assert.equal(await quick(), "ok");
     assert.equal(await quick(), "ok");
     assert.equal(stuckSettledAt, 0, "the stuck call ended before the others were served");
