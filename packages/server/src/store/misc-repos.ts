@@ -30,10 +30,18 @@ export class AuditRepository {
     await this.appendMany([event]);
   }
 
-  /** Appends events in order, in as few statements as possible (multi-row inserts). */
+  /**
+   * Appends events in order, in multi-row inserts of power-of-two sizes, largest first (37 events: 32, 4
+   * and 1 rows). Each size is a statement prepared once per connection, and a statement for n rows holds
+   * a program that grows with n: with one statement per batch size, every size from 1 to 100 rows
+   * ended up prepared under a varied load, about 6 MB on SQLite; these seven sizes hold a fortieth of it,
+   * for a few statements more per batch.
+   */
   async appendMany(events: AuditEvent[]): Promise<void> {
-    for (let start = 0; start < events.length; start += AUDIT_ROWS_PER_STATEMENT) {
-      const chunk = events.slice(start, start + AUDIT_ROWS_PER_STATEMENT);
+    for (let start = 0; start < events.length;) {
+      const rows = largestPowerOfTwoAtMost(Math.min(events.length - start, AUDIT_ROWS_PER_STATEMENT));
+      const chunk = events.slice(start, start + rows);
+      start += rows;
       const values: Record<string, unknown> = {};
       chunk.forEach((event, i) => {
         values[`appId${i}`] = event.appId;
@@ -110,8 +118,9 @@ const rateLimitHit = new PreparedQuery((db: Kysely<Database>, p) =>
     )
     .returning("count"),
 );
-/** 9 parameters a row: far below either engine's limit on parameters per statement. */
-const AUDIT_ROWS_PER_STATEMENT = 100;
+/** The largest statement's rows (a power of two); 9 parameters a row, far below either engine's limit. */
+const AUDIT_ROWS_PER_STATEMENT = 64;
+const largestPowerOfTwoAtMost = (n: number): number => 2 ** Math.floor(Math.log2(n));
 const appendAuditByRows = new Map<number, PreparedQuery<unknown>>();
 /** The prepared insert of `rows` audit events (compiled once per row count and engine). */
 function appendAudit(rows: number): PreparedQuery<unknown> {

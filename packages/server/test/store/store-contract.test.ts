@@ -181,6 +181,30 @@ for (const engine of engines) {
       assert.equal((await store.audit.list({ appId: app, type: "logout" })).length, 1);
     });
 
+    it("appends a batch of any size whole and in order, whatever statements it is split into", async () => {
+      // 1 + 2 + ... + 12 = 78 events in batches of every size up to 12, then one of 200 (past one statement).
+      const sizes = [...Array.from({ length: 12 }, (_, i) => i + 1), 200];
+      let at = 10_000;
+      const written: { at: number; detail: string }[] = [];
+      for (const size of sizes) {
+        const batch = Array.from({ length: size }, (_, i) => ({
+          appId: app,
+          at: at++,
+          type: "batch",
+          userId: `batch-${size}`,
+          result: "ok",
+          detail: `${size}/${i}`,
+        }));
+        written.push(...batch.map(({ at, detail }) => ({ at, detail })));
+        await store.audit.appendMany(batch);
+      }
+      const read = await store.audit.list({ appId: app, type: "batch" });
+      assert.deepEqual(
+        read.map(({ at, detail }) => ({ at, detail })),
+        written,
+      );
+    });
+
     it("keeps the first signing key when two instances race to create it", async () => {
       await Promise.all([store.signingKeys.addIfAbsent(app, "k1", "secret-a", 1), store.signingKeys.addIfAbsent(app, "k1", "secret-b", 1)]);
       const keys = await store.signingKeys.list(app);
