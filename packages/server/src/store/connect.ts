@@ -7,6 +7,7 @@ import { faultMappingDialect } from "./faults.js";
 import { migrations } from "./migrations.js";
 import { postgresReader, sqliteReader, type RawReader } from "./raw-reader.js";
 import type { Database } from "./schema.js";
+import { sqliteTransactionStatements, type TransactionStatements } from "./transaction-statements.js";
 
 /** How the store talks to its database (server config `database`). */
 export interface DatabaseOptions {
@@ -33,6 +34,8 @@ export interface Connection {
   reader: RawReader;
   /** Connections the store may use at once (SQLite: 1). */
   poolSize: number;
+  /** SQLite: statements run inside a transaction past the query builder (store/transaction-statements.ts). */
+  statements?: TransactionStatements;
 }
 
 /**
@@ -103,7 +106,14 @@ function openSqlite(url: string, onFault: (error: StoreUnavailableError) => void
   cachePreparedStatements(database);
   const dialect = faultMappingDialect(new SqliteDialect({ database }), onFault);
   const reader = path === ":memory:" ? sqliteReader(database, false, onFault) : sqliteReader(openReadConnection(path), true, onFault);
-  return { db: new Kysely<Database>({ dialect }), dialect: "sqlite", description: `sqlite:${path}`, reader, poolSize: 1 };
+  return {
+    db: new Kysely<Database>({ dialect }),
+    dialect: "sqlite",
+    description: `sqlite:${path}`,
+    reader,
+    poolSize: 1,
+    statements: sqliteTransactionStatements(database, onFault),
+  };
 }
 
 /** A second connection to the file for the hot reads (see sqliteReader): it never writes. */

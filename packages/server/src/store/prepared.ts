@@ -1,6 +1,7 @@
 import type { Compilable, CompiledQuery, Kysely, QueryResult } from "kysely";
 import { engineOf } from "./documents-table.js";
 import type { RawReader } from "./raw-reader.js";
+import { transactionStatements } from "./transaction-statements.js";
 
 /** Names a parameter of a prepared query (returns a placeholder to put where the value goes). */
 export type Param = (name: string) => any;
@@ -25,6 +26,8 @@ export class PreparedQuery<Row> {
 
   run(db: Kysely<any>, values: Record<string, unknown>): Promise<QueryResult<Row>> {
     const { query, parameters } = this.bind(db, values);
+    const direct = transactionStatements(db);
+    if (direct) return direct(query.sql, parameters) as Promise<QueryResult<Row>>;
     return db.executeQuery<Row>({ ...query, parameters });
   }
 
@@ -42,7 +45,10 @@ export class PreparedQuery<Row> {
     const { query, parameters } = this.bind(db, values);
     const rows = reader?.rows(query.sql, parameters);
     if (rows) return rows;
-    const result = await db.executeQuery<Record<string, unknown>>({ ...query, parameters } as CompiledQuery<Record<string, unknown>>);
+    const direct = transactionStatements(db);
+    const result = direct
+      ? ((await direct(query.sql, parameters)) as QueryResult<Record<string, unknown>>)
+      : await db.executeQuery<Record<string, unknown>>({ ...query, parameters } as CompiledQuery<Record<string, unknown>>);
     return result.rows.map((row) => columns.map((column) => row[column]));
   }
 

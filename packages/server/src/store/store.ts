@@ -15,6 +15,7 @@ import { AuditSearchRepository } from "./audit-search-repo.js";
 import { UserSearchRepository } from "./user-search-repo.js";
 import { UserRepository } from "./users-repo.js";
 import { GroupCommit, type GroupCommitStats } from "./group-commit.js";
+import { withTransactionStatements } from "./transaction-statements.js";
 
 /**
  * Gatehouse's persistent state, behind one interface for SQLite and PostgreSQL. Services use the
@@ -111,7 +112,9 @@ export class Store {
   async transaction<T>(work: (tx: Store) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.db.transaction().execute((trx) => work(new Store(trx, this.dialect)));
+        return await this.db
+          .transaction()
+          .execute((trx) => withTransactionStatements(trx, this.connection?.statements, () => work(new Store(trx, this.dialect))));
       } catch (error) {
         const busy = this.dialect === "sqlite" && error instanceof StoreUnavailableError && error.fault === "busy";
         if (!busy || attempt >= 5) throw error;

@@ -71,6 +71,35 @@ for (const engine of engines) {
       assert.equal(await store.users.findIdByIdentity(app, "anon-user", "ext-rollback"), undefined);
     });
 
+    it("keeps a write made outside an open transaction out of it: the transaction's rollback spares it", async () => {
+      // SQLite runs a transaction's statements straight on its one connection (store/transaction-statements.ts);
+      // a write from outside must wait for the transaction, not land in it and be rolled back with it.
+      const id = newObjectId();
+      let inside!: () => void;
+      const opened = new Promise<void>((resolve) => (inside = resolve));
+      let fail!: () => void;
+      const failing = new Promise<void>((resolve) => (fail = resolve));
+      const transaction = store.transaction(async (tx) => {
+        await tx.users.create(
+          { id, appId: app, type: "normal", disabled: false, data: {}, createdAt: 1, sessionsValidSince: 1 },
+          { userId: id, providerType: "anon-user", providerName: "anon-user", externalId: "ext-held", providerData: {}, createdAt: 1 },
+        );
+        inside();
+        await failing;
+        throw new Error("held, then failed");
+      });
+      await opened;
+      const outside = store.audit.append({ appId: app, at: 5, type: "outside", userId: "u-outside", result: "ok" });
+      fail();
+      await assert.rejects(transaction, /held, then failed/);
+      await outside;
+      assert.equal(await store.users.get(app, id), undefined);
+      assert.deepEqual(
+        (await store.audit.list({ appId: app, type: "outside" })).map((e) => e.userId),
+        ["u-outside"],
+      );
+    });
+
     it("tracks session state with its user's standing, and revokes", async () => {
       const userId = await newUser();
       const session = {
