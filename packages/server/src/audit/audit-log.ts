@@ -1,5 +1,6 @@
 import type { Clock } from "../clock.js";
 import type { AuditEvent } from "../store/records.js";
+import { auditInsertStatements } from "../store/misc-repos.js";
 import type { Store } from "../store/store.js";
 
 /** An event waiting for the next group commit, and the caller waiting for it. */
@@ -54,9 +55,12 @@ export class AuditLog {
       const batch = this.queue;
       this.queue = [];
       try {
-        // One multi-row insert: one statement and one commit for the whole batch (on PostgreSQL a
-        // statement per event cost a round trip each and held refresh to a few hundred per second).
-        await this.store.audit.appendMany(batch.map((pending) => pending.event));
+        // Multi-row inserts and one commit for the whole batch (on PostgreSQL a statement per event cost
+        // a round trip each and held refresh to a few hundred per second). A batch that takes several
+        // statements commits them together: a failure then leaves none of the batch written.
+        const events = batch.map((pending) => pending.event);
+        if (auditInsertStatements(events.length) > 1) await this.store.transaction((tx) => tx.audit.appendMany(events));
+        else await this.store.audit.appendMany(events);
         for (const pending of batch) pending.resolve();
       } catch (error) {
         for (const pending of batch) pending.reject(error);

@@ -121,6 +121,12 @@ const rateLimitHit = new PreparedQuery((db: Kysely<Database>, p) =>
 /** The largest statement's rows (a power of two); 9 parameters a row, far below either engine's limit. */
 const AUDIT_ROWS_PER_STATEMENT = 64;
 const largestPowerOfTwoAtMost = (n: number): number => 2 ** Math.floor(Math.log2(n));
+/** How many INSERT statements {@link AuditRepository.appendMany} runs for `rows` events. */
+export function auditInsertStatements(rows: number): number {
+  let statements = 0;
+  for (let left = rows; left > 0; left -= largestPowerOfTwoAtMost(Math.min(left, AUDIT_ROWS_PER_STATEMENT))) statements++;
+  return statements;
+}
 const appendAuditByRows = new Map<number, PreparedQuery<unknown>>();
 /** The prepared insert of `rows` audit events (compiled once per row count and engine). */
 function appendAudit(rows: number): PreparedQuery<unknown> {
