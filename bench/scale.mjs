@@ -40,20 +40,59 @@ const serverRequire = createRequire(join(root, "packages/server/package.json"));
 const dist = (path) => import(pathToFileURL(join(root, "packages/server/dist", path)).href);
 const DAY_MS = 24 * 3600 * 1000;
 
-/** Where a size's data lives: an SQLite file, or a fresh PostgreSQL schema (dropped by `drop`). */
+// BENCH_SCALE_KEEP=1 keeps each PostgreSQL schema (its name is logged); BENCH_SCALE_REUSE=10000000:<schema>
+// measures that size on a schema kept earlier instead of seeding a new one (bench/seed-postgres.mjs).
+const KEEP = process.env.BENCH_SCALE_KEEP === "1";
+const REUSE = new Map(
+  (process.env.BENCH_SCALE_REUSE ?? "")
+    .split(",")
+    .filter(Boolean)
+    .map((entry) => [Number(entry.split(":")[0]), entry.split(":")[1]]),
+);
+
+/**
+ * Where a size's data lives: an SQLite file, or a PostgreSQL schema (fresh unless reused; dropped by `drop`
+ * unless kept). `users()` counts the app's user rows themselves, to check the server's `user_count` against.
+ */
 async function database(tmp, n) {
-  if (!DB) return { target: join(tmp, "scale.db"), url: `sqlite:${join(tmp, "scale.db")}`, drop: async () => {} };
+  if (!DB) {
+    const target = join(tmp, "scale.db");
+    const users = () => {
+      const db = new (serverRequire("better-sqlite3"))(target, { readonly: true });
+      try {
+        return db.prepare("select count(*) as n from users where app_id = ?").get(APP_ID).n;
+      } finally {
+        db.close();
+      }
+    };
+    return { target, url: `sqlite:${target}`, drop: async () => {}, users };
+  }
   const pg = serverRequire("pg");
-  const schema = `bench_scale_${n}_${process.pid}_${Date.now()}`;
-  const admin = async (statement) => {
+  const reused = REUSE.get(n);
+  const schema = reused ?? `bench_scale_${n}_${process.pid}_${Date.now()}`;
+  if (!/^[a-z0-9_]+$/.test(schema)) throw new Error(`BENCH_SCALE_REUSE: not a schema name: ${schema}`);
+  const admin = async (statement, params) => {
     const client = new pg.Client({ connectionString: DB });
     await client.connect();
-    await client.query(statement).finally(() => client.end());
+    return await client.query(statement, params).finally(() => client.end());
   };
-  await admin(`create schema ${schema}`);
+  if (!reused) await admin(`create schema ${schema}`);
+  if (KEEP || reused) log(`  schema ${schema} (kept)`);
   const url = new URL(DB);
   url.searchParams.set("options", `-c search_path=${schema}`);
-  return { target: url.toString(), url: url.toString(), drop: () => admin(`drop schema ${schema} cascade`) };
+  const users = async () => Number((await admin(`select count(*) as n from ${schema}.users where app_id = $1`, [APP_ID])).rows[0].n);
+  const drop = KEEP || reused ? async () => {} : () => admin(`drop schema ${schema} cascade`);
+  return { target: url.toString(), url: url.toString(), drop, users, reused: reused !== undefined };
+}
+
+/** The app's `user_count` in the admin API's app list; throws unless it equals the rows in `users`. */
+async function checkUserCount(admin, group, token, data, when) {
+  const apps = await json("GET", `${admin}/groups/${group}/apps`, token);
+  const reported = apps.find((app) => app.client_app_id === APP_ID)?.user_count;
+  const rows = await data.users();
+  if (reported !== rows) throw new Error(`${when}: the server reports user_count ${reported}, the users table has ${rows} rows`);
+  log(`  ${when}: user_count ${reported.toLocaleString("en-US")} = rows in users`);
+  return rows;
 }
 
 /**
@@ -83,6 +122,8 @@ async function withHousekeeping(url, work) {
     return { result: await work(), removed };
   } finally {
     stop = true;
+    // Over millions of rows one pass takes minutes: end it after its current batch.
+    housekeeping.stop();
     await loop;
     await store.close();
   }
@@ -152,7 +193,12 @@ async function measure(n, hello) {
     log(`scale ${n.toLocaleString("en-US")} users: seeding (${ENGINE})`);
     const data = await database(tmp, n);
     drops.push(data.drop);
-    const seeded = DB ? await (await import("./seed-postgres.mjs")).seedPostgres(data.url, n) : await seed(data.target, n);
+    const postgres = DB ? await import("./seed-postgres.mjs") : undefined;
+    const seeded = !DB
+      ? await seed(data.target, n)
+      : data.reused
+        ? await postgres.reusePostgres(data.url, n)
+        : await postgres.seedPostgres(data.url, n);
     log(`  seeded in ${seeded.seconds.toFixed(0)} s`);
     const server = await startChild("server.mjs", [data.target]);
     try {
@@ -164,6 +210,7 @@ async function measure(n, hello) {
       const token = login.access_token;
       const group = (await json("GET", `${admin}/auth/profile`, token)).roles[0].group_id;
       const base = `${admin}/groups/${group}/apps/${APP_ID}`;
+      const counted = { seeded: await checkUserCount(admin, group, token, data, "after seeding") };
       const startS = Math.floor(seeded.start / 1000);
       const span = Math.floor(YEAR / 1000);
       const queries = {
@@ -219,9 +266,12 @@ async function measure(n, hello) {
         busy[name] = { ...during.result, ratio: during.result.rps / ceiling.rps, ceiling: ceiling.rps };
         removed = { passes: (removed?.passes ?? 0) + during.removed.passes, rows: (removed?.rows ?? 0) + during.removed.rows };
       }
+      counted.after = await checkUserCount(admin, group, token, data, "after the measurements");
       return {
         n,
+        counted,
         seedSeconds: seeded.seconds,
+        reused: data.reused === true,
         search,
         overall: { p50: percentile(all, 50), p99: percentile(all, 99) },
         http,
@@ -247,7 +297,7 @@ try {
   lines.push(`## Scale: admin search, login and profile by database size (${ENGINE})`);
   lines.push("");
   lines.push(
-    `Databases seeded with ${DB ? "SQL-side generated rows (generate_series; one session per user)" : "batched inserts"} (${results.map((r) => `${r.n.toLocaleString("en-US")} in ${r.seedSeconds.toFixed(0)} s`).join(", ")}): ` +
+    `Databases seeded with ${DB ? "SQL-side generated rows (generate_series; one session per user)" : "batched inserts"} (${results.map((r) => `${r.n.toLocaleString("en-US")} ${r.reused ? "seeded by an earlier run, reused" : `in ${r.seedSeconds.toFixed(0)} s`}`).join(", ")}): ` +
       "7 in 10 users email/password, 3 in 10 anonymous, created over a year, 1 in 100 disabled. Search pages (50 users) are timed " +
       `one request at a time, ${SEARCHES} requests per kind, over HTTP with an admin token; DESIGN.md asks p99 < 50 ms at 1,000,000 users.`,
   );
@@ -293,6 +343,10 @@ try {
     const growth = results.length > 1 ? ` ${(results.at(-1).busy[name].p99 / Math.max(1, results[0].http[name].p99)).toFixed(2)}× |` : "";
     lines.push(`| ${name} | ${cells.join(" | ")} |${growth}`);
   }
+  lines.push("");
+  lines.push(
+    `The admin API's \`user_count\` equalled the rows in \`users\` after seeding and after the measurements (${results.map((r) => `${r.counted.seeded.toLocaleString("en-US")} → ${r.counted.after.toLocaleString("en-US")}`).join(", ")}: anonymous logins added users, housekeeping deleted inactive ones).`,
+  );
   lines.push("");
   lines.push("DESIGN.md: at 1,000,000 users login and profile latency within 1.5× of the 1,000-user figures.");
   process.stdout.write(`${lines.join("\n")}\n`);

@@ -2,7 +2,10 @@
 // the database (generate_series, one statement per million rows and table) instead of sent row by row: ten
 // million users take minutes, not hours. The schema comes from the server's own migrations (Store.open); the
 // secondary indexes of the seeded tables are dropped for the load and built again after it, which is much
-// faster than growing them row by row. Used by bench/scale.mjs with --db.
+// faster than growing them row by row. The user-count trigger (store/user-counts.ts: one delta row per user on
+// PostgreSQL) is switched off inside each chunk's transaction and the chunk's users are added to the counter
+// in the same transaction instead, so the count stays exact and ten million delta rows are never written.
+// Used by bench/scale.mjs with --db.
 //
 // The same population as bench/seed-users.mjs (7 in 10 email/password with one shared argon2id hash, 3 in
 // 10 anonymous, created over a year, 1 in 100 disabled), plus what housekeeping and retention have to
@@ -85,7 +88,17 @@ export async function seedPostgres(url, n) {
     for (let from = 0; from < n; from += CHUNK) {
       const to = Math.min(n, from + CHUNK);
       await client.query("begin");
-      for (const statement of statements) await client.query(statement, [from, to]);
+      // Transactional: a seed that dies leaves the trigger on and no user uncounted.
+      await client.query("alter table users disable trigger users_count");
+      const results = [];
+      for (const statement of statements) results.push(await client.query(statement, [from, to]));
+      const users = results[0];
+      await client.query("alter table users enable trigger users_count");
+      await client.query(
+        `insert into app_user_counts (app_id, slot, n) values ($1, 0, $2)
+         on conflict (app_id, slot) do update set n = app_user_counts.n + excluded.n`,
+        [APP_ID, users.rowCount],
+      );
       await client.query("commit");
       log(`  seeded ${to.toLocaleString("en-US")} users (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
     }
@@ -98,6 +111,34 @@ export async function seedPostgres(url, n) {
       `select ${userId} as id from ${rows.replace("generate_series($1::bigint, $2::bigint - 1)", `generate_series(0, ${n - 1}, ${step})`)}`,
     );
     return { key, ids: sample.map((r) => r.id), seconds: (performance.now() - t0) / 1000, start };
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * What bench/scale.mjs needs from a schema `seedPostgres` filled earlier (kept with BENCH_SCALE_KEEP=1), so a
+ * ten-million-user schema is measured again without seeding it again: a new operator key, 2,000 user ids
+ * spread over the table, the creation time of the first user. Housekeeping of the earlier run has removed
+ * some of what the seed left for it to reclaim.
+ */
+export async function reusePostgres(url, n) {
+  const clock = { now: () => Date.now() };
+  const store = await Store.open(url);
+  const key = await new OperatorKeys(store, clock, new AuditLog(store, clock)).create("bench");
+  await store.close();
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query("select min(created_at) as start, count(*) as users from users where app_id = $1", [APP_ID]);
+    const users = Number(rows[0].users);
+    log(`  reusing ${users.toLocaleString("en-US")} users (seeded for ${n.toLocaleString("en-US")})`);
+    const step = Math.max(1, Math.floor(users / 2000));
+    const { rows: sample } = await client.query(
+      `select id from (select id, row_number() over (order by id) as r from users where app_id = $1) s where r % $2 = 0 limit 2000`,
+      [APP_ID, step],
+    );
+    return { key, ids: sample.map((r) => r.id), seconds: 0, start: Number(rows[0].start) };
   } finally {
     await client.end();
   }

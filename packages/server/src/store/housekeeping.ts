@@ -59,6 +59,8 @@ export function housekeepingSettings(config: ResolvedServerConfig): Housekeeping
 export class Housekeeping {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<HousekeepingResult> | undefined;
+  /** The running pass's stop flag (`stop` sets it). */
+  private current: { stopped: boolean } | undefined;
   /** Where the scan of inactive users stopped: users before it were deleted or are not anonymous. */
   private cursor: ActivityCursor | undefined;
   private readonly batchSize: number;
@@ -73,11 +75,14 @@ export class Housekeeping {
 
   /** One pass; a pass asked for while one runs shares it. */
   run(): Promise<HousekeepingResult> {
-    this.running ??= this.pass().finally(() => (this.running = undefined));
+    if (!this.running) {
+      const current = (this.current = { stopped: false });
+      this.running = this.pass(current).finally(() => (this.running = undefined));
+    }
     return this.running;
   }
 
-  private async pass(): Promise<HousekeepingResult> {
+  private async pass(current: { stopped: boolean }): Promise<HousekeepingResult> {
     const now = this.clock.now();
     const { store, batchSize: limit } = this;
     const result: HousekeepingResult = {
@@ -93,6 +98,7 @@ export class Housekeeping {
     };
     const batches = async (step: () => Promise<number>): Promise<void> => {
       for (;;) {
+        if (current.stopped) return;
         const done = await step();
         result.batches++;
         if (done < limit) return;
@@ -111,6 +117,7 @@ export class Housekeeping {
     );
     await batches(() => this.deleteInactiveAnonymousUsers(now, result));
     await batches(async () => add(result, "auditEvents", await store.retention.deleteAuditEvents(now - this.settings.auditEventMs, limit)));
+    if (current.stopped) return result;
     result.adminSessions = await store.admin.deleteExpiredSessions(now);
     result.oauthStates = await store.oauthStates.deleteExpired(now);
     // Keeps the user-count read short: it sums the deltas not folded yet (store/user-counts.ts).
@@ -154,8 +161,14 @@ export class Housekeeping {
     this.timer.unref();
   }
 
+  /**
+   * Stops the timer, and ends a running pass after the batch it is in (its promise resolves with what it
+   * removed so far): over millions of rows the first pass of a process can take many minutes, which a
+   * shutdown should not wait for, nor cut off with the store closed under it.
+   */
   stop(): void {
     clearInterval(this.timer);
+    if (this.current) this.current.stopped = true;
   }
 }
 

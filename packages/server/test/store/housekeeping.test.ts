@@ -148,4 +148,37 @@ describe("housekeeping works in batches and never stalls requests", () => {
     assert.ok(result.batches >= 100, `batches: ${result.batches}`);
     assert.equal((await store.db.selectFrom("sessions").select("id").where("id", "like", "expired-%").execute()).length, 0);
   });
+
+  it("stop() ends a running pass after its current batch; the next pass starts over", async () => {
+    const { store } = server.services;
+    const now = server.clock.now();
+    const rows = Array.from({ length: 1_000 }, (_, i) => ({
+      id: `stopped-${i}`,
+      app_id: "todo-gatehouse",
+      user_id: `u-${i}`,
+      provider_type: "anon-user",
+      external_id: `e-${i}`,
+      device_id: "000000000000000000000000",
+      created_at: now - 2 * DAY,
+      expires_at: now - DAY,
+      revoked_at: null,
+    }));
+    await store.db.insertInto("sessions").values(rows).execute();
+    const left = async () => (await store.db.selectFrom("sessions").select("id").where("id", "like", "stopped-%").execute()).length;
+    const housekeeping = new Housekeeping(store, server.clock, {
+      rateLimitWindowMs: 60_000,
+      anonymousUserInactiveMs: 90 * DAY,
+      auditEventMs: 90 * DAY,
+      batchSize: 100,
+    });
+    const pass = housekeeping.run();
+    housekeeping.stop(); // while the pass's first batch is in flight
+    const stopped = await pass;
+    assert.equal(stopped.sessions, 100, JSON.stringify(stopped));
+    assert.equal(stopped.batches, 1);
+    assert.equal(await left(), 900);
+    const next = await housekeeping.run();
+    assert.equal(next.sessions, 900);
+    assert.equal(await left(), 0);
+  });
 });
