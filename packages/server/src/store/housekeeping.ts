@@ -133,19 +133,18 @@ export class Housekeeping {
     const candidates = await this.store.retention.inactiveUsers(before, this.cursor, this.batchSize);
     const anonymous = candidates.filter((u) => u.providerTypes.length > 0 && u.providerTypes.every((t) => t === "anon-user"));
     if (anonymous.length > 0) {
+      const byApp = new Map<string, string[]>();
+      for (const user of anonymous) byApp.set(user.appId, [...(byApp.get(user.appId) ?? []), user.id]);
+      const detail = `by housekeeping: inactive for ${Math.round(this.settings.anonymousUserInactiveMs / DAY)} days`;
+      // One statement per table for the batch: one by one, a batch of ~150 anonymous users was ~1,400
+      // statements, the largest share of what a pass over millions of users costs the database.
       await this.store.transaction(async (tx) => {
-        for (const user of anonymous) {
-          if (!(await tx.users.delete(user.appId, user.id))) continue;
-          result.anonymousUsers++;
-          await tx.audit.append({
-            appId: user.appId,
-            at: now,
-            type: "delete",
-            userId: user.id,
-            provider: "anon-user",
-            result: "ok",
-            detail: `by housekeeping: inactive for ${Math.round(this.settings.anonymousUserInactiveMs / DAY)} days`,
-          });
+        for (const [appId, ids] of byApp) {
+          const deleted = await tx.users.deleteMany(appId, ids);
+          result.anonymousUsers += deleted.length;
+          await tx.audit.appendMany(
+            deleted.map((userId) => ({ appId, at: now, type: "delete", userId, provider: "anon-user", result: "ok", detail })),
+          );
         }
       });
     }

@@ -66,6 +66,59 @@ for (const engine of engines) {
       assert.equal((await housekeeping.run()).anonymousUsers, 0, "a second pass finds nothing more");
     });
 
+    it("deleteMany removes each user with what hangs off it (identities, sessions, devices, account), and nothing else", async () => {
+      const now = clock.now();
+      const [anon, withAccount, kept] = [
+        await user(["anon-user"], now),
+        await user(["local-userpass"], now),
+        await user(["anon-user"], now),
+      ];
+      const accountId = (
+        await store.db.selectFrom("identities").select("external_id").where("user_id", "=", withAccount).executeTakeFirstOrThrow()
+      ).external_id;
+      await store.accounts.create({
+        id: accountId,
+        appId: "ret-app",
+        email: `${accountId}@example.com`,
+        emailKey: `${accountId}@example.com`,
+        passwordHash: "x",
+        confirmed: true,
+        createdAt: now,
+      });
+      for (const owner of [anon, kept]) {
+        const device = newObjectId();
+        await store.sessions.upsertDevice({ id: device, appId: "ret-app", userId: owner, info: {}, at: now });
+        await store.sessions.create({
+          id: newObjectId(),
+          appId: "ret-app",
+          userId: owner,
+          providerType: "anon-user",
+          externalId: "x",
+          deviceId: device,
+          createdAt: now,
+          expiresAt: now + DAY,
+          revokedAt: null,
+        });
+      }
+      const deleted = await store.transaction((tx) => tx.users.deleteMany("ret-app", [anon, withAccount, newObjectId()]));
+      assert.deepEqual([...deleted].sort(), [anon, withAccount].sort());
+      const rowsOf = async (table: "identities" | "sessions" | "devices", ids: string[]) =>
+        (await store.db.selectFrom(table).select("user_id").where("user_id", "in", ids).execute()).length;
+      for (const id of [anon, withAccount]) assert.equal(await store.users.get("ret-app", id), undefined);
+      assert.equal(await rowsOf("identities", [anon, withAccount]), 0);
+      assert.equal(await rowsOf("sessions", [anon]), 0);
+      assert.equal(await rowsOf("devices", [anon]), 0);
+      assert.equal(await store.accounts.get(accountId), undefined);
+      assert.ok(await store.users.get("ret-app", kept));
+      assert.equal(await rowsOf("identities", [kept]), 1);
+      assert.equal(await rowsOf("sessions", [kept]), 1);
+      assert.equal(await rowsOf("devices", [kept]), 1);
+      assert.deepEqual(await store.transaction((tx) => tx.users.deleteMany("other-app", [kept])), [], "another app's id deletes no user");
+      assert.ok(await store.users.get("ret-app", kept));
+      assert.equal(await rowsOf("identities", [kept]), 1);
+      assert.equal(await rowsOf("sessions", [kept]), 1);
+    });
+
     it("prunes a device when its last session ends, not before", async () => {
       const owner = await user(["anon-user"], clock.now());
       const now = clock.now();
