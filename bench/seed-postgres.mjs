@@ -110,7 +110,6 @@ export async function seedPostgres(url, n) {
     // measurement.
     log(`  vacuum (analyze) (${elapsed()})`);
     await client.query(`vacuum (analyze) ${TABLES.join(", ")}`);
-    await client.query("analyze");
     log(`  seeded, indexed, vacuumed (${elapsed()})`);
     // The ids bench/scale.mjs pages after: 2,000 spread over the table, like bench/seed-users.mjs.
     const step = Math.max(1, Math.floor(n / 2000));

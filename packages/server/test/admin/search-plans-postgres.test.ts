@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { sql, type CompiledQuery } from "kysely";
+import type { CompiledQuery } from "kysely";
 import { newObjectId } from "../../src/ids.js";
 import { Store, type UserQuery } from "../../src/store/store.js";
 import { freshPostgresSchema } from "../helpers/postgres.js";
@@ -51,7 +51,6 @@ describe("admin search query plans (PostgreSQL)", { skip: requirement("postgres"
         { userId: id, providerType, providerName: providerType, externalId: newObjectId(), providerData: {}, createdAt: i },
       );
     }
-    await sql`analyze`.execute(store.db);
   });
   after(async () => {
     await store.close();
