@@ -13,6 +13,11 @@ export const WORKER_HEAP_MB = 256;
 export interface WorkerSettings extends VmLimits {
   /** Build an app's VM on its first call rather than when the app is loaded (reserve and surge workers). */
   lazy: boolean;
+  /**
+   * One BigInt64 the worker sets to the highest call id it has begun: when it must be killed as stuck,
+   * the calls it had received with higher ids never ran and can be placed again.
+   */
+  begun: SharedArrayBuffer;
 }
 
 /** Starts a function worker thread. */

@@ -90,6 +90,8 @@ export interface Slot {
   idleTimer?: NodeJS.Timeout;
   /** Messages to the worker, sent once per turn. */
   outbox?: HopBatch<ToWorker>;
+  /** The highest call id the current worker has begun (pool-thread.ts, `begun`). */
+  begun?: BigInt64Array;
   /** Liveness probes ({@link WorkerPool.probe}) waiting for this worker's pong, by ping id. */
   probes: Map<number, (threadId: number | undefined) => void>;
 }

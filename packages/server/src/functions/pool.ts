@@ -42,7 +42,7 @@ export type { CallInput, CallRoute, HostHandler, Lane, PoolEventMap, PoolStats, 
 export class WorkerPool {
   /** Pool events: see {@link PoolEventMap}. */
   readonly events = new EventEmitter<PoolEventMap>();
-  private readonly settings: WorkerSettings;
+  private readonly settings: Omit<WorkerSettings, "lazy" | "begun">;
   private readonly stuckGraceMs: number;
   private readonly maxSurge: number;
   private readonly lanes: Record<Lane, LaneState>;
@@ -59,7 +59,6 @@ export class WorkerPool {
       memoryLimitMb: options.memoryLimitMb ?? 128,
       maxValueBytes: options.maxValueBytes ?? 8 * 1024 * 1024,
       holdMs: HOLD_MS,
-      lazy: false,
     };
     this.stuckGraceMs = options.stuckGraceMs ?? 1000;
     this.maxSurge = Math.max(0, options.maxSurgeWorkers ?? 2);
@@ -198,8 +197,10 @@ export class WorkerPool {
   }
 
   private spawn(slot: Slot): void {
-    const worker = startWorkerThread({ ...this.settings, lazy: slot.surge || slot.lane.name === "auth" });
+    const begun = new SharedArrayBuffer(8);
+    const worker = startWorkerThread({ ...this.settings, lazy: slot.surge || slot.lane.name === "auth", begun });
     slot.worker = worker;
+    slot.begun = new BigInt64Array(begun);
     slot.outbox = new HopBatch<ToWorker>((message) => worker.postMessage(message));
     slot.ready = false;
     slot.killReason = undefined;
@@ -228,6 +229,12 @@ export class WorkerPool {
     slot.heldBy = undefined;
     for (const answer of slot.probes.values()) answer(undefined);
     slot.probes.clear();
+    if (slot.killReason === STUCK && slot.begun) {
+      // Calls queued behind the stuck one never ran: placed again rather than failed with it.
+      const begun = Number(Atomics.load(slot.begun, 0));
+      const unbegun = [...slot.inflight].filter((id) => id > begun);
+      if (unbegun.length > 0 && !this.closed) this.handBack(slot, unbegun, worker.threadId);
+    }
     for (const id of [...slot.inflight]) this.settle(id, new FunctionExecutionError(reason, "functionWorkerFailed"));
     if (this.closed) return;
     if (slot.surge && slot.killReason === RETIRED) {
@@ -299,7 +306,7 @@ export class WorkerPool {
    * before new calls. Those of the caller whose run holds the worker may only wait for a regular
    * worker: its loops delay its own calls, and cannot take the surge workers kept for everyone else.
    */
-  private handBack(slot: Slot, ids: number[]): void {
+  private handBack(slot: Slot, ids: number[], threadId = slot.worker?.threadId ?? 0): void {
     const holder = slot.heldBy === undefined ? undefined : this.pending.get(slot.heldBy)?.ticket;
     const calls: HandedBack[] = [];
     for (const id of ids) {
@@ -309,7 +316,7 @@ export class WorkerPool {
       slot.inflight.delete(id);
       calls.push({ ticket: call.ticket, regularOnly: holder !== undefined && sameCaller(holder, call.ticket) });
     }
-    this.events.emit("handback", { lane: slot.lane.name, threadId: slot.worker?.threadId ?? 0, callIds: ids });
+    this.events.emit("handback", { lane: slot.lane.name, threadId, callIds: ids });
     this.retireWhenIdle(slot);
     slot.lane.admission.handBack(calls);
   }
@@ -370,7 +377,7 @@ export class WorkerPool {
     for (const id of slot.inflight) longest = Math.max(longest, this.pending.get(id)?.timeLimitMs ?? 0);
     const check = setTimeout(() => {
       if (slot.worker !== worker || slot.pingId !== pingId) return;
-      slot.killReason = "function execution aborted: the function worker stopped responding";
+      slot.killReason = STUCK;
       void worker.terminate();
     }, longest + this.stuckGraceMs);
     check.unref();
@@ -411,6 +418,8 @@ export class WorkerPool {
 
 /** The kill reason of a surge worker retired while idle. */
 const RETIRED = "retired";
+/** The kill reason of a worker that did not answer a ping in time. */
+const STUCK = "function execution aborted: the function worker stopped responding";
 
 /** Two calls of one user, or two calls for nobody of one app. */
 function sameCaller(a: Ticket, b: Ticket): boolean {

@@ -13,6 +13,9 @@ import type { AppSandboxSpec, CallMessage, FromWorker, ToWorker } from "./protoc
 const port = parentPort;
 if (!port) throw new Error("functions/worker must run in a worker thread");
 const limits = workerData as WorkerSettings;
+/** The highest call id begun here, shared with the main thread (pool-thread.ts). */
+const begun = new BigInt64Array(limits.begun);
+let highestBegun = 0;
 
 /** Ids of calls started and not yet reported, and when the first of them started. */
 const started = new Set<number>();
@@ -116,6 +119,10 @@ function startCall(msg: CallMessage): void {
     return;
   }
   if (vm instanceof AppVm) {
+    if (msg.id > highestBegun) {
+      highestBegun = msg.id;
+      Atomics.store(begun, 0, BigInt(msg.id));
+    }
     callVm.set(msg.id, vm);
     markStarted(msg.id);
     return vm.begin(msg);

@@ -125,6 +125,26 @@ describe("FunctionRuntime: time and memory limits", () => {
     assert.equal((await pool.probe()).length, threads);
   });
 
+  it("a call sent beside one that gets stuck in a built-in is placed again when the stuck worker is replaced, not failed", async () => {
+    const before = replaced.length;
+    const handedBack: number[] = [];
+    const onHandback = ({ threadId }: { threadId: number }) => handedBack.push(threadId);
+    pool.events.on("handback", onHandback);
+    const respawned = once(pool.events, "ready");
+    // One turn: both go to the first worker, the quick call queued behind the stuck one.
+    const stuck = assert.rejects(run("stuckInBuiltin"), { code: "FunctionExecutionError", reason: "functionWorkerFailed" });
+    const beside = quick();
+    assert.equal(await beside, "ok");
+    await stuck;
+    pool.events.off("handback", onHandback);
+    assert.equal(replaced.length, before + 1);
+    assert.match(replaced[before]!, /stopped responding/);
+    // Given back by the replaced worker (whose thread is gone), once.
+    assert.equal(handedBack.length, 1);
+    assert.ok(!(await pool.probe()).includes(handedBack[0]!));
+    await respawned;
+  });
+
   it("times out a call stuck in a built-in in a later entry (after it was reported started) and replaces its worker", async () => {
     const before = replaced.length;
     const threads = (await pool.probe()).length;
