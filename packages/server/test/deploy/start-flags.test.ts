@@ -1,7 +1,8 @@
 /**
  * The Node flags of every documented way to start the server agree: `npm start` (which the bench follows,
  * bench/run.mjs), the image's NODE_OPTIONS (deploy/Dockerfile) and the systemd unit's (docs/deploying.md).
- * A flag dropped from one of them would make the bench measure a server nobody runs.
+ * A flag dropped from one of them would make the bench measure a server nobody runs. The two deployment
+ * files also agree on the environment they set for memory.
  */
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
@@ -36,4 +37,14 @@ it("npm start, the image and the systemd unit start Node with the same flags", a
     npmStart,
     "the systemd unit",
   );
+});
+
+it("the image and the systemd unit set the same malloc arena limit", async () => {
+  // An environment variable, so not in `npm start` (docs/deploying.md, "Memory"); the two deployment
+  // files must not drift apart.
+  const image = dockerEnv(finalStage(parseDockerfile(await readFile(join(repoRoot, "deploy/Dockerfile"), "utf8"))));
+  const guide = await readFile(join(repoRoot, "docs/deploying.md"), "utf8");
+  const unit = /```ini\n([\s\S]*?)```/.exec(guide)![1]!;
+  assert.equal(image.MALLOC_ARENA_MAX, "2", "deploy/Dockerfile");
+  assert.equal(/^Environment=MALLOC_ARENA_MAX=(.*)$/m.exec(unit)?.[1], image.MALLOC_ARENA_MAX, "the systemd unit");
 });
