@@ -11,6 +11,7 @@ import { after, before, describe, it } from "node:test";
 import type { CompiledQuery } from "kysely";
 import { newObjectId } from "../../src/ids.js";
 import { Store, type UserQuery } from "../../src/store/store.js";
+import { recordQueries } from "../helpers/query-log.js";
 import { freshPostgresSchema } from "../helpers/postgres.js";
 import { requirement } from "../../../../test/support/requirements.mjs";
 
@@ -31,18 +32,13 @@ function readsOfUsers(node: PlanNode, inSubPlan = false): boolean[] {
 describe("admin search query plans (PostgreSQL)", { skip: requirement("postgres") }, () => {
   let store: Store;
   let drop: () => Promise<void>;
-  const seen: CompiledQuery[] = [];
+  let seen: CompiledQuery[] = [];
   const appId = "plans-app";
   before(async () => {
     const schema = await freshPostgresSchema();
     drop = schema.drop;
     store = await Store.open(schema.url);
-    const executor = store.db.getExecutor();
-    const execute = executor.executeQuery.bind(executor);
-    executor.executeQuery = ((query: CompiledQuery) => {
-      seen.push(query);
-      return execute(query);
-    }) as typeof executor.executeQuery;
+    seen = recordQueries(store);
     for (let i = 0; i < 40; i++) {
       const id = newObjectId();
       const providerType = i % 3 === 0 ? "anon-user" : "local-userpass";

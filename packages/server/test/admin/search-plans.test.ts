@@ -11,21 +11,17 @@ import { after, before, describe, it } from "node:test";
 import BetterSqlite3 from "better-sqlite3";
 import type { CompiledQuery } from "kysely";
 import { Store, type UserQuery } from "../../src/store/store.js";
+import { recordQueries } from "../helpers/query-log.js";
 
 describe("admin search query plans (SQLite)", () => {
   let dir: string;
   let store: Store;
   let raw: BetterSqlite3.Database;
-  const seen: CompiledQuery[] = [];
+  let seen: CompiledQuery[] = [];
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), "gatehouse-plans-"));
     store = await Store.open(`sqlite:${join(dir, "plans.db")}`);
-    const executor = store.db.getExecutor();
-    const execute = executor.executeQuery.bind(executor);
-    executor.executeQuery = ((query: CompiledQuery) => {
-      seen.push(query);
-      return execute(query);
-    }) as typeof executor.executeQuery;
+    seen = recordQueries(store);
     raw = new BetterSqlite3(join(dir, "plans.db"), { readonly: true });
   });
   after(async () => {
