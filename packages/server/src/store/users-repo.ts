@@ -125,30 +125,17 @@ export class UserRepository {
     return Number(result.numUpdatedRows) > 0;
   }
 
-  /** Deletes a user and everything that hangs off it. Returns false if there was no such user. */
+  /**
+   * Deletes a user of `appId` and everything that hangs off it. Returns false if the app has no such user;
+   * then nothing is deleted, not even rows of another app's user with that id.
+   */
   async delete(appId: string, userId: string): Promise<boolean> {
-    const accountIds = await this.db
-      .selectFrom("identities")
-      .select("external_id")
-      .where("user_id", "=", userId)
-      .where("provider_type", "=", "local-userpass")
-      .execute();
-    for (const { external_id } of accountIds) {
-      await this.db.deleteFrom("one_time_tokens").where("account_id", "=", external_id).execute();
-      await this.db.deleteFrom("userpass_accounts").where("id", "=", external_id).execute();
-    }
-    await this.db.deleteFrom("api_keys").where("user_id", "=", userId).execute();
-    await this.db.deleteFrom("identities").where("user_id", "=", userId).execute();
-    await this.db.deleteFrom("sessions").where("user_id", "=", userId).execute();
-    await this.db.deleteFrom("devices").where("user_id", "=", userId).execute();
-    await this.db.deleteFrom("imported_devices").where("user_id", "=", userId).execute();
-    const result = await this.db.deleteFrom("users").where("id", "=", userId).where("app_id", "=", appId).executeTakeFirst();
-    return Number(result.numDeletedRows) > 0;
+    return (await this.deleteMany(appId, [userId])).length > 0;
   }
 
   /**
-   * `delete` for many users of one app at once (housekeeping's batches): one statement per table for the
-   * whole batch, where `delete` takes nine per user. Returns the ids of the users it deleted.
+   * Deletes many users of one app at once (housekeeping's batches, and `delete` for one): one statement
+   * per table for the whole batch. Returns the ids of the users it deleted.
    */
   async deleteMany(appId: string, userIds: readonly string[]): Promise<string[]> {
     if (userIds.length === 0) return [];

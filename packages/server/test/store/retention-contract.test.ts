@@ -24,6 +24,18 @@ for (const engine of engines) {
       await close();
     });
 
+    /** A live session row of `owner` on `device`. */
+    const sessionOf = (owner: string, device: string, at: number, expiresAt: number, id = newObjectId()) => ({
+      id,
+      appId: "ret-app",
+      userId: owner,
+      providerType: "anon-user",
+      externalId: "x",
+      deviceId: device,
+      createdAt: at,
+      expiresAt,
+      revokedAt: null,
+    });
     const user = async (providerTypes: string[], at: number) => {
       const id = newObjectId();
       const identity = (providerType: string) => ({
@@ -88,17 +100,7 @@ for (const engine of engines) {
       for (const owner of [anon, kept]) {
         const device = newObjectId();
         await store.sessions.upsertDevice({ id: device, appId: "ret-app", userId: owner, info: {}, at: now });
-        await store.sessions.create({
-          id: newObjectId(),
-          appId: "ret-app",
-          userId: owner,
-          providerType: "anon-user",
-          externalId: "x",
-          deviceId: device,
-          createdAt: now,
-          expiresAt: now + DAY,
-          revokedAt: null,
-        });
+        await store.sessions.create(sessionOf(owner, device, now, now + DAY));
       }
       const deleted = await store.transaction((tx) => tx.users.deleteMany("ret-app", [anon, withAccount, newObjectId()]));
       assert.deepEqual([...deleted].sort(), [anon, withAccount].sort());
@@ -122,17 +124,7 @@ for (const engine of engines) {
     it("prunes a device when its last session ends, not before", async () => {
       const owner = await user(["anon-user"], clock.now());
       const now = clock.now();
-      const session = (id: string, device: string, expiresAt: number) => ({
-        id,
-        appId: "ret-app",
-        userId: owner,
-        providerType: "anon-user",
-        externalId: "x",
-        deviceId: device,
-        createdAt: now,
-        expiresAt,
-        revokedAt: null,
-      });
+      const session = (id: string, device: string, expiresAt: number) => sessionOf(owner, device, now, expiresAt, id);
       const device = newObjectId();
       await store.sessions.upsertDevice({ id: device, appId: "ret-app", userId: owner, info: {}, at: now });
       await store.sessions.create(session("s-short", device, now + 1000));

@@ -150,6 +150,10 @@ for (const engine of engines) {
         revokedAt: null,
       });
       await store.sessions.upsertDevice({ id: newObjectId(), appId: app, userId, info: { platform: "x" }, at: 1 });
+      // Another app naming this user's id deletes nothing: its dependents are keyed by user id alone.
+      assert.equal(await store.users.delete("some-other-app", userId), false);
+      assert.equal((await store.sessions.devicesOf(userId)).length, 1);
+      assert.ok(await store.accounts.findByEmailKey(app, "d@x.io"));
       assert.equal(await store.users.delete(app, userId), true);
       assert.equal(await store.users.get(app, userId), undefined);
       assert.equal(await store.accounts.findByEmailKey(app, "d@x.io"), undefined);
