@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { PreparedQuery } from "./prepared.js";
 import type { AccountRecord, OneTimeTokenRecord } from "./records.js";
 import type { Database } from "./schema.js";
 
@@ -23,14 +24,10 @@ export class AccountRepository {
       .execute();
   }
 
+  /** The account of an email (its normalised key) in an app: every email/password login reads it. */
   async findByEmailKey(appId: string, emailKey: string): Promise<AccountRecord | undefined> {
-    const row = await this.db
-      .selectFrom("userpass_accounts")
-      .selectAll()
-      .where("app_id", "=", appId)
-      .where("email_key", "=", emailKey)
-      .executeTakeFirst();
-    return row && toAccount(row);
+    const { rows } = await accountByEmailKey.run(this.db, { appId, emailKey });
+    return rows[0] && toAccount(rows[0]);
   }
 
   async get(accountId: string): Promise<AccountRecord | undefined> {
@@ -132,3 +129,8 @@ function toAccount(row: Database["userpass_accounts"]): AccountRecord {
     createdAt: Number(row.created_at),
   };
 }
+
+// Compiled once (see PreparedQuery): a login's account lookup, which Kysely would rebuild on each call.
+const accountByEmailKey = new PreparedQuery((db: Kysely<Database>, p) =>
+  db.selectFrom("userpass_accounts").selectAll().where("app_id", "=", p("appId")).where("email_key", "=", p("emailKey")),
+);
