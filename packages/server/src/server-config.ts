@@ -12,7 +12,7 @@ export {
   type IdentityProviderEndpoints,
   type IdentityProviderOverrides,
 } from "./server-config/identity-providers.js";
-export { resolveServerConfig } from "./server-config/resolve.js";
+export { DEFAULT_HOUSEKEEPING_PAUSE_RATIO, resolveServerConfig } from "./server-config/resolve.js";
 export type { ResolvedServerConfig } from "./server-config/resolved.js";
 
 /** Reads a JSON server config file. */

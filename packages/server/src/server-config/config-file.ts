@@ -59,6 +59,14 @@ export interface ServerConfig {
     /** Audit events older than this many days are deleted. Default 90. */
     auditEventDays?: number;
   };
+  /** The background pass that deletes what `retention` and expiry leave behind. */
+  housekeeping?: {
+    /**
+     * After each batch of deletes, pause this many times as long as the batch took: a pass keeps the
+     * database busy at most 1 / (1 + pauseRatio) of its time. 0 to 100; 0 deletes flat out. Default 1.
+     */
+    pauseRatio?: number;
+  };
   /** HTTP timeouts, in milliseconds. */
   timeouts?: {
     /** The whole request (headers and body) must arrive within this. Default 30000. */

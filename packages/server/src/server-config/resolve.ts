@@ -7,6 +7,13 @@ import type { ServerConfig } from "./config-file.js";
 import { resolveEndpoints } from "./identity-providers.js";
 import type { ResolvedServerConfig } from "./resolved.js";
 
+/**
+ * Housekeeping's pause after each batch, in multiples of the batch's duration: at most half of one
+ * connection's time, which at 10M users on PostgreSQL still deletes ~7,500 ended sessions a second
+ * (docs/performance.md, "Scale").
+ */
+export const DEFAULT_HOUSEKEEPING_PAUSE_RATIO = 1;
+
 const MIN_REFRESH = 1800;
 const MAX_REFRESH = 157_680_000;
 
@@ -92,6 +99,7 @@ export function resolveServerConfig(config: ServerConfig = {}): ResolvedServerCo
     passwordHashing,
     trustProxy: resolveTrustProxy(config.trustProxy),
     retention: resolveRetention(config.retention),
+    housekeeping: resolveHousekeeping(config.housekeeping),
     timeouts: resolveTimeouts(config.timeouts, config.functions?.timeLimitMs ?? 10_000),
     functions: {
       workers: config.functions?.workers ?? 2,
@@ -146,6 +154,14 @@ function resolveRetention(value: ServerConfig["retention"]): ResolvedServerConfi
     if (!Number.isInteger(days) || days < 1 || days > 36_500) throw new Error(`server config: retention.${field} must be 1 to 36500 days`);
   }
   return retention;
+}
+
+function resolveHousekeeping(value: ServerConfig["housekeeping"]): ResolvedServerConfig["housekeeping"] {
+  const pauseRatio = value?.pauseRatio ?? DEFAULT_HOUSEKEEPING_PAUSE_RATIO;
+  if (typeof pauseRatio !== "number" || !Number.isFinite(pauseRatio) || pauseRatio < 0 || pauseRatio > 100) {
+    throw new Error("server config: housekeeping.pauseRatio must be a number from 0 to 100");
+  }
+  return { pauseRatio };
 }
 
 function resolveTimeouts(value: ServerConfig["timeouts"], functionTimeLimitMs: number): ResolvedServerConfig["timeouts"] {

@@ -17,6 +17,7 @@ export interface ResolvedServerConfig {
   /** A hop count (0 = no proxy) or the proxies' addresses and ranges. */
   trustProxy: number | string[];
   retention: { anonymousUserInactiveDays: number; auditEventDays: number };
+  housekeeping: { pauseRatio: number };
   timeouts: { requestMs: number; headersMs: number; idleMs: number; keepAliveMs: number };
   functions: {
     workers: number;

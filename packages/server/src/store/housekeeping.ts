@@ -1,5 +1,6 @@
 import type { Clock } from "../clock.js";
-import type { ResolvedServerConfig } from "../server-config.js";
+import { DEFAULT_HOUSEKEEPING_PAUSE_RATIO, type ResolvedServerConfig } from "../server-config.js";
+import { Pacing, realPacingTimer, type PacingTimer } from "./housekeeping-pacing.js";
 import type { ActivityCursor } from "./retention-repo.js";
 import type { Store } from "./store.js";
 
@@ -16,6 +17,9 @@ export interface HousekeepingResult {
   auditEvents: number;
   /** Statements of at most `batchSize` rows the pass ran (other requests are served between them). */
   batches: number;
+  /** Milliseconds the pass spent in its batches, and paused between them (`pauseRatio`). */
+  batchMs: number;
+  pausedMs: number;
   /** Expired admin API sessions (few: one per operator login). */
   adminSessions: number;
   /** OAuth redirect states never called back (few: their creation is rate-limited). */
@@ -32,6 +36,12 @@ export interface HousekeepingSettings {
   auditEventMs: number;
   /** Rows per statement; default 500. */
   batchSize?: number;
+  /**
+   * After each batch, wait this many times as long as the batch took (default
+   * `DEFAULT_HOUSEKEEPING_PAUSE_RATIO`): a pass keeps the database busy at most 1 / (1 + ratio) of its time.
+   * 0 runs batches back to back.
+   */
+  pauseRatio?: number;
 }
 
 const DAY = 24 * 3600 * 1000;
@@ -42,6 +52,7 @@ export function housekeepingSettings(config: ResolvedServerConfig): Housekeeping
     rateLimitWindowMs: config.rateLimits.windowSeconds * 1000,
     anonymousUserInactiveMs: config.retention.anonymousUserInactiveDays * DAY,
     auditEventMs: config.retention.auditEventDays * DAY,
+    pauseRatio: config.housekeeping.pauseRatio,
   };
 }
 
@@ -51,38 +62,44 @@ export function housekeepingSettings(config: ResolvedServerConfig): Housekeeping
  * rate-limit counters, anonymous users inactive past the retention, audit events past theirs, OAuth
  * redirect states never called back.
  *
- * Work is done in batches of at most `batchSize` rows, each one short statement through an index,
- * yielding to the event loop between them, so a pass over millions of rows never stalls requests.
+ * Work is done in batches of at most `batchSize` rows, each one short statement through an index, with a
+ * pause between them proportional to the batch's own duration (`pauseRatio`), so a pass over millions of
+ * rows never stalls requests nor takes more than a set share of the database's time.
  * Every statement is an idempotent delete (or, for the user-count deltas, a fold that counts each row once),
  * so several server instances may run it at once.
  */
 export class Housekeeping {
-  private timer: NodeJS.Timeout | undefined;
+  private interval: NodeJS.Timeout | undefined;
   private running: Promise<HousekeepingResult> | undefined;
-  /** The running pass's stop flag (`stop` sets it). */
-  private current: { stopped: boolean } | undefined;
+  /** The running pass's stop signal (`stop` aborts it, which also cuts a pause short). */
+  private current: AbortController | undefined;
   /** Where the scan of inactive users stopped: users before it were deleted or are not anonymous. */
   private cursor: ActivityCursor | undefined;
   private readonly batchSize: number;
+  private readonly pauseRatio: number;
 
+  /** `timer` measures batches and times the pauses; tests pass their own. */
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly settings: HousekeepingSettings,
+    private readonly timer: PacingTimer = realPacingTimer,
   ) {
     this.batchSize = settings.batchSize ?? 500;
+    this.pauseRatio = settings.pauseRatio ?? DEFAULT_HOUSEKEEPING_PAUSE_RATIO;
+    if (!(this.pauseRatio >= 0 && Number.isFinite(this.pauseRatio))) throw new Error("housekeeping: pauseRatio must be a number ≥ 0");
   }
 
   /** One pass; a pass asked for while one runs shares it. */
   run(): Promise<HousekeepingResult> {
     if (!this.running) {
-      const current = (this.current = { stopped: false });
+      const current = (this.current = new AbortController());
       this.running = this.pass(current).finally(() => (this.running = undefined));
     }
     return this.running;
   }
 
-  private async pass(current: { stopped: boolean }): Promise<HousekeepingResult> {
+  private async pass(current: AbortController): Promise<HousekeepingResult> {
     const now = this.clock.now();
     const { store, batchSize: limit } = this;
     const result: HousekeepingResult = {
@@ -93,16 +110,19 @@ export class Housekeeping {
       anonymousUsers: 0,
       auditEvents: 0,
       batches: 0,
+      batchMs: 0,
+      pausedMs: 0,
       adminSessions: 0,
       oauthStates: 0,
     };
+    const pacing = new Pacing(this.pauseRatio, this.timer, current.signal);
     const batches = async (step: () => Promise<number>): Promise<void> => {
       for (;;) {
-        if (current.stopped) return;
-        const done = await step();
+        if (current.signal.aborted) return;
+        const done = await pacing.batch(step);
+        if (done === undefined) return;
         result.batches++;
         if (done < limit) return;
-        await yieldToRequests();
       }
     };
     await batches(async () => {
@@ -117,7 +137,9 @@ export class Housekeeping {
     );
     await batches(() => this.deleteInactiveAnonymousUsers(now, result));
     await batches(async () => add(result, "auditEvents", await store.retention.deleteAuditEvents(now - this.settings.auditEventMs, limit)));
-    if (current.stopped) return result;
+    result.batchMs = pacing.batchMs;
+    result.pausedMs = pacing.pausedMs;
+    if (current.signal.aborted) return result;
     result.adminSessions = await store.admin.deleteExpiredSessions(now);
     result.oauthStates = await store.oauthStates.deleteExpired(now);
     // Keeps the user-count read short: it sums the deltas not folded yet (store/user-counts.ts).
@@ -155,28 +177,24 @@ export class Housekeeping {
 
   /** Runs every `intervalMs` until `stop`; failures are reported, never thrown. */
   start(intervalMs: number, onError: (error: unknown) => void): void {
-    this.timer = setInterval(() => void this.run().catch(onError), intervalMs);
+    this.interval = setInterval(() => void this.run().catch(onError), intervalMs);
     // Housekeeping never keeps the process alive on its own.
-    this.timer.unref();
+    this.interval.unref();
   }
 
   /**
-   * Stops the timer, and ends a running pass after the batch it is in (its promise resolves with what it
-   * removed so far): over millions of rows the first pass of a process can take many minutes, which a
-   * shutdown should not wait for, nor cut off with the store closed under it.
+   * Stops the interval, and ends a running pass after the batch it is in, or at once when it is pausing
+   * between batches (its promise resolves with what it removed so far): over millions of rows the first
+   * pass of a process can take many minutes, which a shutdown should not wait for, nor cut off with the
+   * store closed under it.
    */
   stop(): void {
-    clearInterval(this.timer);
-    if (this.current) this.current.stopped = true;
+    clearInterval(this.interval);
+    this.current?.abort();
   }
 }
 
 function add(result: HousekeepingResult, field: "tokens" | "rateLimitCounters" | "auditEvents", count: number): number {
   result[field] += count;
   return count;
-}
-
-/** Lets I/O callbacks (waiting requests) run before the next batch. */
-function yieldToRequests(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
