@@ -40,6 +40,15 @@ const serverRequire = createRequire(join(root, "packages/server/package.json"));
 const dist = (path) => import(pathToFileURL(join(root, "packages/server/dist", path)).href);
 const DAY_MS = 24 * 3600 * 1000;
 const IDLE_PASS_MS = 250;
+// The server's housekeeping pauses after each batch `pauseRatio` times the batch's duration (server config
+// `housekeeping.pauseRatio`). BENCH_SCALE_PAUSE_RATIOS=0,1,4 measures each path while housekeeping runs at
+// each ratio, in alternating order from path to path (the work left changes as a run goes on); the default
+// is the server's own default only.
+const { DEFAULT_HOUSEKEEPING_PAUSE_RATIO } = await dist("server-config.js");
+const PAUSE_RATIOS = (process.env.BENCH_SCALE_PAUSE_RATIOS ?? String(DEFAULT_HOUSEKEEPING_PAUSE_RATIO))
+  .split(",")
+  .map((s) => Number(s.trim()))
+  .filter((r) => r >= 0);
 
 // BENCH_SCALE_KEEP=1 keeps each PostgreSQL schema (its name is logged); BENCH_SCALE_REUSE=10000000:<schema>
 // measures that size on a schema kept earlier instead of seeding a new one (bench/seed-postgres.mjs).
@@ -101,20 +110,22 @@ async function checkUserCount(admin, group, token, data, when) {
  * this process on the same database while `work` runs: the seeded expired sessions, inactive anonymous
  * users and old audit events keep them busy deleting. Returns what `work` returned and what they removed.
  */
-async function withHousekeeping(url, work) {
+async function withHousekeeping(url, pauseRatio, work) {
   const { Store } = await dist("store/store.js");
   const { Housekeeping } = await dist("store/housekeeping.js");
   const store = await Store.open(url);
-  const settings = { rateLimitWindowMs: 60_000, anonymousUserInactiveMs: 90 * DAY_MS, auditEventMs: 90 * DAY_MS };
+  const settings = { rateLimitWindowMs: 60_000, anonymousUserInactiveMs: 90 * DAY_MS, auditEventMs: 90 * DAY_MS, pauseRatio };
   const housekeeping = new Housekeeping(store, { now: () => Date.now() }, settings);
   let stop = false;
-  const removed = { passes: 0, rows: 0 };
+  const removed = { passes: 0, rows: 0, batchMs: 0, pausedMs: 0 };
   const loop = (async () => {
     while (!stop) {
       const r = await housekeeping.run();
       const rows = r.sessions + r.devices + r.tokens + r.rateLimitCounters + r.anonymousUsers + r.auditEvents;
       removed.passes++;
       removed.rows += rows;
+      removed.batchMs += r.batchMs;
+      removed.pausedMs += r.pausedMs;
       // On SQLite a pass with nothing to delete settles in microtasks only; without a turn of the event
       // loop between passes this loop would starve the load generator running in this process.
       await nextTurn();
@@ -123,9 +134,11 @@ async function withHousekeeping(url, work) {
       if (rows === 0) await new Promise((resolve) => setTimeout(resolve, IDLE_PASS_MS));
     }
   })();
+  const t0 = performance.now();
   try {
     return { result: await work(), removed };
   } finally {
+    removed.seconds = (performance.now() - t0) / 1000;
     stop = true;
     // Over millions of rows one pass takes minutes: end it after its current batch.
     housekeeping.stop();
@@ -260,16 +273,20 @@ async function measure(n, hello) {
         },
       };
       const http = {};
-      const busy = {};
-      let removed;
-      for (const [name, request] of Object.entries(paths)) {
-        log(`  ${name}: hello-world ${DURATION}s, then the path ${DURATION}s, then again while housekeeping runs`);
+      const busy = Object.fromEntries(PAUSE_RATIOS.map((r) => [r, {}]));
+      const removed = Object.fromEntries(PAUSE_RATIOS.map((r) => [r, { passes: 0, rows: 0, batchMs: 0, pausedMs: 0, seconds: 0 }]));
+      for (const [k, [name, request]] of Object.entries(paths).entries()) {
+        log(
+          `  ${name}: hello-world ${DURATION}s, the path ${DURATION}s, then again while housekeeping runs (pauseRatio ${PAUSE_RATIOS.join(", ")})`,
+        );
         const ceiling = await rate(hello.url);
         const measured = await rate(request.url, request);
         http[name] = { ...measured, ratio: measured.rps / ceiling.rps, ceiling: ceiling.rps };
-        const during = await withHousekeeping(data.url, () => rate(request.url, request));
-        busy[name] = { ...during.result, ratio: during.result.rps / ceiling.rps, ceiling: ceiling.rps };
-        removed = { passes: (removed?.passes ?? 0) + during.removed.passes, rows: (removed?.rows ?? 0) + during.removed.rows };
+        for (const pauseRatio of k % 2 === 0 ? PAUSE_RATIOS : [...PAUSE_RATIOS].reverse()) {
+          const during = await withHousekeeping(data.url, pauseRatio, () => rate(request.url, request));
+          busy[pauseRatio][name] = { ...during.result, ratio: during.result.rps / ceiling.rps, ceiling: ceiling.rps };
+          for (const field of Object.keys(removed[pauseRatio])) removed[pauseRatio][field] += during.removed[field];
+        }
       }
       counted.after = await checkUserCount(admin, group, token, data, "after the measurements");
       return {
@@ -331,24 +348,37 @@ try {
     lines.push(`| ${name} | ${cells.join(" | ")} |${growth}`);
   }
   lines.push("");
-  lines.push(
-    `While housekeeping and retention run (the server's own passes, back to back from another process on the same database, ${IDLE_PASS_MS} ms apart once a pass finds nothing; ` +
-      `${results.map((r) => `${r.n.toLocaleString("en-US")} users: ${r.removed.passes} passes removed ${r.removed.rows.toLocaleString("en-US")} rows`).join(", ")}):`,
-  );
-  lines.push("");
-  lines.push(
-    `| path, housekeeping running | ${head.map((h) => `${h}: req/s, p50 / p99 ms, ratio to hello-world`).join(" | ")} | ${results.length > 1 ? "p99 largest ÷ smallest |" : ""}`,
-  );
-  lines.push(`|---|${head.map(() => "---:").join("|")}|${results.length > 1 ? "---:|" : ""}`);
-  for (const name of Object.keys(results[0].busy)) {
-    const cells = results.map((r) => {
-      const h = r.busy[name];
-      return `${Math.round(h.rps).toLocaleString("en-US")}, ${h.p50} / ${h.p99}, ${h.ratio.toFixed(2)}×`;
-    });
-    const growth = results.length > 1 ? ` ${(results.at(-1).busy[name].p99 / Math.max(1, results[0].http[name].p99)).toFixed(2)}× |` : "";
-    lines.push(`| ${name} | ${cells.join(" | ")} |${growth}`);
+  for (const pauseRatio of PAUSE_RATIOS) {
+    const share = (m) => (m.batchMs + m.pausedMs > 0 ? m.batchMs / (m.batchMs + m.pausedMs) : 0);
+    lines.push(
+      `While housekeeping and retention run (the server's own passes with \`pauseRatio\` ${pauseRatio}, back to back from another process on the same database, ${IDLE_PASS_MS} ms apart once a pass finds nothing; ` +
+        `${results
+          .map((r) => {
+            const m = r.removed[pauseRatio];
+            return `${r.n.toLocaleString("en-US")} users: ${m.passes} passes removed ${m.rows.toLocaleString("en-US")} rows, ${Math.round(m.rows / Math.max(1e-9, m.seconds)).toLocaleString("en-US")} rows/s, batches ${(100 * share(m)).toFixed(0)}% of batch + pause time`;
+          })
+          .join("; ")}):`,
+    );
+    lines.push("");
+    lines.push(
+      `| path, housekeeping running (pauseRatio ${pauseRatio}) | ${head.map((h) => `${h}: req/s, p50 / p99 ms, ratio to hello-world`).join(" | ")} | ${results.length > 1 ? "p99 largest ÷ smallest | req/s largest ÷ smallest |" : ""}`,
+    );
+    lines.push(`|---|${head.map(() => "---:").join("|")}|${results.length > 1 ? "---:|---:|" : ""}`);
+    for (const name of Object.keys(results[0].busy[pauseRatio])) {
+      const cells = results.map((r) => {
+        const h = r.busy[pauseRatio][name];
+        return `${Math.round(h.rps).toLocaleString("en-US")}, ${h.p50} / ${h.p99}, ${h.ratio.toFixed(2)}×`;
+      });
+      const first = results[0].busy[pauseRatio][name];
+      const last = results.at(-1).busy[pauseRatio][name];
+      const growth =
+        results.length > 1
+          ? ` ${(last.p99 / Math.max(1, results[0].http[name].p99)).toFixed(2)}× | ${(last.rps / Math.max(1e-9, first.rps)).toFixed(2)}× |`
+          : "";
+      lines.push(`| ${name} | ${cells.join(" | ")} |${growth}`);
+    }
+    lines.push("");
   }
-  lines.push("");
   lines.push(
     `The admin API's \`user_count\` equalled the rows in \`users\` after seeding and after the measurements (${results.map((r) => `${r.counted.seeded.toLocaleString("en-US")} → ${r.counted.after.toLocaleString("en-US")}`).join(", ")}: anonymous logins added users, housekeeping deleted inactive ones).`,
   );
