@@ -63,7 +63,7 @@ export interface ServerConfig {
   housekeeping?: {
     /**
      * After each batch of deletes, pause this many times as long as the batch took: a pass keeps the
-     * database busy at most 1 / (1 + pauseRatio) of its time. 0 to 100; 0 deletes flat out. Default 1.
+     * database busy at most 1 / (1 + pauseRatio) of its time. 0 to 100; 0 deletes flat out. Default 4.
      */
     pauseRatio?: number;
   };

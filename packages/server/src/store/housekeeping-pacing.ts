@@ -29,7 +29,7 @@ export const realPacingTimer: PacingTimer = {
  * The duty cycle of one pass: before each batch (but the pass's first) it waits `ratio` times as long as
  * the previous batch took, so the pass keeps the database busy at most 1 / (1 + ratio) of its time,
  * whatever a batch costs on the data at hand. At 10M users on PostgreSQL one batch of 500 ended sessions
- * wrote 500 full-page images (3.7 MB of WAL); back to back that cost requests a third to half of their
+ * wrote up to 500 full-page images (4 MB of WAL); back to back that cost requests a third to half of their
  * throughput (docs/performance.md). A ratio of 0 runs batches back to back, yielding to waiting I/O only.
  */
 export class Pacing {
