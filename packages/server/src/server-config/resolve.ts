@@ -9,10 +9,9 @@ import type { ResolvedServerConfig } from "./resolved.js";
 
 /**
  * Housekeeping's pause after each batch, in multiples of the batch's duration: a pass takes at most a fifth
- * of one connection's time. At 10M users on PostgreSQL that kept profile and anonymous login at 0.97–1.15×
- * of their throughput with housekeeping idle (1: 0.8–0.9×, flat out: 0.5–0.7×; 0.81× where the ended
- * sessions lay one per page) and still deleted 3,300–4,300 ended sessions a second (docs/performance.md,
- * "Scale").
+ * of one connection's time. At 10M users on PostgreSQL that kept profile and anonymous login at 0.97–1.2×
+ * of their throughput with housekeeping idle (1: 0.8–0.9×, flat out: 0.5–0.8×) and still deleted 1,900–4,300
+ * ended sessions a second (docs/performance.md, "Scale").
  */
 export const DEFAULT_HOUSEKEEPING_PAUSE_RATIO = 4;
 
