@@ -3,6 +3,7 @@
 // package). The raw .cpuprofile is kept (path printed) for Chrome DevTools.
 import autocannon from "autocannon";
 import { fork } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, readdir, readFile } from "node:fs/promises";
 import os from "node:os";
 import { dirname, join } from "node:path";
@@ -65,19 +66,49 @@ const cpu = () =>
     child.once("message", (m) => m.type === "cpu" && resolve(m.user + m.system));
     child.send({ type: "cpu" });
   });
+// Each thread's CPU (Linux /proc; elsewhere nothing is printed): what the event loop, the argon2 and
+// function workers and V8's helper threads each spend per request, which the process total hides.
+function threadTimes() {
+  const times = new Map();
+  const dir = `/proc/${child.pid}/task`;
+  if (!existsSync(dir)) return times;
+  for (const tid of readdirSync(dir)) {
+    try {
+      const fields = readFileSync(`${dir}/${tid}/stat`, "utf8").split(") ")[1].split(" ");
+      times.set(tid, (Number(fields[11]) + Number(fields[12])) * (1e6 / 100)); // clock ticks (USER_HZ 100) → µs
+    } catch {
+      // the thread ended between the listing and the read
+    }
+  }
+  return times;
+}
 const cpuBefore = await cpu();
+const threadsBefore = threadTimes();
 const result = await autocannon({ ...requests[which], connections: 20, duration: seconds });
+const threadsAfter = threadTimes();
 const cpuPerRequest = (await cpu()) - cpuBefore;
 console.log(
   `${which}: ${Math.round(result["2xx"] / result.duration)} req/s, non-2xx ${result.non2xx}, errors ${result.errors}, ` +
     `server CPU ${Math.round(cpuPerRequest / Math.max(1, result["2xx"] + result.non2xx))} µs/req (with the profiler's overhead)`,
 );
 
+const answered = Math.max(1, result["2xx"] + result.non2xx);
+const perThread = [...threadsAfter]
+  .map(([tid, after]) => [tid, (after - (threadsBefore.get(tid) ?? 0)) / answered])
+  .filter(([, us]) => us >= 1)
+  .sort((a, b) => b[1] - a[1]);
+if (perThread.length > 0)
+  console.log(
+    `CPU by thread, µs/req: ${perThread.map(([tid, us]) => `${tid === String(child.pid) ? "event loop" : `thread ${tid}`} ${us.toFixed(0)}`).join(", ")}`,
+  );
+
 await new Promise((resolve) => {
   child.once("exit", resolve);
   child.send({ type: "stop" });
 });
-const file = (await readdir(tmp)).find((f) => f.endsWith(".cpuprofile"));
+// One profile per thread (CPU.<date>.<time>.<pid>.<thread id>.<n>.cpuprofile); the event loop's is thread 0.
+const files = (await readdir(tmp)).filter((f) => f.endsWith(".cpuprofile"));
+const file = files.find((f) => f.split(".").at(-3) === "0") ?? files[0];
 const profile = JSON.parse(await readFile(join(tmp, file), "utf8"));
 
 // Self time per node = its share of samples (timeDeltas follow samples one to one).
