@@ -102,6 +102,12 @@ function openSqlite(url: string, onFault: (error: StoreUnavailableError) => void
   database.pragma("wal_autocheckpoint = 4000");
   database.pragma("busy_timeout = 5000");
   database.pragma("foreign_keys = ON");
+  // With foreign keys on, each insert of a child row inside a transaction journals the pages it changes,
+  // so that the statement alone can be undone; past 64 KiB SQLite spills that statement journal to a
+  // temporary file, and a group-commit batch of logins wrote as much there as to the WAL. In memory it is
+  // a copy of the pages the transaction touches, bounded by the batch. The admin queries that run here
+  // sort through indexes (test/admin/search-plans.test.ts), so no large temporary table lands in memory.
+  database.pragma("temp_store = MEMORY");
   database.pragma(`cache_size = -${WRITER_CACHE_KIB}`);
   cachePreparedStatements(database);
   const dialect = faultMappingDialect(new SqliteDialect({ database }), onFault);
