@@ -13,6 +13,8 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, it } from "node:test";
+// A type-only import: erased, so it does not load the driver before SQLITE_TMPDIR is set below.
+import type { Store as StoreType } from "../../src/store/store.js";
 
 const dir = await mkdtemp(join(tmpdir(), "gatehouse-stmt-journal-"));
 const sqliteTemp = join(dir, "sqlite-tmp");
@@ -21,7 +23,7 @@ process.env.SQLITE_TMPDIR = sqliteTemp;
 // Loaded only now, so that SQLite reads the directory set above.
 const { Store } = await import("../../src/store/store.js");
 
-let store: InstanceType<typeof Store>;
+let store: StoreType;
 before(async () => {
   store = await Store.open(`sqlite:${join(dir, "g.db")}`);
 });
