@@ -7,6 +7,7 @@ import { Housekeeping, housekeepingSettings } from "../../src/store/housekeeping
 import { Store } from "../../src/store/store.js";
 import { openStore, storeEngines } from "../helpers/store-engines.js";
 import { requirement } from "../../../../test/support/requirements.mjs";
+import { insertEndedSessions } from "../helpers/ended-sessions.js";
 
 const DAY = 24 * 3600 * 1000;
 
@@ -107,22 +108,7 @@ for (const engine of engines) {
     });
 
     /** `count` sessions of `prefix` that ended a day ago. */
-    const endedSessions = async (prefix: string, count: number) => {
-      const now = clock.now();
-      const rows = Array.from({ length: count }, (_, i) => ({
-        id: `${prefix}-${i}`,
-        app_id: "pacing-app",
-        user_id: `u-${i}`,
-        provider_type: "anon-user",
-        external_id: `e-${i}`,
-        device_id: "000000000000000000000000",
-        created_at: now - 2 * DAY,
-        expires_at: now - DAY,
-        revoked_at: null,
-      }));
-      await store.db.insertInto("sessions").values(rows).execute();
-      return async () => (await store.db.selectFrom("sessions").select("id").where("id", "like", `${prefix}-%`).execute()).length;
-    };
+    const endedSessions = (prefix: string, count: number) => insertEndedSessions(store, "pacing-app", prefix, count, clock.now());
     const settings = (pauseRatio: number) => ({
       rateLimitWindowMs: 60_000,
       anonymousUserInactiveMs: 90 * DAY,

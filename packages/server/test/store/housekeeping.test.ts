@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { Housekeeping } from "../../src/store/housekeeping.js";
+import { insertEndedSessions } from "../helpers/ended-sessions.js";
 import { call, jwtClaims, startTestServer, todoApp, type TestServer } from "../helpers/server.js";
 
 const DAY = 24 * 3600 * 1000;
@@ -151,20 +152,7 @@ describe("housekeeping works in batches and never stalls requests", () => {
 
   it("stop() ends a running pass after its current batch; the next pass starts over", async () => {
     const { store } = server.services;
-    const now = server.clock.now();
-    const rows = Array.from({ length: 1_000 }, (_, i) => ({
-      id: `stopped-${i}`,
-      app_id: "todo-gatehouse",
-      user_id: `u-${i}`,
-      provider_type: "anon-user",
-      external_id: `e-${i}`,
-      device_id: "000000000000000000000000",
-      created_at: now - 2 * DAY,
-      expires_at: now - DAY,
-      revoked_at: null,
-    }));
-    await store.db.insertInto("sessions").values(rows).execute();
-    const left = async () => (await store.db.selectFrom("sessions").select("id").where("id", "like", "stopped-%").execute()).length;
+    const left = await insertEndedSessions(store, "todo-gatehouse", "stopped", 1_000, server.clock.now());
     const housekeeping = new Housekeeping(store, server.clock, {
       rateLimitWindowMs: 60_000,
       anonymousUserInactiveMs: 90 * DAY,
