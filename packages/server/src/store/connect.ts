@@ -8,6 +8,7 @@ import { migrations } from "./migrations.js";
 import { postgresReader, sqliteReader, type RawReader } from "./raw-reader.js";
 import type { Database } from "./schema.js";
 import { sqliteTransactionStatements, type TransactionStatements } from "./transaction-statements.js";
+import { WalPresync, type PresyncFileSystem } from "./wal-presync.js";
 
 /** How the store talks to its database (server config `database`). */
 export interface DatabaseOptions {
@@ -19,6 +20,8 @@ export interface DatabaseOptions {
   connectionTimeoutMs?: number;
   /** Called for every database fault (metrics, logs); must not throw. */
   onFault?: (error: StoreUnavailableError | Error) => void;
+  /** SQLite file: the file system calls of the early WAL flush (store/wal-presync.ts); tests watch them. */
+  walFileSystem?: PresyncFileSystem;
 }
 
 /** The two storage engines. */
@@ -36,6 +39,8 @@ export interface Connection {
   poolSize: number;
   /** SQLite: statements run inside a transaction past the query builder (store/transaction-statements.ts). */
   statements?: TransactionStatements;
+  /** An SQLite file's early WAL flush (store/wal-presync.ts): told of each commit, closed with the store. */
+  walPresync?: WalPresync;
 }
 
 /**
@@ -45,7 +50,9 @@ export interface Connection {
 export async function openDatabase(url: string, options: DatabaseOptions = {}): Promise<Connection> {
   const onFault = options.onFault ?? (() => {});
   const connection =
-    url.startsWith("postgres://") || url.startsWith("postgresql://") ? await openPostgres(url, options, onFault) : openSqlite(url, onFault);
+    url.startsWith("postgres://") || url.startsWith("postgresql://")
+      ? await openPostgres(url, options, onFault)
+      : openSqlite(url, onFault, options.walFileSystem);
   // Kysely looks for its migration tables in every schema unless told which: a second Gatehouse schema in
   // the same PostgreSQL database (tests run several at once) would make it skip creating its own.
   const schema =
@@ -85,7 +92,7 @@ export function latestMigration(dialect: Dialect): string {
 const WRITER_CACHE_KIB = 4096;
 const READER_CACHE_KIB = 2048;
 
-function openSqlite(url: string, onFault: (error: StoreUnavailableError) => void): Connection {
+function openSqlite(url: string, onFault: (error: StoreUnavailableError) => void, walFileSystem?: PresyncFileSystem): Connection {
   if (!url.startsWith("sqlite:")) throw new Error(`unsupported database URL '${url}': use sqlite:PATH or postgres://...`);
   const raw = url.slice("sqlite:".length);
   const path = raw === ":memory:" ? raw : resolve(raw);
@@ -119,6 +126,7 @@ function openSqlite(url: string, onFault: (error: StoreUnavailableError) => void
     reader,
     poolSize: 1,
     statements: sqliteTransactionStatements(database, onFault),
+    ...(path === ":memory:" ? {} : { walPresync: new WalPresync(`${path}-wal`, undefined, walFileSystem) }),
   };
 }
 

@@ -112,9 +112,11 @@ export class Store {
   async transaction<T>(work: (tx: Store) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.db
+        const result = await this.db
           .transaction()
           .execute((trx) => withTransactionStatements(trx, this.connection?.statements, () => work(new Store(trx, this.dialect))));
+        this.connection?.walPresync?.noteCommit();
+        return result;
       } catch (error) {
         const busy = this.dialect === "sqlite" && error instanceof StoreUnavailableError && error.fault === "busy";
         if (!busy || attempt >= 5) throw error;
@@ -149,8 +151,10 @@ export class Store {
   }
 
   async close(): Promise<void> {
+    await this.connection?.walPresync?.stop();
     await this.db.destroy();
     await this.connection?.reader.close();
+    await this.connection?.walPresync?.close();
   }
 }
 
