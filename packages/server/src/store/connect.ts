@@ -39,7 +39,7 @@ export interface Connection {
   poolSize: number;
   /** SQLite: statements run inside a transaction past the query builder (store/transaction-statements.ts). */
   statements?: TransactionStatements;
-  /** An SQLite file's early WAL flush (store/wal-presync.ts): told of each commit, closed with the store. */
+  /** An SQLite file's early WAL flush (store/wal-presync.ts): told of each write by the driver, closed with the store. */
   walPresync?: WalPresync;
 }
 
@@ -117,7 +117,8 @@ function openSqlite(url: string, onFault: (error: StoreUnavailableError) => void
   database.pragma("temp_store = MEMORY");
   database.pragma(`cache_size = -${WRITER_CACHE_KIB}`);
   cachePreparedStatements(database);
-  const dialect = faultMappingDialect(new SqliteDialect({ database }), onFault);
+  const walPresync = path === ":memory:" ? undefined : new WalPresync(`${path}-wal`, undefined, walFileSystem);
+  const dialect = faultMappingDialect(new SqliteDialect({ database }), onFault, walPresync && (() => walPresync.noteCommit()));
   const reader = path === ":memory:" ? sqliteReader(database, false, onFault) : sqliteReader(openReadConnection(path), true, onFault);
   return {
     db: new Kysely<Database>({ dialect }),
@@ -126,7 +127,7 @@ function openSqlite(url: string, onFault: (error: StoreUnavailableError) => void
     reader,
     poolSize: 1,
     statements: sqliteTransactionStatements(database, onFault),
-    ...(path === ":memory:" ? {} : { walPresync: new WalPresync(`${path}-wal`, undefined, walFileSystem) }),
+    ...(walPresync ? { walPresync } : {}),
   };
 }
 

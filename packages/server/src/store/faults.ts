@@ -61,12 +61,16 @@ export function mapped(error: unknown, onFault: (error: StoreUnavailableError) =
  * commit), leaves the store as one typed error the HTTP layer answers with 503. Services keep seeing
  * constraint violations as before. `onFault` counts them (metrics) — it must not throw.
  */
-export function faultMappingDialect(inner: Dialect, onFault: (error: StoreUnavailableError) => void): Dialect {
+export function faultMappingDialect(
+  inner: Dialect,
+  onFault: (error: StoreUnavailableError) => void,
+  afterWrite: () => void = () => {},
+): Dialect {
   return {
     createAdapter: () => inner.createAdapter(),
     createQueryCompiler: () => inner.createQueryCompiler(),
     createIntrospector: (db: Kysely<any>) => inner.createIntrospector(db),
-    createDriver: () => new FaultMappingDriver(inner.createDriver(), onFault),
+    createDriver: () => new FaultMappingDriver(inner.createDriver(), onFault, afterWrite),
   };
 }
 
@@ -78,6 +82,8 @@ class FaultMappingDriver implements Driver {
   constructor(
     private readonly inner: Driver,
     private readonly onFault: (error: StoreUnavailableError) => void,
+    /** Told of each statement that may have written and each commit (store/wal-presync.ts). */
+    private readonly afterWrite: () => void,
   ) {}
 
   private async guard<T>(work: () => Promise<T>): Promise<T> {
@@ -96,15 +102,18 @@ class FaultMappingDriver implements Driver {
     const raw = await this.guard(() => this.inner.acquireConnection());
     let wrapped = this.connections.get(raw);
     if (!wrapped) {
-      const onFault = this.onFault;
+      const { onFault, afterWrite } = this;
       wrapped = {
         // Async, because a driver may throw synchronously (better-sqlite3 does).
         async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+          let result: QueryResult<R>;
           try {
-            return await raw.executeQuery<R>(query);
+            result = await raw.executeQuery<R>(query);
           } catch (error) {
             throw mapped(error, onFault);
           }
+          if (query.query.kind !== "SelectQueryNode") afterWrite();
+          return result;
         },
         streamQuery: (query, chunkSize) => raw.streamQuery(query, chunkSize),
       };
@@ -122,8 +131,9 @@ class FaultMappingDriver implements Driver {
     return this.guard(() => this.inner.beginTransaction(this.raw(connection), settings));
   }
 
-  commitTransaction(connection: DatabaseConnection): Promise<void> {
-    return this.guard(() => this.inner.commitTransaction(this.raw(connection)));
+  async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    await this.guard(() => this.inner.commitTransaction(this.raw(connection)));
+    this.afterWrite();
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {

@@ -112,11 +112,9 @@ export class Store {
   async transaction<T>(work: (tx: Store) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const result = await this.db
+        return await this.db
           .transaction()
           .execute((trx) => withTransactionStatements(trx, this.connection?.statements, () => work(new Store(trx, this.dialect))));
-        this.connection?.walPresync?.noteCommit();
-        return result;
       } catch (error) {
         const busy = this.dialect === "sqlite" && error instanceof StoreUnavailableError && error.fault === "busy";
         if (!busy || attempt >= 5) throw error;

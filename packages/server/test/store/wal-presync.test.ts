@@ -90,6 +90,13 @@ it("a store on an SQLite file syncs its WAL file after commits, and closes it af
     await Promise.all(Array.from({ length: 50 }, (_, i) => store.grouped((tx) => tx.users.create(...user(i + 1)))));
     await second;
     assert.ok(watched.synced.length <= 3, `${watched.synced.length} syncs for two bursts`);
+
+    // A write outside any transaction (the audit log's single-statement batches) arms one too.
+    const third = watched.nextSync();
+    const syncsBefore = watched.synced.length;
+    await store.audit.appendMany([{ appId: "app", at: 1, type: "refresh", result: "ok" }]);
+    await third;
+    assert.ok(watched.synced.length > syncsBefore);
     assert.equal(watched.events.filter((e) => e.startsWith("open")).length, 1, "the WAL file is opened once");
   } finally {
     await store.close();
