@@ -7,6 +7,7 @@ import { authRoutes } from "./client/routes-auth.js";
 import { functionRoutes } from "./client/routes-functions.js";
 import { apiKeyRoutes } from "./client/routes-api-keys.js";
 import { installBodyLimits, MAX_BODY_LIMIT } from "./body-limits.js";
+import { deferredCompilers, trackSchemaCompilation } from "./lazy-schemas.js";
 import { clientErrorHandler, corsOrigin, frameworkError, setSecurityHeaders } from "./hardening.js";
 import { compileProxyTrust, type ProxyTrust } from "./proxy-trust.js";
 import { adminRoutes } from "./admin/index.js";
@@ -41,6 +42,7 @@ export async function buildHttpApp(services: Services, options: HttpOptions): Pr
   // Requests no route matched (the router's refusals and 404s): counted once metrics are installed.
   let countUnmatched: (req: FastifyRequest, reply: FastifyReply) => void = () => {};
   const refuseUrl = frameworkError(sendError);
+  const { compilersFactory, compilation } = deferredCompilers();
   const app = Fastify({
     loggerInstance: options.logger,
     trustProxy: compileProxyTrust(options.trustProxy ?? 0),
@@ -57,10 +59,13 @@ export async function buildHttpApp(services: Services, options: HttpOptions): Pr
     },
     rewriteUrl: (req) => rewriteAbsoluteUrl(req.url),
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+    // Each route schema compiled by its first request (./lazy-schemas.ts): most routes are the console's and the Admin API's.
+    schemaController: { compilersFactory },
     bodyLimit: MAX_BODY_LIMIT,
     // Per-request lines only at debug level: at info they would dominate the log and the hot paths.
     logController: new LogController({ disableRequestLogging: !options.debug }),
   });
+  trackSchemaCompilation(app, compilation);
   installBodyParsers(app);
   // One hook for what every request needs before its route: the security headers (CORS preflights, which
   // the CORS plugin answers from its own hook, included) and settings operators changed on another

@@ -9,10 +9,14 @@ import type { BodySchema } from "./body-schemas.js";
  */
 const ajv = new Ajv({ coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: false });
 
-/** A function that throws the route-schema error for a body that does not match `schema`. */
+/**
+ * A function that throws the route-schema error for a body that does not match `schema`. Compiled by its
+ * first call, as the route schemas are (../lazy-schemas.ts): one per provider type of every app.
+ */
 export function bodyValidator(schema: BodySchema): (body: unknown) => void {
-  const validate: ValidateFunction = ajv.compile(schema);
+  let validate: ValidateFunction | undefined;
   return (body) => {
+    validate ??= ajv.compile(schema);
     if (!validate(body)) throw validationError(validate.errors ?? []);
   };
 }
