@@ -64,8 +64,13 @@ class Argon2Thread {
 
   constructor(argon2: string, onIdle: () => void, onExit: (thread: Argon2Thread) => void) {
     this.worker = new Worker(THREAD_SOURCE, { eval: true, workerData: { argon2, niceness: ARGON2_NICENESS }, stdout: false });
-    // An idle thread never keeps the process alive; one with a job does (a CLI awaiting a hash).
+    // An idle thread never keeps the process alive; one with a job does (a CLI awaiting a hash). Once
+    // more when it is up: a thread started beside the first job, with none of its own yet, otherwise held
+    // its message port referenced.
     this.worker.unref();
+    this.worker.once("online", () => {
+      if (this.jobs.size === 0) this.worker.unref();
+    });
     this.worker.on("message", ({ id, value, error }: { id: number; value?: string | boolean; error?: string }) => {
       const pending = this.jobs.get(id);
       this.jobs.delete(id);
@@ -98,7 +103,7 @@ class Argon2Thread {
  * ({@link ARGON2_NICENESS}): the event loop gets a core whenever it has work, and argon2 the rest. Not on
  * libuv's pool, which is one FIFO queue shared with file system calls, so argon2 there had to be capped
  * below the pool's size. Each thread holds at most {@link DEPTH} jobs (one computing, 19 MiB of argon2
- * memory, and the next); the others wait here in order. Threads start with the first job.
+ * memory, and the next); the others wait here in order. All threads start with the first job.
  */
 export class Argon2Threads {
   private readonly threads: Argon2Thread[] = [];
@@ -134,22 +139,28 @@ export class Argon2Threads {
     });
   }
 
-  /** Hands waiting jobs to the least busy threads, starting threads up to `size`. */
+  /**
+   * Hands waiting jobs to the least busy threads. Every thread starts with the first job (in a server,
+   * the start-up dummy hash): a thread's start costs a few MB for a moment, and started with the first
+   * burst of concurrent logins that came on top of the 19 MiB each of the jobs already computing.
+   */
   private dispatch(): void {
-    while (this.waiting.length > 0) {
-      let target: Argon2Thread | undefined;
-      for (const thread of this.threads) if (!target || thread.jobs.size < target.jobs.size) target = thread;
-      if ((!target || target.jobs.size > 0) && this.threads.length < this.size) {
-        target = new Argon2Thread(
+    if (this.waiting.length === 0) return;
+    while (this.threads.length < this.size) {
+      this.threads.push(
+        new Argon2Thread(
           this.argon2,
           () => this.dispatch(),
           (gone) => {
             this.threads.splice(this.threads.indexOf(gone), 1);
             this.dispatch();
           },
-        );
-        this.threads.push(target);
-      }
+        ),
+      );
+    }
+    while (this.waiting.length > 0) {
+      let target: Argon2Thread | undefined;
+      for (const thread of this.threads) if (!target || thread.jobs.size < target.jobs.size) target = thread;
       if (!target || target.jobs.size >= DEPTH) return;
       target.send(this.nextId++, this.waiting.shift()!);
     }

@@ -4,8 +4,13 @@
  * threads scheduled below the event loop.
  */
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { describe, it } from "node:test";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { hash as hashDirect, verify as verifyDirect } from "@node-rs/argon2";
 import { ARGON2_NICENESS, Argon2Threads } from "../../src/auth/argon2-threads.js";
 
@@ -59,5 +64,39 @@ describe("argon2 threads", () => {
     // The event loop's thread keeps the process's priority; the two new argon2 threads are lowered.
     assert.equal(niceness(process.pid), main);
     assert.equal(count() - before, 2);
+  });
+
+  it("starts every thread with the first job", { skip: existsSync("/proc/self/task") ? false : "needs Linux /proc" }, async () => {
+    const tasks = () => readdirSync("/proc/self/task").length;
+    const before = tasks();
+    const threads = new Argon2Threads(2);
+    // One job, and the second thread is started too, so that its start-up memory is not added later to
+    // the first burst of concurrent jobs, each holding 19 MiB. A worker's thread exists once `new Worker` returns.
+    const first = threads.hash("a", options);
+    assert.equal(tasks() - before, 2);
+    await first;
+    await Promise.all([threads.hash("b", options), threads.hash("c", options)]);
+    assert.equal(tasks() - before, 2, "no thread beyond the pool's size");
+  });
+
+  it("a process whose jobs are done exits by itself, the thread that never had a job included", { timeout: 60_000 }, async () => {
+    const source = pathToFileURL(fileURLToPath(new URL("../../src/auth/argon2-threads.ts", import.meta.url))).href;
+    const dir = await mkdtemp(join(tmpdir(), "gatehouse-argon2-"));
+    after(() => rm(dir, { recursive: true, force: true }));
+    const script = join(dir, "one-hash.mts");
+    await writeFile(
+      script,
+      `import { Argon2Threads } from ${JSON.stringify(source)};
+      const threads = new Argon2Threads(2);
+      console.log((await threads.hash("pw", ${JSON.stringify(options)})).slice(0, 9));`,
+    );
+    const child = spawn(process.execPath, ["--import", "tsx", script], { stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (chunk) => (output += chunk));
+    child.stderr.on("data", (chunk) => (output += chunk));
+    // Exits once the hash is printed; held open by an idle thread, it would run into the test's timeout.
+    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    assert.equal(code, 0, output);
+    assert.equal(output.trim(), "$argon2id");
   });
 });
