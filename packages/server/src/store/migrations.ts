@@ -264,5 +264,12 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     },
     "1100_app_user_counts": userCountsMigration(dialect),
     "1400_app_user_count_deltas": userCountDeltasMigration(dialect),
+    "1900_drop_users_app_created": {
+      // (app_id, created_at) is a prefix of 0501's users_app_created_id, which serves every query it did;
+      // each user insert and delete paid a B-tree of its own for nothing.
+      async up(db: Kysely<any>) {
+        await db.schema.dropIndex("users_app_created").ifExists().execute();
+      },
+    },
   };
 }
