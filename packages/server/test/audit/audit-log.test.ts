@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { AuditLog } from "../../src/audit/audit-log.js";
 import type { Store } from "../../src/store/store.js";
-import { openStore, storeEngines } from "../helpers/store-engines.js";
+import { storeEngines, withStore } from "../helpers/store-engines.js";
 import { requirement } from "../../../../test/support/requirements.mjs";
 
 /**
@@ -12,12 +12,10 @@ import { requirement } from "../../../../test/support/requirements.mjs";
 for (const engine of storeEngines("gatehouse-audit-log-", requirement("postgres"))) {
   describe(`AuditLog group commit: ${engine.name}`, { skip: engine.skip }, () => {
     let store: Store;
-    let close: () => Promise<void>;
     let now = 1_000;
-    before(async () => {
-      ({ store, close } = await openStore(engine));
+    withStore(engine, (opened) => {
+      store = opened;
     });
-    after(() => close());
 
     for (const size of [1, 37, 100]) {
       it(`stores all ${size} events recorded in one turn, in order`, async () => {

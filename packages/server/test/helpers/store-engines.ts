@@ -6,6 +6,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { after, before } from "node:test";
 import { Store } from "../../src/store/store.js";
 import { freshPostgresSchema } from "./postgres.js";
 
@@ -49,4 +50,18 @@ export async function openStore(engine: StoreEngine): Promise<{ store: Store; cl
       await cleanup();
     },
   };
+}
+
+/**
+ * Opens a Store on `engine` before the enclosing suite's tests and closes it after them; `opened` gets the
+ * store (and may set up data on it).
+ */
+export function withStore(engine: StoreEngine, opened: (store: Store) => void | Promise<void>): void {
+  let close = async () => {};
+  before(async () => {
+    const open = await openStore(engine);
+    close = open.close;
+    await opened(open.store);
+  });
+  after(() => close());
 }

@@ -4,10 +4,10 @@
  * own. On an SQLite file, on an in-memory SQLite database (one shared connection) and on PostgreSQL.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { newObjectId } from "../../src/ids.js";
 import { Store } from "../../src/store/store.js";
-import { openStore, storeEngines, type StoreEngine } from "../helpers/store-engines.js";
+import { storeEngines, withStore, type StoreEngine } from "../helpers/store-engines.js";
 import { requirement } from "../../../../test/support/requirements.mjs";
 
 const memory: StoreEngine = { name: "sqlite", skip: false, open: async () => ({ url: "sqlite::memory:", cleanup: async () => {} }) };
@@ -22,12 +22,10 @@ const engines = [
 for (const engine of engines) {
   describe(`session lookups on ${engine.label}`, { skip: engine.skip }, () => {
     let store: Store;
-    let close: () => Promise<void>;
     const app = "hot-app";
-    before(async () => {
-      ({ store, close } = await openStore(engine));
+    withStore(engine, (opened) => {
+      store = opened;
     });
-    after(() => close());
 
     /** A user with two identities (the newer stored first) and one live session. */
     async function userWithSession() {

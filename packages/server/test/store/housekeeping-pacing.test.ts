@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { TestClock } from "../../src/index.js";
 import { DEFAULT_HOUSEKEEPING_PAUSE_RATIO, resolveServerConfig } from "../../src/server-config.js";
 import { Pacing, realPacingTimer, type PacingTimer } from "../../src/store/housekeeping-pacing.js";
 import { Housekeeping, housekeepingSettings } from "../../src/store/housekeeping.js";
 import { Store } from "../../src/store/store.js";
-import { openStore, storeEngines } from "../helpers/store-engines.js";
+import { storeEngines, withStore } from "../helpers/store-engines.js";
 import { requirement } from "../../../../test/support/requirements.mjs";
 import { insertEndedSessions } from "../helpers/ended-sessions.js";
 
@@ -98,13 +98,9 @@ const engines = storeEngines("gatehouse-pacing-", requirement("postgres"));
 for (const engine of engines) {
   describe(`housekeeping pacing: ${engine.name}`, { skip: engine.skip }, () => {
     let store: Store;
-    let close: () => Promise<void>;
     const clock = new TestClock();
-    before(async () => {
-      ({ store, close } = await openStore(engine));
-    });
-    after(async () => {
-      await close();
+    withStore(engine, (opened) => {
+      store = opened;
     });
 
     /** `count` sessions of `prefix` that ended a day ago. */

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { TestClock } from "../../src/index.js";
 import { newObjectId } from "../../src/ids.js";
 import { Housekeeping } from "../../src/store/housekeeping.js";
 import { Store } from "../../src/store/store.js";
-import { openStore, storeEngines } from "../helpers/store-engines.js";
+import { storeEngines, withStore } from "../helpers/store-engines.js";
 import { requirement } from "../../../../test/support/requirements.mjs";
 
 const DAY = 24 * 3600 * 1000;
@@ -15,13 +15,9 @@ const engines = storeEngines("gatehouse-retention-", requirement("postgres"));
 for (const engine of engines) {
   describe(`retention: ${engine.name}`, { skip: engine.skip }, () => {
     let store: Store;
-    let close: () => Promise<void>;
     const clock = new TestClock();
-    before(async () => {
-      ({ store, close } = await openStore(engine));
-    });
-    after(async () => {
-      await close();
+    withStore(engine, (opened) => {
+      store = opened;
     });
 
     /** A live session row of `owner` on `device`. */

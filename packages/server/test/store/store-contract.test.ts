@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { newObjectId } from "../../src/ids.js";
 import { Store, isUniqueViolation } from "../../src/store/store.js";
-import { openStore, storeEngines } from "../helpers/store-engines.js";
+import { storeEngines, withStore } from "../helpers/store-engines.js";
 import { requirement } from "../../../../test/support/requirements.mjs";
 
 /**
@@ -14,13 +14,9 @@ const engines = storeEngines("gatehouse-store-", requirement("postgres"));
 for (const engine of engines) {
   describe(`Store contract: ${engine.name}`, { skip: engine.skip }, () => {
     let store: Store;
-    let close: () => Promise<void>;
     const app = "contract-app";
-    before(async () => {
-      ({ store, close } = await openStore(engine));
-    });
-    after(async () => {
-      await close();
+    withStore(engine, (opened) => {
+      store = opened;
     });
 
     const newUser = async (externalId = newObjectId(), providerType = "anon-user") => {
