@@ -59,7 +59,8 @@ export function mapped(error: unknown, onFault: (error: StoreUnavailableError) =
 /**
  * Wraps a Kysely dialect so that every database fault, wherever it surfaces (connecting, a query, a
  * commit), leaves the store as one typed error the HTTP layer answers with 503. Services keep seeing
- * constraint violations as before. `onFault` counts them (metrics) — it must not throw.
+ * constraint violations as before. `onFault` counts them (metrics) — it must not throw. `afterWrite` runs
+ * after each statement that is not a select and after each commit (SQLite's early WAL flush, store/wal-presync.ts).
  */
 export function faultMappingDialect(
   inner: Dialect,
