@@ -4,6 +4,7 @@ import { describeSupport, loadAppDirectory, reportWarnings } from "./config/inde
 import type { AppConfig } from "./config/types.js";
 import { missingSecretWarnings } from "./auth/providers/secrets.js";
 import { buildHttpApp, type HttpApp } from "./http/app.js";
+import { inFlightHandlers } from "./http/in-flight.js";
 import { SERVED_PROVIDERS } from "./auth/served-providers.js";
 import { argon2Load } from "./auth/password.js";
 import { StoreUnavailableError } from "./errors.js";
@@ -67,6 +68,12 @@ export interface GatehouseServer {
 
 /** Provider types and features this build serves (the rest is reported at start-up). */
 export const SUPPORTED = { providers: Object.keys(SERVED_PROVIDERS), features: [] as string[] };
+
+/**
+ * How long `close` lets request handlers whose clients have gone run on before it closes the store under
+ * them: longer than a login queued behind argon2id under load, short enough for a deployment's stop timeout.
+ */
+const HANDLER_DRAIN_MS = 10_000;
 
 /** Loads the apps, opens the store and starts listening. */
 export async function startServer(options: StartOptions): Promise<GatehouseServer> {
@@ -181,6 +188,10 @@ export async function startServer(options: StartOptions): Promise<GatehouseServe
     async close() {
       await metricsListener?.close();
       await http.close();
+      // Handlers whose clients went away are still running (./http/in-flight.ts): they finish first.
+      const handlers = inFlightHandlers(http);
+      if (handlers && !(await handlers.settled(HANDLER_DRAIN_MS)))
+        log.warn(`closing with ${handlers.count} request handler(s) still running after ${HANDLER_DRAIN_MS} ms`);
       await services.close();
       await store.close();
     },

@@ -8,6 +8,7 @@ import { functionRoutes } from "./client/routes-functions.js";
 import { apiKeyRoutes } from "./client/routes-api-keys.js";
 import { installBodyLimits, MAX_BODY_LIMIT } from "./body-limits.js";
 import { deferredCompilers, trackSchemaCompilation } from "./lazy-schemas.js";
+import { trackHandlers } from "./in-flight.js";
 import { clientErrorHandler, corsOrigin, frameworkError, setSecurityHeaders } from "./hardening.js";
 import { compileProxyTrust, type ProxyTrust } from "./proxy-trust.js";
 import { adminRoutes } from "./admin/index.js";
@@ -66,6 +67,7 @@ export async function buildHttpApp(services: Services, options: HttpOptions): Pr
     logController: new LogController({ disableRequestLogging: !options.debug }),
   });
   trackSchemaCompilation(app, compilation);
+  trackHandlers(app);
   installBodyParsers(app);
   // One hook for what every request needs before its route: the security headers (CORS preflights, which
   // the CORS plugin answers from its own hook, included) and settings operators changed on another
