@@ -1,9 +1,10 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import { collectDefaultMetrics, Counter, Gauge, Registry } from "prom-client";
+import { RequestHistogram } from "./request-histogram.js";
 import type { StoreFaultReason } from "../errors.js";
 import type { ServiceMetrics } from "./service-metrics.js";
 
 type Child<T> = { inc(): void } & T;
-type Observer = { observe(value: number): void };
+type Observer = (seconds: number) => void;
 
 /** Latency buckets (seconds): the hot paths answer in about a millisecond, logins in tens of them. */
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -15,7 +16,7 @@ const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0
  */
 export class ProcessMetrics implements ServiceMetrics {
   readonly registry = new Registry();
-  private readonly requests: Histogram<"route" | "method" | "status">;
+  private readonly requests: RequestHistogram;
   private readonly logins: Counter<"provider" | "result">;
   private readonly refreshes: Counter<"result">;
   private readonly rateLimits: Counter<"route" | "limit">;
@@ -25,10 +26,9 @@ export class ProcessMetrics implements ServiceMetrics {
 
   constructor(argon2: () => { running: number; waiting: number }, options: { processMetrics: boolean }) {
     const registers = [this.registry];
-    this.requests = new Histogram({
+    this.requests = new RequestHistogram({
       name: "gatehouse_http_request_duration_seconds",
       help: "HTTP requests by route pattern, method and status: latency from arrival to the last byte written",
-      labelNames: ["route", "method", "status"],
       buckets: LATENCY_BUCKETS,
       registers,
     });
@@ -91,8 +91,8 @@ export class ProcessMetrics implements ServiceMetrics {
       let byStatus = byMethod.get(method);
       if (byStatus === undefined) byMethod.set(method, (byStatus = new Map()));
       let child = byStatus.get(status);
-      if (child === undefined) byStatus.set(status, (child = this.requests.labels(route, method, String(status))));
-      child.observe(seconds);
+      if (child === undefined) byStatus.set(status, (child = this.requests.observer(route, method, String(status))));
+      child(seconds);
     };
   }
 
