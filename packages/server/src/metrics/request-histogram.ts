@@ -20,6 +20,7 @@ interface Series {
 export class RequestHistogram extends Histogram<Label> {
   private readonly bounds: number[];
   private readonly series = new Map<string, Series>();
+  // prom-client sets name and help on the instance, but its typings do not declare them.
   private readonly config: { name: string; help: string };
 
   constructor(config: { name: string; help: string; buckets: number[]; registers: Registry[] }) {

@@ -12,6 +12,7 @@ import { after, before, describe, it } from "node:test";
 import { EJSON, Int32 } from "bson";
 import { call, startTestServer, type TestServer } from "../helpers/server.js";
 import { collection, functionsApp } from "./helpers.js";
+import { until } from "../helpers/until.js";
 
 const OTHER = "functions-other";
 // Wide: under a loaded CI machine a surge worker's start (a new thread, the apps' VMs) takes seconds.
@@ -44,14 +45,6 @@ async function login(app: string, provider: string, body: unknown = {}) {
 }
 function fn(app: string, token: string, name: string, args: unknown[] = []) {
   return call(route(app, "functions/call"), { token, body: EJSON.stringify({ name, arguments: args }, { relaxed: false }) });
-}
-/** Waits for a condition the server reaches by itself (polling the state, not sleeping a guess). */
-async function until(what: string, test: () => Promise<boolean> | boolean, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await test())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
 }
 
 describe("fair function scheduling", () => {

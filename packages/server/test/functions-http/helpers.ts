@@ -101,11 +101,4 @@ export function assertError(
 /** The payload of a JWT, unverified. */
 export const claims = (token: string) => jwtClaims(token);
 
-/** Waits for a condition the server reaches by itself (polling its state each turn, not sleeping a guess). */
-export async function until(what: string, test: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await test())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
+export { until } from "../helpers/until.js";

@@ -14,15 +14,7 @@ import Fastify from "fastify";
 import { argon2Load } from "../../src/auth/password.js";
 import { inFlightHandlers, trackHandlers } from "../../src/http/in-flight.js";
 import { call, startTestServer } from "../helpers/server.js";
-
-/** Polls a condition the code under test reaches by itself (no guessed sleep). */
-async function until(what: string, test: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!test()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
+import { until } from "../helpers/until.js";
 
 /** Sends a POST and returns the request, whose socket the caller destroys: a client that gives up. */
 function sendAndAbandon(port: number, path: string, body: unknown): ClientRequest {
