@@ -20,7 +20,10 @@ const SENTINEL = "\u0000gatehouse-param:";
  * ```
  */
 export class PreparedQuery<Row> {
-  private readonly compiled = new Map<string, { query: CompiledQuery<Row>; slots: ({ name: string } | { value: unknown })[] }>();
+  private readonly compiled = new Map<
+    string,
+    { query: CompiledQuery<Row>; slots: ({ name: string } | { value: unknown })[]; order?: readonly string[] }
+  >();
 
   constructor(private readonly build: (db: Kysely<any>, p: Param) => Compilable<Row>) {}
 
@@ -29,6 +32,27 @@ export class PreparedQuery<Row> {
     const direct = transactionStatements(db);
     if (direct) return direct(query.sql, parameters) as Promise<QueryResult<Row>>;
     return db.executeQuery<Row>({ ...query, parameters });
+  }
+
+  /**
+   * Like {@link run}, with the values already in the order of the statement's placeholders, whose names
+   * are `order`: no lookup by name per value. For statements with many parameters (a multi-row insert
+   * built from `value${i}` names cost more to bind by name than to run). `order` is checked against the
+   * compiled statement once per engine, and the call refused if it differs.
+   */
+  runInOrder(db: Kysely<any>, order: readonly string[], parameters: readonly unknown[]): Promise<QueryResult<Row>> {
+    const prepared = this.prepare(db);
+    if (prepared.order !== order) {
+      const names = prepared.slots.map((slot) => ("name" in slot ? slot.name : undefined));
+      if (names.length !== order.length || names.some((name, i) => name !== order[i])) {
+        throw new Error(`prepared query: placeholders are not in the order given (${names.join(", ")})`);
+      }
+      prepared.order = order;
+    }
+    if (parameters.length !== order.length) throw new Error(`prepared query: ${order.length} values expected, ${parameters.length} given`);
+    const direct = transactionStatements(db);
+    if (direct) return direct(prepared.query.sql, parameters) as Promise<QueryResult<Row>>;
+    return db.executeQuery<Row>({ ...prepared.query, parameters });
   }
 
   /**
@@ -52,7 +76,7 @@ export class PreparedQuery<Row> {
     return result.rows.map((row) => columns.map((column) => row[column]));
   }
 
-  private bind(db: Kysely<any>, values: Record<string, unknown>): { query: CompiledQuery<Row>; parameters: unknown[] } {
+  private prepare(db: Kysely<any>) {
     const engine = engineOf(db);
     let prepared = this.compiled.get(engine);
     if (!prepared) {
@@ -63,6 +87,11 @@ export class PreparedQuery<Row> {
       prepared = { query, slots };
       this.compiled.set(engine, prepared);
     }
+    return prepared;
+  }
+
+  private bind(db: Kysely<any>, values: Record<string, unknown>): { query: CompiledQuery<Row>; parameters: unknown[] } {
+    const prepared = this.prepare(db);
     const parameters = prepared.slots.map((slot) => {
       if (!("name" in slot)) return slot.value;
       const value = values[slot.name];
