@@ -43,7 +43,7 @@ export interface ServerConfig {
      */
     perAccountAllIps?: number;
   };
-  /** argon2id cost. Defaults are OWASP's minimum: 19 MiB, t=2, p=1. */
+  /** argon2id cost (memory in KiB). Default 19456 / 2 / 1; must reach one of OWASP's configurations (`OWASP_ARGON2ID`). */
   passwordHashing?: { memoryCost?: number; timeCost?: number; parallelism?: number };
   /**
    * Which peers are reverse proxies whose `X-Forwarded-For` is believed: a hop count (`1` = the socket

@@ -29,7 +29,7 @@ describe("rehash on login", () => {
     (await server.services.store.accounts.findByEmailKey("todo-gatehouse", EMAIL))!.passwordHash;
 
   it("replaces a hash made at older parameters on the next login, and only then", async () => {
-    // The defaults (OWASP's minimum, which is also the floor the config accepts), then stronger ones.
+    // The defaults (the second of OWASP's argon2id configurations), then stronger ones.
     const old = await startTestServer({ db });
     let weakHash: string;
     try {
