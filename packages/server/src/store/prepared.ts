@@ -29,9 +29,7 @@ export class PreparedQuery<Row> {
 
   run(db: Kysely<any>, values: Record<string, unknown>): Promise<QueryResult<Row>> {
     const { query, parameters } = this.bind(db, values);
-    const direct = transactionStatements(db);
-    if (direct) return direct(query.sql, parameters) as Promise<QueryResult<Row>>;
-    return db.executeQuery<Row>({ ...query, parameters });
+    return this.execute(db, query, parameters);
   }
 
   /**
@@ -50,9 +48,14 @@ export class PreparedQuery<Row> {
       prepared.order = order;
     }
     if (parameters.length !== order.length) throw new Error(`prepared query: ${order.length} values expected, ${parameters.length} given`);
+    return this.execute(db, prepared.query, parameters);
+  }
+
+  /** A compiled statement on the open transaction's connection directly when it has one, else through Kysely. */
+  private execute(db: Kysely<any>, query: CompiledQuery<Row>, parameters: readonly unknown[]): Promise<QueryResult<Row>> {
     const direct = transactionStatements(db);
-    if (direct) return direct(prepared.query.sql, parameters) as Promise<QueryResult<Row>>;
-    return db.executeQuery<Row>({ ...prepared.query, parameters });
+    if (direct) return direct(query.sql, parameters) as Promise<QueryResult<Row>>;
+    return db.executeQuery<Row>({ ...query, parameters });
   }
 
   /**
