@@ -3,6 +3,25 @@ import type { AuditEvent } from "../store/records.js";
 import { auditInsertStatements } from "../store/misc-repos.js";
 import type { Store } from "../store/store.js";
 
+/**
+ * The event with its time, as one object shape whatever the caller passed (fields absent, in another
+ * order, or extra): the insert reads nine fields of every event, and events of many shapes made each of
+ * those reads a megamorphic lookup, ~3 µs of an anonymous login's two events.
+ */
+function stampedEvent(event: Omit<AuditEvent, "at">, at: number): AuditEvent {
+  return {
+    appId: event.appId,
+    at,
+    type: event.type,
+    userId: event.userId ?? null,
+    provider: event.provider ?? null,
+    ip: event.ip ?? null,
+    result: event.result,
+    detail: event.detail ?? null,
+    actor: event.actor ?? null,
+  };
+}
+
 /** An event waiting for the next group commit, and the caller waiting for it. */
 interface Pending {
   event: AuditEvent;
@@ -29,7 +48,7 @@ export class AuditLog {
 
   /** Appends an event, in `store` when it is a transaction, else through the group commit. */
   record(event: Omit<AuditEvent, "at">, store?: Store): Promise<void> {
-    const stamped = { ...event, at: this.clock.now() };
+    const stamped = stampedEvent(event, this.clock.now());
     if (store && store !== this.store) return store.audit.append(stamped);
     return new Promise((resolve, reject) => {
       this.queue.push({ event: stamped, resolve, reject });
@@ -40,7 +59,7 @@ export class AuditLog {
   /** Appends several events in one statement inside the transaction `tx` (a login's user_created and login). */
   recordAll(events: Omit<AuditEvent, "at">[], tx: Store): Promise<void> {
     const at = this.clock.now();
-    return tx.audit.appendMany(events.map((event) => ({ ...event, at })));
+    return tx.audit.appendMany(events.map((event) => stampedEvent(event, at)));
   }
 
   list(query: { appId: string; type?: string; userId?: string; limit?: number }): Promise<AuditEvent[]> {
