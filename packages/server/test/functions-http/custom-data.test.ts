@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { Decimal128, Int32, Long, ObjectId } from "bson";
 import { call, type TestServer } from "../helpers/server.js";
-import { anonLogin, callOk, claims, collection, login, startFunctionsServer, userpassRoute, type Session } from "./helpers.js";
+import { anonLogin, appRoute, callOk, claims, collection, login, startFunctionsServer, userpassRoute, type Session } from "./helpers.js";
 
 let server: TestServer;
 before(async () => {
@@ -127,5 +127,27 @@ describe("custom user data", () => {
     assert.equal(claims(await refresh(session)).user_data.plan, "by-objectid");
     await users.insertOne({ user_id: session.user_id, plan: "by-string" });
     assert.equal(claims(await refresh(session)).user_data.plan, "by-string");
+  });
+  it("tokens are written into login and refresh responses as signed, whatever the custom data holds", async () => {
+    // The response schemas write tokens unescaped (http/client/schemas.ts): that is sound only while every
+    // token is base64url segments and dots, whatever characters the user_data claim carries.
+    const awkward = 'quote " backslash \\ newline \n tab \t nul \u0000 </script> \u2028 é 😀';
+    const shape = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+    const credentials = { username: "cd-awkward", password: "letmein" };
+    const first = await login(server, "custom-function", credentials);
+    await callOk(server, first.access_token, "setMyData", [{ plan: awkward }]);
+
+    const refreshed = await call(`${server.api}/auth/session`, { method: "POST", token: first.refresh_token });
+    assert.equal(refreshed.status, 201, refreshed.text);
+    assert.match(refreshed.body.access_token, shape);
+    assert.equal(refreshed.text, JSON.stringify({ access_token: refreshed.body.access_token }));
+    assert.equal(claims(refreshed.body.access_token).user_data.plan, awkward);
+
+    const again = await call(appRoute(server, "auth/providers/custom-function/login"), { body: credentials });
+    assert.equal(again.status, 200, again.text);
+    assert.match(again.body.access_token, shape);
+    assert.match(again.body.refresh_token, shape);
+    assert.equal(again.text, JSON.stringify(again.body));
+    assert.equal(claims(again.body.access_token).user_data.plan, awkward);
   });
 });

@@ -1,11 +1,18 @@
 /** Response schemas: they document the wire shapes and let Fastify serialise them fast. */
 
+/**
+ * A token this server signed (apps/token-signer.ts): three base64url segments and two dots, so nothing
+ * in it needs escaping in JSON. `unsafe` tells fast-json-stringify to write it as it is: checking a
+ * 400-800 character token for characters to escape was ~1.5 µs of every login and refresh.
+ */
+const signedToken = { type: "string", format: "unsafe" } as const;
+
 export const loginResponseSchema = {
   type: "object",
   required: ["access_token", "refresh_token", "user_id", "device_id"],
   properties: {
-    access_token: { type: "string" },
-    refresh_token: { type: ["string", "null"] },
+    access_token: signedToken,
+    refresh_token: { type: ["string", "null"], format: "unsafe" },
     user_id: { type: "string" },
     device_id: { type: "string" },
   },
@@ -14,7 +21,7 @@ export const loginResponseSchema = {
 export const accessTokenResponseSchema = {
   type: "object",
   required: ["access_token"],
-  properties: { access_token: { type: "string" } },
+  properties: { access_token: signedToken },
 } as const;
 
 export const profileResponseSchema = {
