@@ -128,6 +128,7 @@ describe("custom user data", () => {
     await users.insertOne({ user_id: session.user_id, plan: "by-string" });
     assert.equal(claims(await refresh(session)).user_data.plan, "by-string");
   });
+
   it("tokens are written into login and refresh responses as signed, whatever the custom data holds", async () => {
     // The response schemas write tokens unescaped (http/client/schemas.ts): that is sound only while every
     // token is base64url segments and dots, whatever characters the user_data claim carries.

@@ -2,8 +2,8 @@
 
 /**
  * A token this server signed (apps/token-signer.ts): three base64url segments and two dots, so nothing
- * in it needs escaping in JSON. `unsafe` tells fast-json-stringify to write it as it is: checking a
- * 400-800 character token for characters to escape was ~1.5 µs of every login and refresh.
+ * in it needs escaping in JSON. `unsafe` tells fast-json-stringify to write it as it is: checking the
+ * two 800-900 character tokens of a login answer for characters to escape took ~2 µs.
  */
 const signedToken = { type: "string", format: "unsafe" } as const;
 
