@@ -28,7 +28,10 @@ describe("closing a server", () => {
   it("lets logins whose clients hung up finish: their sessions and audit events are written", async () => {
     const dir = mkdtempSync(join(tmpdir(), "gatehouse-drain-"));
     const file = join(dir, "gatehouse.db");
-    const server = await startTestServer({ db: `sqlite:${file}` });
+    // Eight passes instead of two: a hash then takes ~40 ms, so all six logins below are in line before the
+    // first finishes even when other tests load the machine. At the default (~10 ms) a slow arrival let the
+    // first hashes end before the last login came, and the wait below never saw all six at once.
+    const server = await startTestServer({ db: `sqlite:${file}`, config: { passwordHashing: { memoryCost: 19_456, timeCost: 8 } } });
     const email = "drain@example.com";
     const password = "drain-password-1";
     const api = `${server.api}/app/todo-gatehouse/auth/providers/local-userpass`;
