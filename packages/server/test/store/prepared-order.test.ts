@@ -1,8 +1,8 @@
 /**
  * `PreparedQuery.runInOrder` binds values by position: it must refuse an order that is not the compiled
  * statement's, and, given the right one, store what binding by name stores. The audit log's multi-row
- * insert binds this way: every field of every event must land in its own column. On an SQLite file and on
- * PostgreSQL.
+ * insert binds this way: every field of every event must land in its own column, and a refused row must
+ * leave none of its statement behind. On an SQLite file and on PostgreSQL.
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
@@ -73,6 +73,23 @@ for (const engine of storeEngines("gatehouse-prepared-order-", requirement("post
         const expected = { userId: null, provider: null, ip: null, detail: null, actor: null, ...event };
         assert.deepEqual(stored, expected);
       }
+    });
+
+    it("leaves nothing of a multi-row audit insert refused at a later row, in a transaction or on its own", async () => {
+      // Inside a transaction SQLite's insert is `or fail` (misc-repos.ts): what it wrote before the refused
+      // row must go with the transaction's rollback. Outside one, the plain insert writes none of it.
+      const good = (appId: string, i: number): AuditEvent => ({ appId, at: 2_000 + i, type: "login", result: "ok" });
+      const refused = { appId: "half", at: 2_100, type: null, result: "ok" } as unknown as AuditEvent;
+      const inTransaction = store.transaction(async (tx) => {
+        await tx.audit.append(good("before", 0));
+        await tx.audit.appendMany([good("half", 1), good("half", 2), good("half", 3), refused]);
+      });
+      await assert.rejects(inTransaction, /NOT NULL|null value/i);
+      await assert.rejects(store.audit.appendMany([good("alone", 1), refused]), /NOT NULL|null value/i);
+      for (const appId of ["before", "half", "alone"]) assert.deepEqual(await store.audit.list({ appId }), [], appId);
+      // The same statements still store what they are given.
+      await store.transaction((tx) => tx.audit.appendMany([good("after", 1), good("after", 2)]));
+      assert.equal((await store.audit.list({ appId: "after" })).length, 2);
     });
   });
 }
