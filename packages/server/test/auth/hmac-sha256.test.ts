@@ -1,6 +1,5 @@
-/** The tokens' HMAC-SHA256 (apps/hmac-sha256.ts) against RFC 4231's vectors and node:crypto's createHmac. */
+/** The tokens' HMAC-SHA256 (apps/hmac-sha256.ts) against RFC 4231's vectors. */
 import assert from "node:assert/strict";
-import { createHmac, randomBytes, randomInt } from "node:crypto";
 import { describe, it } from "node:test";
 import { HmacSha256 } from "../../src/apps/hmac-sha256.js";
 
@@ -22,17 +21,5 @@ describe("HMAC-SHA256 of the token signer", () => {
       },
     ];
     for (const c of cases) assert.equal(new HmacSha256(c.key).base64url(c.data), b64(c.mac));
-  });
-
-  it("agrees with createHmac for keys of 0 to 200 bytes and messages with multi-byte characters", () => {
-    for (let i = 0; i < 300; i++) {
-      const key = randomBytes(randomInt(0, 201));
-      const message = `${randomBytes(randomInt(0, 400)).toString("base64url")}é€😀${i}`;
-      const hmac = new HmacSha256(key);
-      const expected = createHmac("sha256", key).update(message, "utf8").digest("base64url");
-      assert.equal(hmac.base64url(message), expected);
-      // The padded keys are reused: a second message under the same key is right too.
-      assert.equal(hmac.base64url(`${message}.`), createHmac("sha256", key).update(`${message}.`).digest("base64url"));
-    }
   });
 });
