@@ -32,15 +32,14 @@ export class AuditRepository {
   }
 
   /**
-   * Appends events in order, in multi-row inserts of power-of-two sizes, largest first (37 events: 32, 4
-   * and 1 rows). Each size is a statement prepared once per connection, and a statement for n rows holds
-   * a program that grows with n: with one statement per batch size, every size from 1 to 100 rows
-   * ended up prepared under a varied load, about 6 MB on SQLite; these seven sizes hold a fortieth of it,
-   * for a few statements more per batch.
+   * Appends events in order, in multi-row inserts (see {@link auditStatementRows}: 37 events are 32 and 5
+   * rows). Each size is a statement prepared once per connection, and a statement for n rows holds a
+   * program that grows with n: with one statement for every size from 1 to 100 rows, about 6 MB ended up
+   * prepared on SQLite under a varied load; the sizes used now hold a twentieth of it.
    */
   async appendMany(events: AuditEvent[]): Promise<void> {
     for (let start = 0; start < events.length;) {
-      const rows = largestPowerOfTwoAtMost(Math.min(events.length - start, AUDIT_ROWS_PER_STATEMENT));
+      const rows = auditStatementRows(events.length - start);
       // In placeholder order, row by row: binding ~9 values an event by name cost more than inserting it.
       const values: unknown[] = [];
       for (let i = start; i < start + rows; i++) {
@@ -125,11 +124,21 @@ const rateLimitHit = new PreparedQuery((db: Kysely<Database>, p) =>
 );
 /** The largest statement's rows (a power of two); 9 parameters a row, far below either engine's limit. */
 const AUDIT_ROWS_PER_STATEMENT = 64;
-const largestPowerOfTwoAtMost = (n: number): number => 2 ** Math.floor(Math.log2(n));
+/** Batches up to this many events are one statement of exactly their size. */
+const AUDIT_EXACT_ROWS = 16;
+/**
+ * The rows of the next insert when `left` events remain: all of them up to 16, else the largest power of
+ * two (at most 64). The group commit's batches under load are mostly under 16 events; as one statement
+ * such a batch needs no transaction around it (a single statement is atomic), where split into powers of
+ * two it took two or three statements and a BEGIN and COMMIT through the query builder.
+ */
+function auditStatementRows(left: number): number {
+  return left <= AUDIT_EXACT_ROWS ? left : 2 ** Math.floor(Math.log2(Math.min(left, AUDIT_ROWS_PER_STATEMENT)));
+}
 /** How many INSERT statements {@link AuditRepository.appendMany} runs for `rows` events. */
 export function auditInsertStatements(rows: number): number {
   let statements = 0;
-  for (let left = rows; left > 0; left -= largestPowerOfTwoAtMost(Math.min(left, AUDIT_ROWS_PER_STATEMENT))) statements++;
+  for (let left = rows; left > 0; left -= auditStatementRows(left)) statements++;
   return statements;
 }
 /** An audit event's columns, in the order {@link AuditRepository.appendMany} gives their values. */
