@@ -4,9 +4,9 @@ import { createHmac } from "node:crypto";
  * HMAC-SHA256 of one signing key, for the tokens' JWS signatures.
  *
  * node:crypto's `createHmac` on the key's bytes. Earlier this was RFC 2104 by hand over the one-shot
- * `hash`, when `createHmac`'s per-call set-up cost several times the two compressions; on Node 20.20 with
- * OpenSSL 3.0.19 `createHmac` is the cheaper of the two (3.3–4.6 µs against 4.5–5.8 µs a 350-byte token,
- * docs/performance.md, session 11).
+ * `hash`, when `createHmac`'s per-call set-up cost several times the two compressions. On Node 20.20 with
+ * OpenSSL 3.0.19 `createHmac` is the cheaper of the two: 3.0–5.3 µs against 5.4–5.9 µs for a 350-byte
+ * signing input (docs/performance.md, session 11).
  */
 export class HmacSha256 {
   constructor(private readonly key: Buffer) {}
