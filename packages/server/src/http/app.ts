@@ -9,6 +9,7 @@ import { apiKeyRoutes } from "./client/routes-api-keys.js";
 import { installBodyLimits, MAX_BODY_LIMIT } from "./body-limits.js";
 import { deferredCompilers, trackSchemaCompilation } from "./lazy-schemas.js";
 import { trackHandlers } from "./in-flight.js";
+import { ResponseWrites } from "./write-coalescing.js";
 import { clientErrorHandler, corsOrigin, frameworkError, setSecurityHeaders } from "./hardening.js";
 import { compileProxyTrust, type ProxyTrust } from "./proxy-trust.js";
 import { adminRoutes } from "./admin/index.js";
@@ -69,15 +70,19 @@ export async function buildHttpApp(services: Services, options: HttpOptions): Pr
   trackSchemaCompilation(app, compilation);
   trackHandlers(app);
   installBodyParsers(app);
+  const writes = new ResponseWrites((error) => app.log.error({ err: error }, "writing a response failed"));
   // One hook for what every request needs before its route: the security headers (CORS preflights, which
-  // the CORS plugin answers from its own hook, included) and settings operators changed on another
-  // instance (providers, refresh lifetime). Callback style: the hot path (a fresh copy) costs no promise.
+  // the CORS plugin answers from its own hook, included), the turn's response writes held together, and
+  // settings operators changed on another instance (providers, refresh lifetime). Callback style: the hot
+  // path (a fresh copy) costs no promise.
   app.addHook("onRequest", (_req, reply, done) => {
+    writes.requestArrived();
     setSecurityHeaders(reply);
     const reloading = services.admin.runtime.fresh();
     if (!reloading) return done();
     reloading.then(() => done(), done);
   });
+  app.addHook("onSend", writes.onSend);
   // Only routes with a body schema need it; a route without hooks of a kind skips that step entirely.
   app.addHook("onRoute", (route) => {
     if (route.schema?.body) route.preValidation = [prepareBody, ...[route.preValidation ?? []].flat()];
