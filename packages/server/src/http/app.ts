@@ -9,7 +9,7 @@ import { apiKeyRoutes } from "./client/routes-api-keys.js";
 import { installBodyLimits, MAX_BODY_LIMIT } from "./body-limits.js";
 import { deferredCompilers, trackSchemaCompilation } from "./lazy-schemas.js";
 import { trackHandlers } from "./in-flight.js";
-import { ResponseWrites } from "./write-coalescing.js";
+import { NO_WRITE_TURN, ResponseWrites } from "./write-coalescing.js";
 import { clientErrorHandler, corsOrigin, frameworkError, setSecurityHeaders } from "./hardening.js";
 import { compileProxyTrust, type ProxyTrust } from "./proxy-trust.js";
 import { adminRoutes } from "./admin/index.js";
@@ -71,12 +71,13 @@ export async function buildHttpApp(services: Services, options: HttpOptions): Pr
   trackHandlers(app);
   installBodyParsers(app);
   const writes = new ResponseWrites((error) => app.log.error({ err: error }, "writing a response failed"));
+  app.decorateRequest("writeTurn", NO_WRITE_TURN);
   // One hook for what every request needs before its route: the security headers (CORS preflights, which
   // the CORS plugin answers from its own hook, included), the turn's response writes held together, and
   // settings operators changed on another instance (providers, refresh lifetime). Callback style: the hot
   // path (a fresh copy) costs no promise.
-  app.addHook("onRequest", (_req, reply, done) => {
-    writes.requestArrived();
+  app.addHook("onRequest", (req, reply, done) => {
+    writes.requestArrived(req);
     setSecurityHeaders(reply);
     const reloading = services.admin.runtime.fresh();
     if (!reloading) return done();

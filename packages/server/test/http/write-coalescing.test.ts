@@ -9,11 +9,12 @@ import { connect } from "node:net";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { ResponseWrites } from "../../src/http/write-coalescing.js";
+import { NO_WRITE_TURN, ResponseWrites } from "../../src/http/write-coalescing.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
 
-const request = {} as FastifyRequest;
 const reply = {} as FastifyReply;
+/** A request as the hooks see it: only its turn stamp matters here. */
+const aRequest = () => ({ writeTurn: NO_WRITE_TURN }) as FastifyRequest;
 
 /** Runs `work` inside an I/O callback: the phase in which a server reads its requests. */
 function inIoPhase(work: (finish: (error?: unknown) => void) => void): Promise<void> {
@@ -29,10 +30,11 @@ describe("response writes", () => {
     const writes = new ResponseWrites((error) => assert.fail(String(error)));
     const written: unknown[] = [];
     await inIoPhase((finish) => {
-      writes.requestArrived();
-      writes.onSend(request, reply, "first", (error, payload) => written.push(error, payload));
-      writes.requestArrived();
-      writes.onSend(request, reply, "second", (error, payload) => written.push(error, payload));
+      const [first, second] = [aRequest(), aRequest()];
+      writes.requestArrived(first);
+      writes.onSend(first, reply, "first", (error, payload) => written.push(error, payload));
+      writes.requestArrived(second);
+      writes.onSend(second, reply, "second", (error, payload) => written.push(error, payload));
       assert.deepEqual(written, [], "held while the turn is still reading");
       // Scheduled after the coalescer's own check-phase work, so it runs once that is done.
       setImmediate(() => {
@@ -51,11 +53,12 @@ describe("response writes", () => {
   it("writes at once an answer produced after the reads, as a batch committed in the check phase resolves it", async () => {
     const writes = new ResponseWrites((error) => assert.fail(String(error)));
     await inIoPhase((finish) => {
-      writes.requestArrived();
+      const login = aRequest();
+      writes.requestArrived(login);
       // A group commit waits for this phase too (store/group-commit.ts), started by a request of this turn.
       setImmediate(() => {
         let written: unknown;
-        writes.onSend(request, reply, "committed", (_error, payload) => (written = payload));
+        writes.onSend(login, reply, "committed", (_error, payload) => (written = payload));
         finish(written === "committed" ? undefined : new Error(`held: ${String(written)}`));
       });
     });
@@ -64,15 +67,40 @@ describe("response writes", () => {
   it("writes at once when no request has arrived in the turn", async () => {
     const writes = new ResponseWrites((error) => assert.fail(String(error)));
     await inIoPhase((finish) => {
-      writes.requestArrived();
+      const call = aRequest();
+      writes.requestArrived(call);
       setImmediate(() => {
-        // The next turn: a worker's reply or a timer, no request read before it.
+        // The next turn: a timer, no request read before it.
         setTimeout(() => {
           let written: unknown;
-          writes.onSend(request, reply, "later", (_error, payload) => (written = payload));
+          writes.onSend(call, reply, "later", (_error, payload) => (written = payload));
           finish(written === "later" ? undefined : new Error("held"));
         }, 1);
       });
+    });
+  });
+
+  it("writes at once an answer to an earlier turn's request while this turn reads others, as a function worker's reply", async () => {
+    const writes = new ResponseWrites((error) => assert.fail(String(error)));
+    const call = aRequest();
+    await inIoPhase((finish) => {
+      writes.requestArrived(call);
+      finish();
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    const written: unknown[] = [];
+    await inIoPhase((finish) => {
+      const profile = aRequest();
+      writes.requestArrived(profile);
+      writes.onSend(call, reply, "result", (_error, payload) => written.push(payload));
+      writes.onSend(profile, reply, "profile", (_error, payload) => written.push(payload));
+      try {
+        assert.deepEqual(written, ["result"], "the earlier call's answer out at once, this turn's held");
+      } catch (error) {
+        finish(error);
+        return;
+      }
+      setImmediate(() => finish(written.length === 2 && written[1] === "profile" ? undefined : new Error(String(written))));
     });
   });
 
@@ -81,11 +109,13 @@ describe("response writes", () => {
     const writes = new ResponseWrites((error) => reported.push(error));
     const written: unknown[] = [];
     await inIoPhase((finish) => {
-      writes.requestArrived();
-      writes.onSend(request, reply, "a", () => {
+      const [a, b] = [aRequest(), aRequest()];
+      writes.requestArrived(a);
+      writes.requestArrived(b);
+      writes.onSend(a, reply, "a", () => {
         throw new Error("socket gone");
       });
-      writes.onSend(request, reply, "b", (_error, payload) => written.push(payload));
+      writes.onSend(b, reply, "b", (_error, payload) => written.push(payload));
       setImmediate(() => {
         try {
           assert.deepEqual(written, ["b"]);
