@@ -5,7 +5,7 @@ import { getSession, onSessionChange, type AdminSession } from "./api/session.js
 import type { AdminApp } from "./api/types.js";
 import { ErrorState, Loading } from "./components/states.js";
 import { useLoad } from "./lib/async.js";
-import { focusViewHeading, takeSignedIn } from "./lib/focus.js";
+import { focusViewHeading, markPicked, takePicked, takeSignedIn } from "./lib/focus.js";
 import { href, navigate, useRoute, type Route } from "./lib/router.js";
 import { AppsView } from "./views/apps.js";
 import { EventsView } from "./views/events.js";
@@ -48,9 +48,7 @@ function Shell({ session }: { session: AdminSession }) {
     if (!viewReady) return;
     const follows = firstRoute.current ? takeSignedIn() : true;
     firstRoute.current = false;
-    // Not away from the app picker: its arrow keys change the app, and the next press must still reach it.
-    const onPicker = document.activeElement instanceof HTMLElement && document.activeElement.closest(".app-picker") !== null;
-    if (follows && !onPicker) focusViewHeading();
+    if (follows && !takePicked()) focusViewHeading();
   }, [routeKey, viewReady]);
 
   return (
@@ -94,7 +92,10 @@ function Shell({ session }: { session: AdminSession }) {
               onChange={(e) => {
                 const next = (e.currentTarget as HTMLSelectElement).value;
                 const view = route.view === "apps" || route.view === "user" ? "users" : route.view;
-                navigate({ view, appId: next });
+                const target: Route = { view, appId: next };
+                // Marked only for a real change: a flag left unread would keep focus off the next view.
+                if (href(target) !== location.hash) markPicked();
+                navigate(target);
               }}
             >
               {appList.map((a) => (

@@ -26,3 +26,24 @@ export function takeSignedIn(): boolean {
   signedInJustNow = false;
   return was;
 }
+
+let pickedJustNow = false;
+
+/**
+ * The app picker is about to change the route: its arrow keys change the app, so the next press must still
+ * reach it, and the view that follows must not take focus.
+ */
+export function markPicked(): void {
+  pickedJustNow = true;
+}
+
+/**
+ * Whether the route change now came from the app picker (asked once). A flag set by the picker rather than
+ * where focus is when the view renders: under load the view may render after the user has tabbed on, and
+ * focus would then be pulled back from wherever they went.
+ */
+export function takePicked(): boolean {
+  const was = pickedJustNow;
+  pickedJustNow = false;
+  return was;
+}
