@@ -17,7 +17,7 @@ import type { ConsoleAssets } from "./console/assets.js";
 import { consoleRoutes } from "./console/routes.js";
 import { oauthRoutes } from "./client/routes-oauth.js";
 import { installRequestMetrics, opsRoutes, type OpsOptions } from "./ops-routes.js";
-import { installBodyParsers, prepareBody, rewriteAbsoluteUrl, sendError, toGatehouseError } from "./transport.js";
+import { installBodyParsers, prepareBody, rewriteAbsoluteUrl, sendError, skipParsingWithoutBody, toGatehouseError } from "./transport.js";
 import type { ResolvedServerConfig } from "../server-config.js";
 
 /** The HTTP server as the rest of the code sees it (only http/ imports Fastify itself). */
@@ -78,6 +78,7 @@ export async function buildHttpApp(services: Services, options: HttpOptions): Pr
   // path (a fresh copy) costs no promise.
   app.addHook("onRequest", (req, reply, done) => {
     writes.requestArrived(req);
+    skipParsingWithoutBody(req);
     setSecurityHeaders(reply);
     const reloading = services.admin.runtime.fresh();
     if (!reloading) return done();

@@ -48,6 +48,25 @@ describe("transport rules of PROTOCOL.md §1 (raw HTTP)", () => {
     assert.equal(profile.status, 200);
   });
 
+  it("serves a bodiless request whatever its Content-Type, and still parses a chunked body", async () => {
+    const anon = `${V2}/app/todo-gatehouse/auth/providers/anon-user/login`;
+    for (const type of ["application/json", "text/plain", "not a media type;;"]) {
+      const res = await raw("POST", anon, { "content-type": type, "content-length": "0" });
+      assert.equal(res.status, 200, `${type}: ${res.body}`);
+      assert.match(JSON.parse(res.body).device_id, /^[0-9a-f]{24}$/);
+    }
+    // Transfer-Encoding without Content-Length: a body of unknown length, which must still be read.
+    const register = `${V2}/app/todo-gatehouse/auth/providers/local-userpass/register`;
+    const body = JSON.stringify({ email: "chunked@example.com", password: "secret-123" });
+    const chunked = await raw("POST", register, { "content-type": "application/json", "transfer-encoding": "chunked" }, body);
+    assert.equal(chunked.status, 201, chunked.body);
+    const bodiless = await raw("POST", register, { "content-type": "application/json", "content-length": "0" });
+    assert.equal(bodiless.status, 400);
+    assert.equal(JSON.parse(bodiless.body).error_code, "MissingParameter");
+    const foreign = await raw("POST", register, { "content-type": "text/plain", "transfer-encoding": "chunked" }, "{}");
+    assert.equal(foreign.status, 415);
+  });
+
   it("reads a login body sent as application/json;charset=utf-8 with core's provider key and EJSON", async () => {
     const body = JSON.stringify({
       provider: "anon-user",
