@@ -24,8 +24,8 @@ export function rewriteAbsoluteUrl(url: string | undefined): string {
  * Lets Fastify take its bodiless path for a request that carries a Content-Type but no body. A request
  * with neither Content-Length nor Transfer-Encoding has no body (RFC 9112 §6.3), yet Fastify runs the
  * content-type parser whenever the header is there: a stream read, three listeners and an async resource
- * to learn the body is empty, ~3 µs of a refresh (SDKs send it as a bodiless POST with a JSON content type).
- * Either parser would have answered `undefined`.
+ * to learn the body is empty: ~4 µs of a refresh, which realm-core sends as a bodiless POST with a JSON
+ * content type (docs/performance.md, session 13). Either parser would have answered `undefined`.
  */
 export function skipParsingWithoutBody(req: FastifyRequest): void {
   const headers = req.raw.headers;
