@@ -13,37 +13,36 @@ export function focusViewHeading(): void {
   } else document.querySelector<HTMLElement>("main")?.focus();
 }
 
-let signedInJustNow = false;
+/** A flag set by one event and read once by the view that follows it. */
+function oneShot(): { mark: () => void; take: () => boolean } {
+  let set = false;
+  return {
+    mark: () => {
+      set = true;
+    },
+    take: () => {
+      const was = set;
+      set = false;
+      return was;
+    },
+  };
+}
 
+const signedIn = oneShot();
 /** The sign-in form is about to disappear: the first view should take focus. */
-export function markSignedIn(): void {
-  signedInJustNow = true;
-}
-
+export const markSignedIn = signedIn.mark;
 /** Whether the view appearing now follows a sign-in (asked once). */
-export function takeSignedIn(): boolean {
-  const was = signedInJustNow;
-  signedInJustNow = false;
-  return was;
-}
+export const takeSignedIn = signedIn.take;
 
-let pickedJustNow = false;
-
+const picked = oneShot();
 /**
  * The app picker is about to change the route: its arrow keys change the app, so the next press must still
  * reach it, and the view that follows must not take focus.
  */
-export function markPicked(): void {
-  pickedJustNow = true;
-}
-
+export const markPicked = picked.mark;
 /**
  * Whether the route change now came from the app picker (asked once). A flag set by the picker rather than
  * where focus is when the view renders: under load the view may render after the user has tabbed on, and
  * focus would then be pulled back from wherever they went.
  */
-export function takePicked(): boolean {
-  const was = pickedJustNow;
-  pickedJustNow = false;
-  return was;
-}
+export const takePicked = picked.take;
