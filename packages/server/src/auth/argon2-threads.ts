@@ -1,19 +1,15 @@
-import { createRequire } from "node:module";
-import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
+import { readlink } from "node:fs/promises";
+import { availableParallelism, getPriority, setPriority } from "node:os";
+import { hash as hashOnPool, verify as verifyOnPool } from "@node-rs/argon2";
 
 /**
- * How much lower than the event loop an argon2 thread is scheduled (Linux niceness added to the
- * process's, at most 19). With argon2
- * keeping every core busy, a thread of equal priority shares a core with the event loop, so a request
- * that needs a few hundred microseconds of CPU waits for a time slice first: profile p99 of 50–80 ms
- * while logins ran. Lowered, argon2 takes what the event loop leaves. Not lower: other processes on
- * the host at the default priority would then take most of argon2's share under load.
+ * How much lower than the event loop libuv's pool threads are scheduled (Linux niceness added to the
+ * process's, at most 19). With argon2 keeping every core busy, a thread of equal priority shares a core
+ * with the event loop, so a request that needs a few hundred microseconds of CPU waits for a time slice
+ * first: profile p99 of 50–80 ms while logins ran. Lowered, argon2 takes what the event loop leaves. Not
+ * lower: other processes on the host at the default priority would then take most of argon2's share.
  */
 export const ARGON2_NICENESS = 5;
-
-/** Jobs sent to one thread at once: one computing, one waiting in its port so it never idles between. */
-const DEPTH = 2;
 
 /** argon2id options as `@node-rs/argon2` takes them. */
 export interface Argon2Options {
@@ -33,85 +29,65 @@ interface Pending {
 }
 
 /**
- * The thread's whole program, run with `eval` (no file to find from `dist/` or under tsx): lower its
- * own priority by {@link ARGON2_NICENESS} below the process's, then compute each job synchronously and
- * answer with its id. `setpriority` with a thread id affects that thread only (Linux); elsewhere the
- * thread keeps the process's priority.
+ * The size of this process's libuv pool, read as libuv reads it when the pool starts: the
+ * `UV_THREADPOOL_SIZE` of the environment, 4 when unset, at least 1 and at most 1024.
  */
-const THREAD_SOURCE = `
-const { parentPort, workerData } = require("node:worker_threads");
-const argon2 = require(workerData.argon2);
-try {
-  const os = require("node:os");
-  const self = require("node:fs").readlinkSync("/proc/thread-self");
-  const tid = Number(self.slice(self.lastIndexOf("/") + 1));
-  os.setPriority(tid, Math.min(19, os.getPriority(tid) + workerData.niceness));
-} catch {}
-parentPort.on("message", ({ id, job }) => {
-  try {
-    const value = job.op === "hash" ? argon2.hashSync(job.password, job.options) : argon2.verifySync(job.hash, job.password);
-    parentPort.postMessage({ id, value });
-  } catch (error) {
-    parentPort.postMessage({ id, error: String(error && error.message ? error.message : error) });
-  }
-});
-`;
+export function threadPoolSize(env: NodeJS.ProcessEnv = process.env): number {
+  const chosen = env.UV_THREADPOOL_SIZE;
+  if (chosen === undefined) return 4;
+  return Math.min(1024, Math.max(1, Math.trunc(Number.parseInt(chosen, 10)) || 1));
+}
 
-/** One argon2 thread and the jobs it was handed, oldest first. */
-class Argon2Thread {
-  readonly jobs = new Map<number, Pending>();
-  private readonly worker: Worker;
+const lowered = new Set<number>();
+let lowering: Promise<void> | undefined;
 
-  constructor(argon2: string, onIdle: () => void, onExit: (thread: Argon2Thread) => void) {
-    this.worker = new Worker(THREAD_SOURCE, { eval: true, workerData: { argon2, niceness: ARGON2_NICENESS }, stdout: false });
-    // An idle thread never keeps the process alive; one with a job does (a CLI awaiting a hash). Once
-    // more when it is up: a thread started beside the first job, with none of its own yet, otherwise held
-    // its message port referenced.
-    this.worker.unref();
-    this.worker.once("online", () => {
-      if (this.jobs.size === 0) this.worker.unref();
-    });
-    this.worker.on("message", ({ id, value, error }: { id: number; value?: string | boolean; error?: string }) => {
-      const pending = this.jobs.get(id);
-      this.jobs.delete(id);
-      if (this.jobs.size === 0) this.worker.unref();
-      if (error === undefined) pending?.resolve(value!);
-      else pending?.reject(new Error(error));
-      onIdle();
-    });
-    this.worker.on("error", (error) => this.fail(error));
-    this.worker.on("exit", (code) => {
-      this.fail(new Error(`argon2 thread exited (${code})`));
-      onExit(this);
-    });
-  }
-
-  send(id: number, pending: Pending): void {
-    if (this.jobs.size === 0) this.worker.ref();
-    this.jobs.set(id, pending);
-    this.worker.postMessage({ id, job: pending.job });
-  }
-
-  private fail(error: Error): void {
-    for (const pending of this.jobs.values()) pending.reject(error);
-    this.jobs.clear();
-  }
+/**
+ * Lowers every thread of libuv's pool by {@link ARGON2_NICENESS}, once per process. Node never names them,
+ * but a `readlink` of `/proc/thread-self` runs on a pool thread and answers with that thread's id; rounds
+ * of as many as there are threads reach all of them. `setpriority` with a thread id affects that thread
+ * only (Linux); elsewhere the pool keeps the process's priority. The pool's other jobs (file reads, DNS
+ * lookups) run lowered too: they wait for a core behind the event loop, as argon2 does.
+ */
+function lowerPoolThreads(size: number): Promise<void> {
+  lowering ??= (async () => {
+    for (let round = 0; round < 64 && lowered.size < size; round++) {
+      let links: string[];
+      try {
+        links = await Promise.all(Array.from({ length: size }, () => readlink("/proc/thread-self")));
+      } catch {
+        return;
+      }
+      for (const link of links) {
+        const tid = Number(link.slice(link.lastIndexOf("/") + 1));
+        if (!Number.isSafeInteger(tid) || tid === process.pid || lowered.has(tid)) continue;
+        lowered.add(tid);
+        try {
+          setPriority(tid, Math.min(19, getPriority(tid) + ARGON2_NICENESS));
+        } catch {
+          // Not permitted here (a sandbox): argon2 then runs at the process's priority.
+        }
+      }
+    }
+  })();
+  return lowering;
 }
 
 /**
- * argon2id on threads of its own, one per core, each scheduled below the event loop
- * ({@link ARGON2_NICENESS}): the event loop gets a core whenever it has work, and argon2 the rest. Not on
- * libuv's pool, which is one FIFO queue shared with file system calls, so argon2 there had to be capped
- * below the pool's size. Each thread holds at most {@link DEPTH} jobs (one computing, 19 MiB of argon2
- * memory, and the next); the others wait here in order. All threads start with the first job.
+ * argon2id on libuv's pool, at most one job per core at once (19 MiB each), its threads below the event
+ * loop's priority; the other jobs wait here in order. No thread of its own: two Node workers cost ~21 MB,
+ * the peak memory row's whole shortfall (docs/performance.md, session 14).
+ *
+ * Each lane should find the thread it last ran on: a hash that starts on another pool thread costs
+ * 0.6–1.2 ms more CPU (the pool wakes its threads in turn). `gatehouse serve` therefore sizes the pool to
+ * the cores (`bin/gatehouse.cjs`), so a lane's next job goes to the thread that just finished; other pool
+ * jobs then wait for at most one hash. In a process whose pool is larger, argon2 still works, more slowly.
  */
 export class Argon2Threads {
-  private readonly threads: Argon2Thread[] = [];
   private readonly waiting: Pending[] = [];
-  private nextId = 0;
-  private readonly argon2 = createRequire(import.meta.url).resolve("@node-rs/argon2");
+  private running = 0;
+  private readonly poolSize = threadPoolSize();
 
-  constructor(private readonly size: number = availableParallelism()) {}
+  constructor(private readonly size: number = Math.min(availableParallelism(), threadPoolSize())) {}
 
   hash(password: string, options: Argon2Options): Promise<string> {
     return this.submit({ op: "hash", password, options }) as Promise<string>;
@@ -121,15 +97,9 @@ export class Argon2Threads {
     return this.submit({ op: "verify", hash, password }) as Promise<boolean>;
   }
 
-  /** Jobs computing (one per busy thread) and jobs waiting behind them (the argon2 gauges). */
+  /** Jobs computing and jobs waiting behind them (the argon2 gauges). */
   load(): { running: number; waiting: number } {
-    let running = 0;
-    let queued = this.waiting.length;
-    for (const thread of this.threads) {
-      if (thread.jobs.size > 0) running++;
-      queued += Math.max(0, thread.jobs.size - 1);
-    }
-    return { running, waiting: queued };
+    return { running: this.running, waiting: this.waiting.length };
   }
 
   private submit(job: Job): Promise<string | boolean> {
@@ -139,30 +109,26 @@ export class Argon2Threads {
     });
   }
 
-  /**
-   * Hands waiting jobs to the least busy threads. Every thread starts with the first job (in a server,
-   * the start-up dummy hash): a thread's start costs a few MB for a moment, and started with the first
-   * burst of concurrent logins that came on top of the 19 MiB each of the jobs already computing.
-   */
   private dispatch(): void {
-    if (this.waiting.length === 0) return;
-    while (this.threads.length < this.size) {
-      this.threads.push(
-        new Argon2Thread(
-          this.argon2,
-          () => this.dispatch(),
-          (gone) => {
-            this.threads.splice(this.threads.indexOf(gone), 1);
-            this.dispatch();
-          },
-        ),
-      );
+    while (this.running < this.size && this.waiting.length > 0) {
+      this.running++;
+      void this.run(this.waiting.shift()!);
     }
-    while (this.waiting.length > 0) {
-      let target: Argon2Thread | undefined;
-      for (const thread of this.threads) if (!target || thread.jobs.size < target.jobs.size) target = thread;
-      if (!target || target.jobs.size >= DEPTH) return;
-      target.send(this.nextId++, this.waiting.shift()!);
+  }
+
+  private async run({ job, resolve, reject }: Pending): Promise<void> {
+    let outcome: { value: string | boolean } | { error: Error };
+    try {
+      await lowerPoolThreads(this.poolSize);
+      const value = await (job.op === "hash" ? hashOnPool(job.password, job.options) : verifyOnPool(job.hash, job.password));
+      outcome = { value };
+    } catch (error) {
+      outcome = { error: error instanceof Error ? error : new Error(String(error)) };
     }
+    // The next job first: its lane's thread is idle until it gets one.
+    this.running--;
+    this.dispatch();
+    if ("value" in outcome) resolve(outcome.value);
+    else reject(outcome.error);
   }
 }

@@ -3,7 +3,7 @@ import { Argon2Threads } from "./argon2-threads.js";
 // Algorithm.Argon2id of @node-rs/argon2 (an ambient const enum, which verbatimModuleSyntax cannot import).
 const ARGON2ID = 2;
 
-/** The process's argon2 threads (auth/argon2-threads.ts), shared by every hasher in it. */
+/** The process's argon2 lanes on libuv's pool (auth/argon2-threads.ts), shared by every hasher in it. */
 const argon2Threads = new Argon2Threads();
 
 /** argon2 jobs of this process: computing, and queued behind the slots. */
@@ -34,9 +34,9 @@ export interface ForeignHashVerifier {
 export const PASSWORD_NOT_SET = "";
 
 /**
- * argon2id password hashing in PHC format. Hashing runs on threads of its own below the event loop's
- * priority (auth/argon2-threads.ts), never inside a database transaction, so one login cannot stall
- * other requests.
+ * argon2id password hashing in PHC format. Hashing runs on libuv's pool below the event loop's priority
+ * (auth/argon2-threads.ts), never inside a database transaction, so one login cannot stall other
+ * requests.
  */
 export class PasswordHasher {
   /** A hash of a random password, verified against when the account does not exist (same work, no timing oracle). */

@@ -1,18 +1,18 @@
 /**
- * argon2id on its own threads (auth/argon2-threads.ts): the same hashes as `@node-rs/argon2` on the
- * event loop's side, errors reported per job, at most one job computing per thread, and (Linux) the
- * threads scheduled below the event loop.
+ * argon2id on libuv's pool (auth/argon2-threads.ts): the same hashes as `@node-rs/argon2` called directly,
+ * errors reported per job, at most one job computing per lane, no thread of its own, (Linux) the pool's
+ * threads scheduled below the event loop, and the bin entry's pool size.
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdtemp, readlink, rm, writeFile } from "node:fs/promises";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { hash as hashDirect, verify as verifyDirect } from "@node-rs/argon2";
-import { ARGON2_NICENESS, Argon2Threads } from "../../src/auth/argon2-threads.js";
+import { ARGON2_NICENESS, Argon2Threads, threadPoolSize } from "../../src/auth/argon2-threads.js";
 
 const options = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1, outputLen: 32 };
 
@@ -41,7 +41,7 @@ describe("argon2 threads", () => {
     assert.deepEqual(ok, { status: "fulfilled", value: true });
   });
 
-  it("computes at most one job per thread, runs every job, and reports the queue", async () => {
+  it("computes at most one job per lane, runs every job, and reports the queue", async () => {
     const threads = new Argon2Threads(2);
     const jobs = Array.from({ length: 7 }, (_, i) => threads.hash(`pw-${i}`, options));
     const load = threads.load();
@@ -53,30 +53,71 @@ describe("argon2 threads", () => {
     assert.deepEqual(threads.load(), { running: 0, waiting: 0 });
   });
 
-  it("runs below the event loop's priority", { skip: existsSync("/proc/thread-self") ? false : "needs Linux /proc" }, async () => {
-    const main = niceness(process.pid);
-    const lowered = Math.min(19, main + ARGON2_NICENESS);
-    assert.ok(lowered > main, "a test process already at the lowest priority cannot tell");
-    const count = () => readdirSync("/proc/self/task").filter((tid) => niceness(tid) === lowered).length;
-    const before = count();
-    const threads = new Argon2Threads(2);
-    await Promise.all([threads.hash("a", options), threads.hash("b", options)]);
-    // The event loop's thread keeps the process's priority; the two new argon2 threads are lowered.
-    assert.equal(niceness(process.pid), main);
-    assert.equal(count() - before, 2);
-  });
+  it(
+    "runs libuv's pool below the event loop's priority",
+    { skip: existsSync("/proc/thread-self") ? false : "needs Linux /proc" },
+    async () => {
+      const main = niceness(process.pid);
+      const lowered = Math.min(19, main + ARGON2_NICENESS);
+      assert.ok(lowered > main, "a test process already at the lowest priority cannot tell");
+      const threads = new Argon2Threads(2);
+      await Promise.all([threads.hash("a", options), threads.hash("b", options)]);
+      // Every pool thread a readlink reaches (it runs on one) is lowered; the event loop's thread is not.
+      const reached = new Set<number>();
+      for (let round = 0; round < 16; round++) {
+        const links = await Promise.all(Array.from({ length: threadPoolSize() }, () => readlink("/proc/thread-self")));
+        for (const link of links) reached.add(Number(link.slice(link.lastIndexOf("/") + 1)));
+      }
+      assert.ok(reached.size >= 2, `reached ${reached.size} pool threads`);
+      for (const tid of reached) assert.equal(niceness(tid), lowered, `pool thread ${tid}`);
+      assert.equal(niceness(process.pid), main);
+    },
+  );
 
-  it("starts every thread with the first job", { skip: existsSync("/proc/self/task") ? false : "needs Linux /proc" }, async () => {
+  it("starts no thread of its own", { skip: existsSync("/proc/self/task") ? false : "needs Linux /proc" }, async () => {
+    await readlink("/proc/self"); // libuv's pool is up
     const tasks = () => readdirSync("/proc/self/task").length;
     const before = tasks();
     const threads = new Argon2Threads(2);
-    // One job, and the second thread is started too, so that its start-up memory is not added later to
-    // the first burst of concurrent jobs, each holding 19 MiB. A worker's thread exists once `new Worker` returns.
-    const first = threads.hash("a", options);
-    assert.equal(tasks() - before, 2);
-    await first;
-    await Promise.all([threads.hash("b", options), threads.hash("c", options)]);
-    assert.equal(tasks() - before, 2, "no thread beyond the pool's size");
+    await Promise.all([threads.hash("b", options), threads.hash("c", options), threads.verify(await threads.hash("d", options), "d")]);
+    assert.equal(tasks(), before);
+  });
+
+  it("reads the pool's size as libuv does", () => {
+    assert.equal(threadPoolSize({}), 4);
+    assert.equal(threadPoolSize({ UV_THREADPOOL_SIZE: "2" }), 2);
+    assert.equal(threadPoolSize({ UV_THREADPOOL_SIZE: "0" }), 1);
+    assert.equal(threadPoolSize({ UV_THREADPOOL_SIZE: "lots" }), 1);
+    assert.equal(threadPoolSize({ UV_THREADPOOL_SIZE: "5000" }), 1024);
+  });
+
+  it("the bin entry sizes the pool to the cores, unless the operator chose a size", async () => {
+    const bin = fileURLToPath(new URL("../../bin/gatehouse.cjs", import.meta.url));
+    const dir = await mkdtemp(join(tmpdir(), "gatehouse-pool-"));
+    after(() => rm(dir, { recursive: true, force: true }));
+    // Preloaded before the bin: at exit, the size in force and the pool's threads (the ones a readlink reaches).
+    const probe = join(dir, "probe.cjs");
+    await writeFile(
+      probe,
+      `process.on("exit", () => console.log(JSON.stringify({ size: process.env.UV_THREADPOOL_SIZE, threads: require("node:fs").readdirSync("/proc/self/task").length })));`,
+    );
+    const run = async (env: NodeJS.ProcessEnv) => {
+      const child = spawn(process.execPath, ["-r", probe, bin, "--version"], {
+        env: { ...process.env, ...env },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let output = "";
+      child.stdout.on("data", (chunk) => (output += chunk));
+      child.stderr.on("data", (chunk) => (output += chunk));
+      assert.equal(await new Promise((resolve) => child.on("exit", resolve)), 0, output);
+      return JSON.parse(output.trim().split("\n").at(-1)!) as { size: string; threads: number };
+    };
+    const sized = await run({ UV_THREADPOOL_SIZE: undefined });
+    assert.equal(sized.size, String(availableParallelism()));
+    const chosen = await run({ UV_THREADPOOL_SIZE: "3" });
+    assert.equal(chosen.size, "3");
+    // The size took: the pool started after the bin set it, so one more chosen thread is one more thread.
+    assert.equal(chosen.threads - sized.threads, 3 - availableParallelism());
   });
 
   it("a process whose jobs are done exits by itself, the thread that never had a job included", { timeout: 60_000 }, async () => {
