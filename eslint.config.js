@@ -31,4 +31,10 @@ export default tseslint.config(
       globals: { exports: "writable", context: "readonly", EJSON: "readonly", BSON: "readonly", require: "readonly" },
     },
   },
+  {
+    // CommonJS entries (the bin, which must run before an ES module loader starts libuv's pool).
+    files: ["**/*.cjs"],
+    languageOptions: { sourceType: "commonjs", globals: { require: "readonly", module: "writable" } },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
 );

@@ -18,6 +18,8 @@ const tmp = await mkdtemp(join(os.tmpdir(), "gatehouse-prof-"));
 const child = fork(join(root, "bench/server.mjs"), [join(tmp, "bench.db"), "examples/todo,bench/app"], {
   cwd: root,
   execArgv: ["--cpu-prof", `--cpu-prof-dir=${tmp}`],
+  // libuv's pool sized as the bin entry sizes it (packages/server/bin/gatehouse.cjs; bench/run.mjs, SERVER_ENV).
+  env: { ...process.env, UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? String(os.availableParallelism()) },
   stdio: ["ignore", "inherit", "ignore", "ipc"],
 });
 const url = await new Promise((resolve) => child.on("message", (m) => m.type === "ready" && resolve(m.url)));

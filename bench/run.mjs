@@ -48,7 +48,8 @@ const WORKERS = Number(argValue("--workers") ?? 1);
 if (DB !== undefined && !/^postgres(ql)?:\/\//.test(DB)) throw new Error("--db: give a postgres:// URL (SQLite is the default)");
 if (!Number.isInteger(WORKERS) || WORKERS < 1) throw new Error("--workers: a number of processes");
 const SCALED_PATHS = new Set(["profile", "refresh", "anon"]);
-// The server's argon2 jobs computing at once: one per core (packages/server/src/auth/argon2-threads.ts).
+// The server's argon2 jobs computing at once: one per core (packages/server/src/auth/argon2-threads.ts), on a pool
+// of as many threads (SERVER_ENV below).
 const ARGON2_JOBS = os.availableParallelism();
 const APP_ID = "todo-gatehouse";
 const MEMORY_LIMIT_MB = 150;
@@ -96,11 +97,20 @@ function startCommandFlags(command) {
   return flags;
 }
 
+/**
+ * The environment the bin entry gives the server (packages/server/bin/gatehouse.cjs, which `npm start` runs):
+ * libuv's pool sized to the cores unless this run sets UV_THREADPOOL_SIZE. bench/server.mjs is an ES module,
+ * whose loading starts the pool, so the size has to come from here. This process keeps libuv's default for the
+ * raw argon2id ceiling.
+ */
+const SERVER_ENV = { ...process.env, UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? String(os.availableParallelism()) };
+
 /** Forks a bench script (a Gatehouse with SERVER_NODE_FLAGS, hello-world with this process's); resolves once it reports its URL. */
 function startChild(script, args) {
   return new Promise((resolve, reject) => {
     const execArgv = script === "server.mjs" ? SERVER_NODE_FLAGS : process.execArgv;
-    const child = fork(join(root, "bench", script), args, { cwd: root, execArgv, stdio: ["ignore", "inherit", "pipe", "ipc"] });
+    const env = script === "server.mjs" ? SERVER_ENV : process.env;
+    const child = fork(join(root, "bench", script), args, { cwd: root, execArgv, env, stdio: ["ignore", "inherit", "pipe", "ipc"] });
     let stderr = "";
     child.stderr.on("data", (chunk) => (stderr += chunk));
     const pending = new Map();
@@ -587,7 +597,7 @@ try {
         ? `Gatehouse ran with the V8 heap setting \`gatehouse serve\` applies (a full collection once the old generation grows ${gatehouseMemory.heapGrowingPercent} %).`
         : "Gatehouse ran with V8's default heap growth (a build without src/heap-tuning.ts).") +
       (argon
-        ? ` Email/password login runs at most ${ARGON2_JOBS} argon2id hashes at once (one thread per core, below the event loop's priority), ` +
+        ? ` Email/password login runs at most ${ARGON2_JOBS} argon2id hashes at once (on libuv's pool of ${SERVER_ENV.UV_THREADPOOL_SIZE} threads, one job per core, below the event loop's priority), ` +
           `${((ARGON2_JOBS * ARGON2.memoryCost) / 1024).toFixed(0)} MB of it.`
         : ""),
   );

@@ -150,7 +150,9 @@ async function withHousekeeping(url, pauseRatio, work) {
 /** Forks a bench child (bench/server.mjs or bench/hello.mjs) and waits for its URL. */
 function startChild(script, args) {
   return new Promise((resolve, reject) => {
-    const child = fork(join(root, "bench", script), args, { cwd: root, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    // libuv's pool sized as the bin entry sizes it (packages/server/bin/gatehouse.cjs; bench/run.mjs, SERVER_ENV).
+    const env = { ...process.env, UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? String(os.availableParallelism()) };
+    const child = fork(join(root, "bench", script), args, { cwd: root, env, stdio: ["ignore", "inherit", "inherit", "ipc"] });
     child.on("message", (message) => {
       if (message?.type === "ready") {
         resolve({

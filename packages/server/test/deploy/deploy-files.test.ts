@@ -65,7 +65,8 @@ describe("deploy/Dockerfile and deploy/compose.yaml", () => {
     assert.equal(stage.find((i) => i.instruction === "EXPOSE")?.args, env.GATEHOUSE_PORT);
     assert.equal(stage.find((i) => i.instruction === "STOPSIGNAL")?.args, "SIGTERM");
     const cmd = execForm(stage.find((i) => i.instruction === "CMD")!.args);
-    assert.ok(existsSync(join(repoRoot, "packages/server/src/cli.ts")) && cmd[1] === "packages/server/dist/cli.js");
+    assert.equal(cmd[1], "packages/server/bin/gatehouse.cjs");
+    assert.ok(existsSync(join(repoRoot, cmd[1]!)));
     const health = stage.find((i) => i.instruction === "HEALTHCHECK")!.args;
     assert.match(health, /^(--\S+\s+)*CMD \[/);
     // Every COPY source of the build stage exists in the checkout (the image is built from it).
