@@ -1,8 +1,8 @@
 // `npm run bench`: throughput and latency of Gatehouse's hot paths, each beside its ceiling measured in the
 // same run, checked against issue 14's targets (DESIGN.md's "Numbers we hold ourselves to" where stricter: the stretch).
 //
-// - Gatehouse (bench/server.mjs) and a Fastify hello-world (bench/hello.mjs) run in child processes; this
-//   process only generates load (autocannon, programmatic) and, between HTTP runs, measures raw argon2id.
+// - Gatehouse (bench/server.mjs), a Fastify hello-world (bench/hello.mjs) and raw argon2id (bench/argon2-raw.mjs,
+//   between HTTP runs) run in child processes; this process only generates load (autocannon, programmatic).
 // - The machine is small and noisy, so every path is measured right after its own ceiling: hello-world
 //   immediately before each HTTP path; raw argon2id verifications immediately before and after the
 //   email/password login path (the mean of the two is the ceiling).
@@ -56,8 +56,10 @@ const MEMORY_LIMIT_MB = 150;
 
 // The server's own argon2id parameters (server-config.ts defaults, OWASP's minimum) and the same call.
 const ARGON2 = { algorithm: 2 /* Argon2id */, memoryCost: 19_456, timeCost: 2, parallelism: 1, outputLen: 32 };
-const THREADPOOL = Number(process.env.UV_THREADPOOL_SIZE) || 4;
 const CORES = os.availableParallelism?.() ?? os.cpus().length;
+// The pool the server and the raw ceiling both run argon2id on: one thread per core, as the bin entry sets it
+// (SERVER_ENV below), unless this run sets UV_THREADPOOL_SIZE.
+const THREADPOOL = Number(process.env.UV_THREADPOOL_SIZE) || CORES;
 // Enough work in flight to keep every libuv pool thread (and so every core) busy all the time.
 const ARGON2_CONCURRENCY = 2 * Math.max(THREADPOOL, CORES);
 
@@ -72,7 +74,6 @@ if (!process.env.BENCH_SERVER_ENTRY && !existsSync(serverEntry)) {
 
 // Dependencies of the server package, resolved from there (workspace hoisting does not matter).
 const serverRequire = createRequire(join(root, "packages/server/package.json"));
-const argon2 = await import(serverRequire.resolve("@node-rs/argon2"));
 const autocannonVersion = createRequire(import.meta.url)("autocannon/package.json").version;
 
 // ------------------------------------------------------------------------------------ child processes
@@ -100,16 +101,16 @@ function startCommandFlags(command) {
 /**
  * The environment the bin entry gives the server (packages/server/bin/gatehouse.cjs, which `npm start` runs):
  * libuv's pool sized to the cores unless this run sets UV_THREADPOOL_SIZE. bench/server.mjs is an ES module,
- * whose loading starts the pool, so the size has to come from here. This process keeps libuv's default for the
- * raw argon2id ceiling.
+ * whose loading starts the pool, so the size has to come from here. The raw argon2id ceiling (bench/argon2-raw.mjs)
+ * runs in the same environment.
  */
-const SERVER_ENV = { ...process.env, UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? String(os.availableParallelism()) };
+const SERVER_ENV = { ...process.env, UV_THREADPOOL_SIZE: String(THREADPOOL) };
 
 /** Forks a bench script (a Gatehouse with SERVER_NODE_FLAGS, hello-world with this process's); resolves once it reports its URL. */
 function startChild(script, args) {
   return new Promise((resolve, reject) => {
     const execArgv = script === "server.mjs" ? SERVER_NODE_FLAGS : process.execArgv;
-    const env = script === "server.mjs" ? SERVER_ENV : process.env;
+    const env = script === "server.mjs" || script === "argon2-raw.mjs" ? SERVER_ENV : process.env;
     const child = fork(join(root, "bench", script), args, { cwd: root, execArgv, env, stdio: ["ignore", "inherit", "pipe", "ipc"] });
     let stderr = "";
     child.stderr.on("data", (chunk) => (stderr += chunk));
@@ -120,11 +121,11 @@ function startChild(script, args) {
           url: message.url,
           pid: message.pid,
           stderr: () => stderr,
-          ask: (type) =>
+          ask: (type, fields = {}) =>
             new Promise((res) => {
               // Several may wait at once (a probe beside a load): answers come back in order.
               pending.set(type, [...(pending.get(type) ?? []), res]);
-              child.send({ type });
+              child.send({ ...fields, type });
             }),
           stop: () =>
             new Promise((res) => {
@@ -210,23 +211,12 @@ async function load({ server, url, method = "GET", headers = {}, body, requests,
 }
 
 /**
- * Runs `op` with ARGON2_CONCURRENCY in flight for `seconds`: completions per second and this process's CPU
- * time per completion (argon2 runs on the libuv pool, whose threads this process's CPU time includes).
+ * Runs raw argon2id `op` ("hash" or "verify") with ARGON2_CONCURRENCY in flight for `seconds` in the raw
+ * ceiling's process (bench/argon2-raw.mjs): completions per second and that process's CPU time per completion.
  */
 async function argon2Rate(op, seconds) {
-  const deadline = performance.now() + seconds * 1000;
-  const start = performance.now();
-  const cpuBefore = process.cpuUsage();
-  let done = 0;
-  const worker = async () => {
-    while (performance.now() < deadline) {
-      await op();
-      done++;
-    }
-  };
-  await Promise.all(Array.from({ length: ARGON2_CONCURRENCY }, worker));
-  const cpu = process.cpuUsage(cpuBefore);
-  return { rate: done / ((performance.now() - start) / 1000), cpuPerOp: (cpu.user + cpu.system) / done };
+  const { rate, cpuPerOp } = await rawArgon2.ask("rate", { op, seconds, concurrency: ARGON2_CONCURRENCY });
+  return { rate, cpuPerOp };
 }
 
 const fmtRate = (n) => (n >= 100 ? Math.round(n).toLocaleString("en-US") : n.toFixed(1));
@@ -241,6 +231,8 @@ let functionsServer;
 let hello;
 /** The `--workers N` Gatehouse, when asked for. */
 let scaled;
+/** The raw argon2id ceiling's process (bench/argon2-raw.mjs), started when a sign-up or login row is wanted. */
+let rawArgon2;
 const schemas = [];
 /** Where a bench server keeps its data: an SQLite file in the temp dir, or a fresh PostgreSQL schema. */
 async function dataFor(name) {
@@ -265,7 +257,7 @@ async function dropSchemas() {
   await client.end();
 }
 const cleanup = async () => {
-  await Promise.allSettled([gatehouse?.stop(), hello?.stop(), functionsServer?.stop(), scaled?.stop()]);
+  await Promise.allSettled([gatehouse?.stop(), hello?.stop(), functionsServer?.stop(), scaled?.stop(), rawArgon2?.stop()]);
   await dropSchemas().catch((error) => log(`could not drop the bench schemas: ${error.message}`));
   await rm(tmp, { recursive: true, force: true });
 };
@@ -374,7 +366,7 @@ try {
     }
   }
 
-  // Raw argon2id at the server's parameters, on this process's libuv pool (the server's pool is the same size).
+  // Raw argon2id at the server's parameters, in a process of its own on a pool the size of the server's.
   let argon;
   /** Profile latency measured while an argon2-bound path runs: a light probe (PROBE_RATE req/s, 2 connections). */
   const PROBE_RATE = 50;
@@ -390,13 +382,13 @@ try {
     log(`  profile while it runs: p50 ${fmtMs(probe.p50)} ms, p99 ${fmtMs(probe.p99)} ms (${fmtRate(probe.rps)} req/s)`);
     return result;
   };
-  const storedHash = await argon2.hash(password, ARGON2);
+  if (wanted("signup") || wanted("userpass")) rawArgon2 = await startChild("argon2-raw.mjs", [password, JSON.stringify(ARGON2)]);
   if (wanted("signup")) {
     // Sign-up: every request registers a new address (autoConfirm in the example app): one argon2id hash
     // and one account insert each. Ceiling: raw argon2id hashes before and after it.
     log(`sign-up: raw argon2id hashes ${ARGON2_SECONDS}s, sign-up ${LOGIN_DURATION}s after a ${WARMUP}s warm-up, hashes again`);
-    await argon2Rate(() => argon2.hash(password, ARGON2), 0.5);
-    const hashesBefore = await argon2Rate(() => argon2.hash(password, ARGON2), ARGON2_SECONDS);
+    await argon2Rate("hash", 0.5);
+    const hashesBefore = await argon2Rate("hash", ARGON2_SECONDS);
     let signUps = 0;
     const signUpRequest = {
       url: `${v2}/app/${APP_ID}/auth/providers/local-userpass/register`,
@@ -411,7 +403,7 @@ try {
     await load({ server: gatehouse, ...signUpRequest, duration: WARMUP });
     const signUp = await probed("sign-up", () => load({ server: gatehouse, ...signUpRequest, duration: LOGIN_DURATION }), LOGIN_DURATION);
     check("sign-up", signUp);
-    const hashesAfter = await argon2Rate(() => argon2.hash(password, ARGON2), ARGON2_SECONDS);
+    const hashesAfter = await argon2Rate("hash", ARGON2_SECONDS);
     const hashRate = (hashesBefore.rate + hashesAfter.rate) / 2;
     const hashCpu = (hashesBefore.cpuPerOp + hashesAfter.cpuPerOp) / 2;
     rows.push({
@@ -427,9 +419,9 @@ try {
   }
   if (wanted("userpass")) {
     log(`argon2id raw: ${ARGON2_SECONDS}s hashing, ${ARGON2_SECONDS}s verifying, ${ARGON2_CONCURRENCY} in flight`);
-    await argon2Rate(() => argon2.verify(storedHash, password), 0.5);
-    const hashes = await argon2Rate(() => argon2.hash(password, ARGON2), ARGON2_SECONDS);
-    const verifyBefore = await argon2Rate(() => argon2.verify(storedHash, password), ARGON2_SECONDS);
+    await argon2Rate("verify", 0.5);
+    const hashes = await argon2Rate("hash", ARGON2_SECONDS);
+    const verifyBefore = await argon2Rate("verify", ARGON2_SECONDS);
 
     const loginRequest = {
       url: `${v2}/app/${APP_ID}/auth/providers/local-userpass/login`,
@@ -445,7 +437,7 @@ try {
       LOGIN_DURATION,
     );
     check("email/password login", login);
-    const verifyAfter = await argon2Rate(() => argon2.verify(storedHash, password), ARGON2_SECONDS);
+    const verifyAfter = await argon2Rate("verify", ARGON2_SECONDS);
     const verifiesPerSecond = (verifyBefore.rate + verifyAfter.rate) / 2;
     const verifyCpu = (verifyBefore.cpuPerOp + verifyAfter.cpuPerOp) / 2;
     const loginRatio = login.rps / verifiesPerSecond;
@@ -564,7 +556,7 @@ try {
   if (argon) {
     lines.push(
       `argon2id raw (\`@node-rs/argon2\`, m=${ARGON2.memoryCost} KiB, t=${ARGON2.timeCost}, p=${ARGON2.parallelism}, ` +
-        `${ARGON2_CONCURRENCY} in flight on a libuv pool of ${THREADPOOL} threads): **${fmtRate(argon.hashesPerSecond)} hashes/s** ` +
+        `${ARGON2_CONCURRENCY} in flight on a libuv pool of ${THREADPOOL} threads, as the server's, in a process of its own): **${fmtRate(argon.hashesPerSecond)} hashes/s** ` +
         `(${fmtRate(argon.hashCpu / 1000)} ms CPU each), **${fmtRate(argon.verifiesPerSecond)} verifications/s** ` +
         `(${fmtRate(argon.verifyCpu / 1000)} ms CPU each; ${fmtRate(argon.verifyBefore)}/s before the login run, ` +
         `${fmtRate(argon.verifyAfter)} after). Email/password logins are ${fmtRatio(argon.loginsPerHash)} of hashes/s.`,
@@ -614,7 +606,7 @@ try {
   }
   if (wanted("scale") && !process.env.BENCH_SERVER_ENTRY) {
     // Admin search, login and profile on seeded databases; run after the servers above have stopped.
-    await Promise.allSettled([gatehouse?.stop(), hello?.stop(), functionsServer?.stop()]);
+    await Promise.allSettled([gatehouse?.stop(), hello?.stop(), functionsServer?.stop(), rawArgon2?.stop()]);
     log("scale: seeded databases (bench/scale.mjs)");
     lines.push("");
     lines.push(
