@@ -2,7 +2,7 @@
 // load generator so that its libuv pool can be the size the server's is (run.mjs starts it with the server's
 // environment): a pool of four threads on two cores hashes 10-12 % slower than one of two, so measuring the
 // ceiling on the bench's own default pool made the server's rows look better than they are.
-// Answers {type:"rate", op:"hash"|"verify", seconds, concurrency} with {type:"rate", rate, cpuPerOp, threads}:
+// Answers {type:"rate", op:"hash"|"verify", seconds, concurrency} with {type:"rate", rate, cpuPerOp}:
 // completions per second and this process's CPU time (its pool threads included) per completion.
 import { createRequire } from "node:module";
 import { join } from "node:path";
@@ -33,9 +33,7 @@ async function rate(op, seconds, concurrency) {
 
 process.on("message", (message) => {
   if (message?.type === "rate") {
-    void rate(message.op, message.seconds, message.concurrency).then((result) =>
-      process.send({ type: "rate", ...result, threads: Number(process.env.UV_THREADPOOL_SIZE) || 4 }),
-    );
+    void rate(message.op, message.seconds, message.concurrency).then((result) => process.send({ type: "rate", ...result }));
   } else if (message?.type === "stop") process.exit(0);
 });
 process.on("disconnect", () => process.exit(0));

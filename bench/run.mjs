@@ -214,9 +214,8 @@ async function load({ server, url, method = "GET", headers = {}, body, requests,
  * Runs raw argon2id `op` ("hash" or "verify") with ARGON2_CONCURRENCY in flight for `seconds` in the raw
  * ceiling's process (bench/argon2-raw.mjs): completions per second and that process's CPU time per completion.
  */
-async function argon2Rate(op, seconds) {
-  const { rate, cpuPerOp } = await rawArgon2.ask("rate", { op, seconds, concurrency: ARGON2_CONCURRENCY });
-  return { rate, cpuPerOp };
+function argon2Rate(op, seconds) {
+  return rawArgon2.ask("rate", { op, seconds, concurrency: ARGON2_CONCURRENCY });
 }
 
 const fmtRate = (n) => (n >= 100 ? Math.round(n).toLocaleString("en-US") : n.toFixed(1));
