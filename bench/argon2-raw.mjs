@@ -3,11 +3,13 @@
 // environment): a pool of four threads on two cores hashes 10-12 % slower than one of two, so measuring the
 // ceiling on the bench's own default pool made the server's rows look better than they are.
 // Answers {type:"rate", op:"hash"|"verify", seconds, concurrency} with {type:"rate", rate, cpuPerOp}:
-// completions per second and this process's CPU time (its pool threads included) per completion.
+// completions per second and this process's CPU time (its pool threads included) per completion. Readiness and
+// stopping are bench/child.mjs's, as for the other children.
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
+import { serveParent } from "./child.mjs";
 
 const root = join(fileURLToPath(import.meta.url), "..", "..");
 const argon2 = await import(createRequire(join(root, "packages/server/package.json")).resolve("@node-rs/argon2"));
@@ -34,7 +36,6 @@ async function rate(op, seconds, concurrency) {
 process.on("message", (message) => {
   if (message?.type === "rate") {
     void rate(message.op, message.seconds, message.concurrency).then((result) => process.send({ type: "rate", ...result }));
-  } else if (message?.type === "stop") process.exit(0);
+  }
 });
-process.on("disconnect", () => process.exit(0));
-process.send({ type: "ready" });
+serveParent(undefined, async () => {});
