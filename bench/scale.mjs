@@ -312,6 +312,8 @@ async function measure(n, hello) {
 const drops = [];
 
 const fmt = (ms) => (ms < 10 ? ms.toFixed(2) : ms.toFixed(1));
+// Two significant digits below 0.1: a password login's ratio to hello-world (~0.003) would print as 0.00.
+const ratioText = (ratio) => (ratio > 0 && ratio < 0.1 ? ratio.toPrecision(2) : ratio.toFixed(2));
 const hello = await startChild("hello.mjs", []);
 try {
   const results = [];
@@ -344,7 +346,7 @@ try {
   for (const name of Object.keys(results[0].http)) {
     const cells = results.map((r) => {
       const h = r.http[name];
-      return `${Math.round(h.rps).toLocaleString("en-US")}, ${h.p50} / ${h.p99}, ${h.ratio.toFixed(2)}×`;
+      return `${Math.round(h.rps).toLocaleString("en-US")}, ${h.p50} / ${h.p99}, ${ratioText(h.ratio)}×`;
     });
     const growth = results.length > 1 ? ` ${(results.at(-1).http[name].p99 / Math.max(1, results[0].http[name].p99)).toFixed(2)}× |` : "";
     lines.push(`| ${name} | ${cells.join(" | ")} |${growth}`);
@@ -369,7 +371,7 @@ try {
     for (const name of Object.keys(results[0].busy[pauseRatio])) {
       const cells = results.map((r) => {
         const h = r.busy[pauseRatio][name];
-        return `${Math.round(h.rps).toLocaleString("en-US")}, ${h.p50} / ${h.p99}, ${h.ratio.toFixed(2)}×`;
+        return `${Math.round(h.rps).toLocaleString("en-US")}, ${h.p50} / ${h.p99}, ${ratioText(h.ratio)}×`;
       });
       const first = results[0].busy[pauseRatio][name];
       const last = results.at(-1).busy[pauseRatio][name];
